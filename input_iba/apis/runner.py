@@ -1,0 +1,139 @@
+"""The per-sample attribution loop shared by the train tools.
+
+It skips finished samples, batches the rest, writes every output file
+atomically (the ``.npy`` of ``input_masks/`` last, so its presence marks a
+finished sample), records bad samples in ``failed.jsonl`` and goes on.
+"""
+import json
+import os.path as osp
+import time
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from input_iba.models.attributors import check_targets
+from input_iba.utils import append_jsonl, sample_seed, save_json, save_npy
+
+INPUT_DIR, FEAT_DIR, META_DIR = 'input_masks', 'feat_masks', 'meta'
+
+
+def is_finished(work_dir, name):
+    return osp.isfile(osp.join(work_dir, INPUT_DIR, name + '.npy'))
+
+
+def _load_samples(dataset, indices, work_dir):
+    """Load samples by index; a sample that fails to load is recorded."""
+    items = []
+    for i in indices:
+        try:
+            items.append(dataset[i])
+        except Exception as err:  # noqa: BLE001 - any load error skips it
+            name = dataset.sample_name(i)
+            _record_failure(work_dir, name, f'could not load: {err}')
+    return items
+
+
+def _record_failure(work_dir, name, reason):
+    append_jsonl(osp.join(work_dir, 'failed.jsonl'),
+                 dict(name=name, reason=reason, time=time.time()))
+    tqdm.write(f'skipped {name}: {reason}')
+
+
+def _resolve_targets(attributor, batch):
+    """Targets from the labels; the prediction where no label is known."""
+    inputs, pm = batch['inputs'], batch.get('padding_mask')
+    logits = attributor.predict(inputs.to(attributor.device),
+                                None if pm is None else pm.to(attributor.device))
+    preds = logits.argmax(-1).cpu()
+    targets = batch['targets'].clone()
+    unknown = targets < 0
+    targets[unknown] = preds[unknown]
+    check_targets(logits, targets)
+    return targets, preds, logits.softmax(-1).cpu()
+
+
+def _write_sample(work_dir, item, result, row, visualizer, meta):
+    name = item['name']
+    if result.feat_masks is not None:
+        feat = result.feat_masks[row].numpy()
+        save_npy(osp.join(work_dir, FEAT_DIR, name + '.npy'), feat)
+        visualizer(osp.join(work_dir, FEAT_DIR, name), item, feat)
+    for key, maps in result.extras.items():
+        save_npy(osp.join(work_dir, key, name + '.npy'), maps[row].numpy())
+    mask = result.input_masks[row].numpy()
+    visualizer(osp.join(work_dir, INPUT_DIR, name), item, mask)
+    save_json(osp.join(work_dir, META_DIR, name + '.json'), meta)
+    save_npy(osp.join(work_dir, INPUT_DIR, name + '.npy'), mask)
+
+
+def run_attribution(attributor, dataset, work_dir, visualizer, batch_size=1,
+                    seed=0, indices=None, progress=True, logger=None):
+    """Attribute every sample of ``dataset`` (or ``indices``) into ``work_dir``.
+
+    Returns a summary dict (done, skipped, failed counts, seconds).
+    """
+    indices = list(range(len(dataset))) if indices is None else list(indices)
+    todo = [i for i in indices
+            if not is_finished(work_dir, dataset.sample_name(i))]
+    summary = dict(total=len(indices), skipped=len(indices) - len(todo),
+                   done=0, failed=0, seconds=0.0)
+    bar = tqdm(total=len(todo), desc='attribution', disable=not progress)
+    start = time.time()
+    for pos in range(0, len(todo), batch_size):
+        chunk = todo[pos:pos + batch_size]
+        items = _load_samples(dataset, chunk, work_dir)
+        summary['failed'] += len(chunk) - len(items)
+        if items:
+            done, failed = _attribute_items(attributor, dataset, items,
+                                            work_dir, visualizer, seed)
+            summary['done'] += done
+            summary['failed'] += failed
+        bar.update(len(chunk))
+    bar.close()
+    summary['seconds'] = time.time() - start
+    if logger is not None:
+        logger.info('attribution summary: ' + json.dumps(summary))
+    return summary
+
+
+def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
+    """Attribute one batch; on a batch-level error, retry samples one by one
+    so that one bad sample does not take the others with it."""
+    batch = dataset.collate(items)
+    try:
+        targets, preds, probs = _resolve_targets(attributor, batch)
+        t0 = time.time()
+        seeds = [sample_seed(seed, it['name']) for it in items]
+        pm = batch.get('padding_mask')
+        result = attributor.attribute(batch['inputs'], targets, seeds=seeds,
+                                      padding_mask=pm)
+        per_sample = (time.time() - t0) / len(items)
+    except Exception as err:  # noqa: BLE001
+        if len(items) == 1:
+            _record_failure(work_dir, items[0]['name'], str(err))
+            return 0, 1
+        counts = [_attribute_items(attributor, dataset, [it], work_dir,
+                                   visualizer, seed) for it in items]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)
+    done = failed = 0
+    for row, item in enumerate(items):
+        mask = result.input_masks[row]
+        if not torch.isfinite(mask).all() or (
+                result.feat_masks is not None
+                and not torch.isfinite(result.feat_masks[row]).all()):
+            _record_failure(work_dir, item['name'],
+                            'the optimisation produced NaN/inf: lower the '
+                            'learning rate or beta, or check the input')
+            failed += 1
+            continue
+        t = int(targets[row])
+        meta = dict(name=item['name'], target=t, prediction=int(preds[row]),
+                    label=int(batch['targets'][row]),
+                    target_probability=float(probs[row, t]),
+                    seconds=per_sample,
+                    **{k: float(np.asarray(v[row])) for k, v in
+                       result.meta.items()})
+        _write_sample(work_dir, item, result, row, visualizer, meta)
+        done += 1
+    return done, failed

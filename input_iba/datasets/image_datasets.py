@@ -1,0 +1,158 @@
+"""Image datasets: the ImageNet layout with VOC boxes, any image folder,
+and real photos bundled with scikit-image."""
+import json
+import os
+import os.path as osp
+import xml.etree.ElementTree as ET
+
+import mmcv
+import numpy as np
+
+from input_iba.registry import DATASETS
+from input_iba.utils import default_data_root, require_dir
+
+from .base import AttributionDataset
+from .transforms import build_transform
+
+IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
+
+
+def read_voc_boxes(path):
+    """``[(wnid, x1, y1, x2, y2), ...]`` from a Pascal-VOC XML file."""
+    root = ET.parse(path).getroot()
+    boxes = []
+    for obj in root.iter('object'):
+        bb = obj.find('bndbox')
+        coords = [float(bb.find(k).text) for k in ('xmin', 'ymin', 'xmax', 'ymax')]
+        boxes.append((obj.find('name').text, *coords))
+    return boxes
+
+
+class _ImageFileDataset(AttributionDataset):
+    """Shared loading of ``(name, path, label)`` records."""
+
+    def __init__(self, pipeline=None):
+        self.transform = build_transform(pipeline or dict(type='ResizeNormalize'))
+        self.records = []
+
+    def __len__(self):
+        return len(self.records)
+
+    def sample_name(self, index):
+        return self.records[index][0]
+
+    def _boxes(self, index, scales):
+        return np.zeros((0, 4), np.float32)
+
+    def __getitem__(self, index):
+        name, path, label = self.records[index]
+        image = mmcv.imread(path, channel_order='rgb')
+        if image is None:
+            raise OSError(f'unreadable image file {path!r}')
+        x, resized, scales = self.transform(image)
+        return dict(name=name, inputs=x, target=label, image=resized,
+                    boxes=self._boxes(index, scales))
+
+
+@DATASETS.register_module()
+class ImageNetBoxes(_ImageFileDataset):
+    """ImageNet validation images in the InputIBA/MaRC layout::
+
+        root/images/<split>/*.JPEG, root/annotations/<split>/*.xml,
+        root/val_gt.txt ("<file> <class>"), root/imagenet_class_index.json
+
+    Boxes (``boxes``: ``(N, 4)`` x1, y1, x2, y2 on the resized image) are those
+    of the target class. Labels come from ``val_gt.txt`` when present.
+    """
+
+    def __init__(self, root=None, split='val', pipeline=None, num_samples=None):
+        super().__init__(pipeline)
+        self.root = require_dir(root or osp.join(default_data_root(), 'imagenet'),
+                                'ImageNet folder')
+        image_dir = require_dir(osp.join(self.root, 'images', split),
+                                'ImageNet image folder')
+        with open(osp.join(self.root, 'imagenet_class_index.json')) as f:
+            index = json.load(f)
+        self.class_names = [index[str(i)][1] for i in range(len(index))]
+        self.wnids = [index[str(i)][0] for i in range(len(index))]
+        labels = {}
+        gt = osp.join(self.root, 'val_gt.txt')
+        if osp.isfile(gt):
+            with open(gt) as f:
+                for line in f:
+                    if line.strip():
+                        fname, cls = line.split()
+                        labels[osp.splitext(fname)[0]] = int(cls)
+        self.annotation_dir = osp.join(self.root, 'annotations', split)
+        files = sorted(f for f in os.listdir(image_dir)
+                       if f.lower().endswith(IMAGE_EXTENSIONS))
+        for fname in files[:num_samples]:
+            stem = osp.splitext(fname)[0]
+            self.records.append((stem, osp.join(image_dir, fname),
+                                 labels.get(stem, -1)))
+
+    def _boxes(self, index, scales):
+        name, _, label = self.records[index]
+        path = osp.join(self.annotation_dir, name + '.xml')
+        if not osp.isfile(path):
+            return np.zeros((0, 4), np.float32)
+        sx, sy = scales
+        boxes = [(x1 * sx, y1 * sy, x2 * sx, y2 * sy)
+                 for wnid, x1, y1, x2, y2 in read_voc_boxes(path)
+                 if label < 0 or wnid == self.wnids[label]]
+        return np.asarray(boxes, np.float32).reshape(-1, 4)
+
+
+@DATASETS.register_module()
+class ImageFolder(_ImageFileDataset):
+    """Every image file in ``root`` (sorted). Optional ``labels``: a text file
+    of ``<file> <class>`` lines; images without a label explain the prediction."""
+
+    def __init__(self, root, labels=None, pipeline=None, num_samples=None):
+        super().__init__(pipeline)
+        require_dir(root, 'Image folder')
+        known = {}
+        if labels:
+            with open(labels) as f:
+                for line in f:
+                    if line.strip():
+                        fname, cls = line.split()
+                        known[osp.splitext(osp.basename(fname))[0]] = int(cls)
+        files = sorted(f for f in os.listdir(root)
+                       if f.lower().endswith(IMAGE_EXTENSIONS))
+        if not files:
+            raise FileNotFoundError(f'No images ({", ".join(IMAGE_EXTENSIONS)}) '
+                                    f'in {root!r}.')
+        for fname in files[:num_samples]:
+            stem = osp.splitext(fname)[0]
+            self.records.append((stem, osp.join(root, fname), known.get(stem, -1)))
+
+
+@DATASETS.register_module()
+class SkimagePhotos(AttributionDataset):
+    """Real photos bundled with scikit-image (no download), e.g. ``chelsea``,
+    ``coffee``, ``astronaut``, ``rocket``. Targets: the prediction, unless
+    ``labels`` maps a name to a class."""
+
+    def __init__(self, names=('chelsea', 'coffee', 'astronaut', 'rocket'),
+                 labels=None, pipeline=None):
+        import skimage.data
+        self.names = list(names)
+        for n in self.names:
+            if not hasattr(skimage.data, n):
+                raise ValueError(f'skimage.data has no photo {n!r}.')
+        self.labels = labels or {}
+        self.transform = build_transform(pipeline or dict(type='ResizeNormalize'))
+
+    def __len__(self):
+        return len(self.names)
+
+    def sample_name(self, index):
+        return self.names[index]
+
+    def __getitem__(self, index):
+        import skimage.data
+        name = self.names[index]
+        x, resized, _ = self.transform(getattr(skimage.data, name)())
+        return dict(name=name, inputs=x, target=self.labels.get(name, -1),
+                    image=resized, boxes=np.zeros((0, 4), np.float32))

@@ -1,0 +1,4 @@
+from .base import InputAdapter
+from .image import ImageAdapter
+
+__all__ = ['InputAdapter', 'ImageAdapter']

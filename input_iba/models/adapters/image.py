@@ -1,0 +1,40 @@
+"""Adapter for image classifiers: ``x`` is the normalised image ``(B, C, H, W)``."""
+import torch.nn.functional as F
+
+from input_iba.models.bottlenecks import bits, smooth2d
+from input_iba.registry import ADAPTERS
+
+from .base import InputAdapter
+
+
+@ADAPTERS.register_module()
+class ImageAdapter(InputAdapter):
+    critic_type = 'ConvCritic'
+
+    def forward(self, model, x, padding_mask=None):
+        return model(x)
+
+    def smooth_input(self, lam, sigma):
+        return smooth2d(lam, sigma)
+
+    def smooth_feature(self, lam, sigma):
+        return smooth2d(lam, sigma) if lam.dim() == 4 else lam
+
+    def input_mask_to_positions(self, mask, padding_mask=None):
+        return mask.mean(1)
+
+    def capacity_to_positions(self, capacity, x, padding_mask=None):
+        """Sum over channels, in bits, resized to the image; the bits of a
+        feature cell are spread over the pixels it covers."""
+        per_cell = bits(capacity.sum(1, keepdim=True))
+        h, w = x.shape[-2:]
+        scale = per_cell.shape[-2] * per_cell.shape[-1] / (h * w)
+        resized = F.interpolate(per_cell, size=(h, w), mode='bilinear',
+                                align_corners=False)
+        return (resized * scale)[:, 0]
+
+    def positions_to_input(self, values, x):
+        return values[:, None].expand_as(x)
+
+    def noise_param_shape(self, x):
+        return (x.shape[1], 1, 1)

@@ -1,0 +1,143 @@
+"""The one result type and the small base classes of all attributors."""
+from dataclasses import dataclass, field
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from input_iba.models.estimators import WelfordEstimator
+from input_iba.models.hooks import freeze, get_layer, run_until
+from input_iba.registry import ADAPTERS
+
+
+@dataclass
+class AttributionResult:
+    """What every attributor returns for a batch of ``B`` samples.
+
+    ``input_masks``: ``(B, *positions)`` (``H x W`` per image, ``L`` per text),
+    on the CPU, float32. ``feat_masks``: the same shape, from the feature
+    level, for methods that have one. ``extras``: other per-sample maps (e.g.
+    the GAN's mask). ``meta``: per-sample numbers (e.g. final losses).
+    """
+    input_masks: torch.Tensor
+    feat_masks: Optional[torch.Tensor] = None
+    extras: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    def __len__(self):
+        return self.input_masks.shape[0]
+
+
+def build_adapter(adapter):
+    return ADAPTERS.build(adapter) if isinstance(adapter, dict) else adapter
+
+
+def check_targets(logits, targets):
+    """Raise a clear error for targets outside the model's classes."""
+    num_classes = logits.shape[-1]
+    bad = (targets < 0) | (targets >= num_classes)
+    if bad.any():
+        raise ValueError(
+            f'Target(s) {targets[bad].tolist()} out of range for a model with '
+            f'{num_classes} classes: fix the labels or set target=None to '
+            'explain the predicted class.')
+
+
+class BaseAttributor:
+    """An attributor explains ``model``'s logit for ``targets`` on a batch.
+
+    Subclasses implement :meth:`attribute`. ``seeds`` (one int per sample)
+    make a sample's result independent of the batch it is in.
+    """
+
+    def __init__(self, model, adapter=dict(type='ImageAdapter')):
+        self.model = freeze(model)
+        self.adapter = build_adapter(adapter)
+
+    @property
+    def device(self):
+        try:
+            return next(self.model.parameters()).device
+        except StopIteration:
+            return torch.device('cpu')
+
+    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
+        raise NotImplementedError
+
+    def predict(self, inputs, padding_mask=None):
+        """Logits for raw ``inputs`` (no gradient)."""
+        with torch.no_grad():
+            x = self.adapter.embed(self.model, inputs, padding_mask)
+            return self.adapter.forward(self.model, x, padding_mask)
+
+    def class_loss(self, x, targets, padding_mask=None, copies=1):
+        """Cross-entropy of the target per sample, averaged over ``copies``
+        consecutive rows of ``x`` that belong to the same sample."""
+        logits = self.adapter.forward(self.model, x,
+                                      self.adapter.repeat(padding_mask, copies))
+        ce = F.cross_entropy(logits, targets.repeat_interleave(copies),
+                             reduction='none')
+        return ce.view(-1, copies).mean(1)
+
+
+class LayerAttributor(BaseAttributor):
+    """An attributor that needs statistics of one hidden layer.
+
+    Call :meth:`estimate` on an estimation set (or :meth:`load_statistics`)
+    before :meth:`attribute`.
+    """
+
+    def __init__(self, model, layer, adapter=dict(type='ImageAdapter'),
+                 active_threshold=0.01, min_std=0.01):
+        super().__init__(model, adapter)
+        self.layer_name = layer
+        self.layer = get_layer(self.model, layer)
+        self.active_threshold = active_threshold
+        self.min_std = min_std
+        self.estimator = None
+
+    def layer_output(self, x, padding_mask=None):
+        """The hooked layer's output for continuous input ``x``; the forward
+        pass stops there."""
+        return run_until(self.model, self.layer,
+                         lambda: self.adapter.forward(self.model, x, padding_mask))
+
+    @torch.no_grad()
+    def estimate(self, batches, num_samples=1000, progress=True):
+        """Estimate the layer's statistics from an iterable of
+        ``dict(inputs=..., padding_mask=...)`` batches (``num_samples`` max)."""
+        est = WelfordEstimator(self.active_threshold)
+        bar = tqdm(total=num_samples, desc='estimation', disable=not progress)
+        seen = 0
+        for batch in batches:
+            inputs = batch['inputs'][:num_samples - seen].to(self.device)
+            pm = batch.get('padding_mask')
+            pm = None if pm is None else pm[:inputs.shape[0]].to(self.device)
+            x = self.adapter.embed(self.model, inputs, pm)
+            r = self.layer_output(x, pm)
+            est.update(self.adapter.feature_samples(r, pm))
+            seen += inputs.shape[0]
+            bar.update(inputs.shape[0])
+            if seen >= num_samples:
+                break
+        bar.close()
+        self.set_estimator(est)
+        return est
+
+    def set_estimator(self, estimator):
+        estimator.active_threshold = self.active_threshold
+        self.estimator = estimator
+
+    def statistics(self):
+        """``(mean, std, active)`` on the model's device; std floored at
+        ``min_std`` so that the noise never vanishes."""
+        if self.estimator is None:
+            raise RuntimeError(
+                f'{type(self).__name__} needs statistics of layer '
+                f'{self.layer_name!r}: call estimate(...) or set_estimator(...) '
+                'first.')
+        dev = self.device
+        return (self.estimator.mean.to(dev),
+                self.estimator.std.clamp_min(self.min_std).to(dev),
+                self.estimator.active.to(dev))

@@ -1,0 +1,3 @@
+from .welford import WelfordEstimator
+
+__all__ = ['WelfordEstimator']

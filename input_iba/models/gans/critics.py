@@ -1,0 +1,44 @@
+"""Critics of the InputIBA WGAN. They must work under ``torch.vmap`` (one
+critic per sample, evaluated together), so batch norm keeps no running
+statistics (the critic is only ever used in training mode)."""
+import torch.nn as nn
+
+from input_iba.registry import DISCRIMINATORS
+
+
+@DISCRIMINATORS.register_module()
+class ConvCritic(nn.Module):
+    """Critic for ``(C, h, w)`` feature maps: two stride-2 convolutions that
+    widen the channels (x2, x4), one 3x3 back to ``C``, then an MLP to one
+    score. The layout follows the InputIBA paper's critic.
+
+    Args:
+        feature_shape: ``(C, h, w)`` of the hooked layer.
+        hidden: widths of the MLP's hidden layers.
+    """
+
+    def __init__(self, feature_shape, hidden=(512, 256), slope=0.2):
+        super().__init__()
+        if len(feature_shape) != 3:
+            raise ValueError('ConvCritic needs (C, h, w) features, got shape '
+                             f'{tuple(feature_shape)}; use a sequence critic '
+                             'for text.')
+        c, h, w = feature_shape
+
+        def block(cin, cout, k, s, p):
+            return [nn.Conv2d(cin, cout, k, s, p),
+                    nn.BatchNorm2d(cout, track_running_stats=False),
+                    nn.LeakyReLU(slope)]
+
+        self.convs = nn.Sequential(*block(c, 2 * c, 4, 2, 1),
+                                   *block(2 * c, 4 * c, 4, 2, 1),
+                                   *block(4 * c, c, 3, 1, 1))
+        layers, width = [], c * (h // 4) * (w // 4)
+        for out in hidden:
+            layers += [nn.Linear(width, out), nn.LeakyReLU(slope)]
+            width = out
+        layers.append(nn.Linear(width, 1))
+        self.head = nn.Sequential(*layers)
+
+    def forward(self, features):
+        return self.head(self.convs(features).flatten(1))

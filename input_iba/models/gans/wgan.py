@@ -1,0 +1,106 @@
+"""Batched Wasserstein GAN of InputIBA (methods.md §2, stage 2).
+
+Each of the ``B`` samples has its own generator parameters, its own critic
+and its own random numbers; the critics run together under ``torch.vmap``.
+Because the losses are summed and every update is elementwise (RMSprop,
+clipping), a sample's result does not depend on the rest of the batch.
+"""
+import copy
+import math
+
+import torch
+from torch.func import functional_call, stack_module_state
+
+from input_iba.registry import DISCRIMINATORS
+from input_iba.utils import rand_per_sample, randn_per_sample
+
+
+class BatchedCritics:
+    """``B`` independent critics built from one config, each initialised
+    from its own seed, evaluated as one vmapped call."""
+
+    def __init__(self, cfg, feature_shape, seeds, device):
+        critics = []
+        for seed in seeds:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(int(seed))
+                critic = DISCRIMINATORS.build(
+                    dict(cfg, feature_shape=tuple(feature_shape)))
+            critics.append(critic.to(device))
+        self.params, self.buffers = stack_module_state(critics)
+        self.base = copy.deepcopy(critics[0]).to('meta')
+
+    def _call_one(self, params, buffers, feats):
+        return functional_call(self.base, (params, buffers), (feats, ))
+
+    def __call__(self, feats):
+        """``feats``: ``(B, n, *feature_shape)`` -> scores ``(B, n)``."""
+        scores = torch.vmap(self._call_one)(self.params, self.buffers, feats)
+        return scores.squeeze(-1)
+
+    def parameters(self):
+        return list(self.params.values())
+
+    @torch.no_grad()
+    def clip_(self, bound):
+        for p in self.parameters():
+            p.clamp_(-bound, bound)
+
+
+def train_wgan(generator, critics, features, feature_mask, generators,
+               dataset_size=200, subset_size=20, noise_std_range=(0.0, 5.0),
+               noise_mean_range=(-2.0, 2.0), batch_size=32, epochs=20,
+               critic_iters=5, critic_lr=5e-5, weight_clip=0.01,
+               mean_lr=0.1, scale_lr=0.05, mask_lr=0.003):
+    """Fit ``generator`` so that its features look like the bottleneck's.
+
+    "Real" samples of sample ``b`` are ``F * R + (1 - F) * noise``, with
+    ``R = features[b]``, ``F = feature_mask[b]`` and Gaussian noise whose
+    mean and std are drawn once per subset of ``subset_size`` samples.
+    Returns the last critic and generator losses per sample.
+    """
+    device = features.device
+    b = features.shape[0]
+    num_subsets = math.ceil(dataset_size / subset_size)
+    stds = rand_per_sample(generators, (num_subsets, ), device)
+    stds = noise_std_range[0] + stds * (noise_std_range[1] - noise_std_range[0])
+    means = rand_per_sample(generators, (num_subsets, ), device)
+    means = noise_mean_range[0] + means * (noise_mean_range[1] -
+                                           noise_mean_range[0])
+    extra_dims = (1, ) * (features.dim() - 1)
+
+    opt_critic = torch.optim.RMSprop(critics.parameters(), lr=critic_lr)
+    opt_gen = torch.optim.RMSprop(
+        generator.param_groups(mean_lr, scale_lr, mask_lr))
+    rows = torch.arange(b, device=device)[:, None]
+    loss_c = loss_g = torch.zeros(b, device=device)
+    for _ in range(epochs):
+        order = torch.stack([
+            torch.randperm(dataset_size, generator=g, device=device)
+            for g in generators
+        ])
+        for step, start in enumerate(range(0, dataset_size, batch_size)):
+            idx = order[:, start:start + batch_size]
+            n = idx.shape[1]
+            subset = idx // subset_size
+            noise = randn_per_sample(generators, (n, ) + features.shape[1:],
+                                     device)
+            noise = (noise * stds[rows, subset].view(b, n, *extra_dims) +
+                     means[rows, subset].view(b, n, *extra_dims))
+            real = (feature_mask[:, None] * features[:, None] +
+                    (1 - feature_mask[:, None]) * noise)
+            gaussian = randn_per_sample(generators,
+                                        (n, ) + generator.x.shape[1:], device)
+            with torch.no_grad():
+                fake = generator(gaussian)
+            loss_c = critics(fake).mean(1) - critics(real).mean(1)
+            opt_critic.zero_grad()
+            loss_c.sum().backward()
+            opt_critic.step()
+            critics.clip_(weight_clip)
+            if step % critic_iters == 0:
+                loss_g = -critics(generator(gaussian)).mean(1)
+                opt_gen.zero_grad()
+                loss_g.sum().backward()
+                opt_gen.step()
+    return dict(critic_loss=loss_c.detach(), generator_loss=loss_g.detach())

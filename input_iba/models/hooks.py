@@ -1,0 +1,76 @@
+"""Finding layers by name, reading them, replacing their output, stopping there."""
+import difflib
+from contextlib import contextmanager
+
+import torch.nn as nn
+
+
+class _StopForward(Exception):
+    """Raised by a hook to end a forward pass at a layer."""
+
+
+def get_layer(model, name):
+    """Return ``model``'s sub-module ``name``; the error lists close names."""
+    modules = dict(model.named_modules())
+    if name in modules:
+        return modules[name]
+    close = difflib.get_close_matches(name, list(modules), n=8, cutoff=0.5)
+    hint = f' Close names: {close}.' if close else ''
+    raise KeyError(
+        f'Layer {name!r} does not exist in {type(model).__name__}.{hint} '
+        'List all with [n for n, _ in model.named_modules()].')
+
+
+def _first_tensor(output):
+    return output[0] if isinstance(output, (tuple, list)) else output
+
+
+@contextmanager
+def replace_output(layer, fn):
+    """Within the block, ``layer``'s output ``R`` becomes ``fn(R)``.
+
+    For layers returning tuples (e.g. an LSTM) only the first element is
+    replaced. The hook is always removed on exit.
+    """
+
+    def hook(module, inputs, output):
+        if isinstance(output, tuple):
+            return (fn(output[0]), ) + tuple(output[1:])
+        return fn(output)
+
+    handle = layer.register_forward_hook(hook)
+    try:
+        yield
+    finally:
+        handle.remove()
+
+
+def run_until(model, layer, run):
+    """Call ``run()`` (a forward pass of ``model``) but stop after ``layer``;
+    return ``layer``'s output. Nothing after the layer is computed."""
+    captured = {}
+
+    def hook(module, inputs, output):
+        captured['out'] = _first_tensor(output)
+        raise _StopForward
+
+    handle = layer.register_forward_hook(hook)
+    try:
+        run()
+    except _StopForward:
+        pass
+    finally:
+        handle.remove()
+    if 'out' not in captured:
+        raise RuntimeError(
+            f'The layer {type(layer).__name__} was never called in the forward '
+            'pass: choose a layer that the model uses.')
+    return captured['out']
+
+
+def freeze(model: nn.Module):
+    """Eval mode (no dropout, fixed batch-norm) and no parameter gradients."""
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model
