@@ -1,0 +1,1 @@
+"""Image metrics, one per file."""
