@@ -22,5 +22,6 @@ DATASETS = Registry('dataset', parent=MMENGINE_DATASETS,
                     locations=['input_iba.datasets'])
 TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS,
                       locations=['input_iba.datasets'])
+VISUALIZERS = Registry('visualizer', locations=['input_iba.visualization'])
 EVALUATORS = Registry('evaluator', parent=MMENGINE_EVALUATOR,
                       locations=['input_iba.evaluation'])

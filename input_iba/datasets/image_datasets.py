@@ -132,10 +132,15 @@ class ImageFolder(_ImageFileDataset):
 class SkimagePhotos(AttributionDataset):
     """Real photos bundled with scikit-image (no download), e.g. ``chelsea``,
     ``coffee``, ``astronaut``, ``rocket``. Targets: the prediction, unless
-    ``labels`` maps a name to a class."""
+    ``labels`` maps a name to a class.
+
+    ``crops_per_photo > 1`` adds that many random crops (half to full size,
+    random flips; fixed by ``seed``) of each photo: a small but varied
+    estimation set for the layer statistics when no dataset is at hand.
+    """
 
     def __init__(self, names=('chelsea', 'coffee', 'astronaut', 'rocket'),
-                 labels=None, pipeline=None):
+                 labels=None, pipeline=None, crops_per_photo=1, seed=0):
         import skimage.data
         self.names = list(names)
         for n in self.names:
@@ -143,16 +148,33 @@ class SkimagePhotos(AttributionDataset):
                 raise ValueError(f'skimage.data has no photo {n!r}.')
         self.labels = labels or {}
         self.transform = build_transform(pipeline or dict(type='ResizeNormalize'))
+        self.crops_per_photo = crops_per_photo
+        self.seed = seed
 
     def __len__(self):
-        return len(self.names)
+        return len(self.names) * self.crops_per_photo
 
     def sample_name(self, index):
-        return self.names[index]
+        name = self.names[index // self.crops_per_photo]
+        crop = index % self.crops_per_photo
+        return f'{name}_crop{crop}' if crop else name
+
+    def _crop(self, image, index):
+        rng = np.random.default_rng([self.seed, index])
+        h, w = image.shape[:2]
+        scale = rng.uniform(0.5, 1.0)
+        ch, cw = int(h * scale), int(w * scale)
+        top, left = rng.integers(0, h - ch + 1), rng.integers(0, w - cw + 1)
+        image = image[top:top + ch, left:left + cw]
+        return image[:, ::-1] if rng.random() < 0.5 else image
 
     def __getitem__(self, index):
         import skimage.data
-        name = self.names[index]
-        x, resized, _ = self.transform(getattr(skimage.data, name)())
-        return dict(name=name, inputs=x, target=self.labels.get(name, -1),
-                    image=resized, boxes=np.zeros((0, 4), np.float32))
+        name = self.names[index // self.crops_per_photo]
+        image = getattr(skimage.data, name)()
+        if index % self.crops_per_photo:
+            image = self._crop(image, index)
+        x, resized, _ = self.transform(image)
+        return dict(name=self.sample_name(index), inputs=x,
+                    target=self.labels.get(name, -1), image=resized,
+                    boxes=np.zeros((0, 4), np.float32))

@@ -1,7 +1,7 @@
 """Feature-level Information Bottleneck Attribution (IBA; methods.md §1)."""
 import torch
 
-from input_iba.models.bottlenecks import feature_kl, masked_mean
+from input_iba.models.bottlenecks import feature_kl, masked_mean, mix
 from input_iba.models.hooks import replace_output
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils import make_generators, randn_per_sample
@@ -44,8 +44,7 @@ class IBA(LayerAttributor):
         for _ in range(self.steps):
             lam = self.adapter.smooth_feature(torch.sigmoid(alpha), self.sigma)
             eps = randn_per_sample(generators, (k, ) + r.shape[1:], x.device)
-            z = lam[:, None] * r[:, None] + (1 - lam[:, None]) * (eps * std +
-                                                                  mean)
+            z = mix(r[:, None], lam[:, None], eps * std + mean)
             with replace_output(self.layer, lambda _: z.flatten(0, 1)):
                 ce = self.class_loss(xk, targets, padding_mask, k)
             info = masked_mean(feature_kl(r, lam, mean, std) * active, weight)

@@ -8,7 +8,7 @@ generator's mask. The GAN only runs the classifier up to ``layer``.
 """
 import torch
 
-from input_iba.models.bottlenecks import input_kl, masked_mean
+from input_iba.models.bottlenecks import input_kl, masked_mean, mix
 from input_iba.models.gans import BatchedCritics, MaskedNoiseGenerator, train_wgan
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils import make_generators, randn_per_sample
@@ -82,7 +82,12 @@ class InputIBA(IBA):
 
     def fit_input_bottleneck(self, x, targets, prior_lam, generators,
                              padding_mask=None):
-        """Stage 3: return the input mask ``sigmoid(alpha)`` (shape of x)."""
+        """Stage 3: return the input mask (shape of x).
+
+        The mask returned is the smoothed ``lam`` that the bottleneck applied,
+        not the raw ``sigmoid(alpha)`` the reference saved: it is exactly
+        what the model saw, and it has no single-pixel speckle.
+        """
         cfg = self.input_cfg
         k = cfg['copies']
         weight = self.adapter.input_weight(x, padding_mask)
@@ -91,13 +96,15 @@ class InputIBA(IBA):
         for _ in range(cfg['steps']):
             lam = self.adapter.smooth_input(torch.sigmoid(alpha), cfg['sigma'])
             eps = randn_per_sample(generators, (k, ) + x.shape[1:], x.device)
-            z = lam[:, None] * x[:, None] + (1 - lam[:, None]) * eps
+            z = mix(x[:, None], lam[:, None], eps)
             ce = self.class_loss(z.flatten(0, 1), targets, padding_mask, k)
             info = masked_mean(input_kl(x, lam, prior_lam), weight)
             opt.zero_grad()
             (ce + cfg['beta'] * info).sum().backward()
             opt.step()
-        return torch.sigmoid(alpha).detach(), ce.detach(), info.detach()
+        with torch.no_grad():
+            lam = self.adapter.smooth_input(torch.sigmoid(alpha), cfg['sigma'])
+        return lam, ce.detach(), info.detach()
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
         inputs, targets = inputs.to(self.device), targets.to(self.device)

@@ -35,6 +35,12 @@ def input_kl(x, lam, prior_lam, mean=0.0, std=1.0):
     return gaussian_kl(lam * r_norm, (1 - lam)**2 / denom**2)
 
 
+def mix(x, lam, noise):
+    """The bottleneck itself: ``lam * x + (1 - lam) * noise`` (``lam = 1``
+    passes ``x`` unchanged, ``lam = 0`` replaces it by noise)."""
+    return lam * x + (1 - lam) * noise
+
+
 def masked_mean(values, weight):
     """Mean over all but the first dim, counting elements by ``weight``.
 

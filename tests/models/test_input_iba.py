@@ -1,0 +1,88 @@
+import pytest
+import torch
+
+from input_iba.models.attributors import IBA, InputIBA
+
+SMALL = dict(feat_iba=dict(steps=4, copies=3),
+             gan=dict(dataset_size=16, subset_size=8, batch_size=8, epochs=2,
+                      critic_iters=2),
+             input_iba=dict(steps=5, copies=3),
+             critic=dict(type='ConvCritic', hidden=(16, )))
+
+
+def _attributor(model, cls=InputIBA, **kw):
+    att = cls(model, 'features.2', **kw)
+    torch.manual_seed(1)
+    att.estimate([dict(inputs=torch.randn(32, 3, 16, 16))], num_samples=32,
+                 progress=False)
+    return att
+
+
+def test_batch_equals_single_runs(tiny_convnet):
+    att = _attributor(tiny_convnet, **SMALL)
+    x = torch.randn(3, 3, 16, 16)
+    targets = torch.tensor([0, 2, 1])
+    seeds = [11, 22, 33]
+    batch = att.attribute(x, targets, seeds=seeds)
+    for i in range(3):
+        single = att.attribute(x[i:i + 1], targets[i:i + 1], seeds=[seeds[i]])
+        for key in ('input_masks', 'feat_masks'):
+            assert torch.allclose(getattr(batch, key)[i], getattr(single, key)[0],
+                                  atol=1e-4), key
+        assert torch.allclose(batch.extras['gen_masks'][i],
+                              single.extras['gen_masks'][0], atol=1e-4)
+
+
+def test_outputs_shapes_ranges_and_seed_determinism(tiny_convnet):
+    att = _attributor(tiny_convnet, **SMALL)
+    x = torch.randn(2, 3, 16, 16)
+    a = att.attribute(x, torch.tensor([0, 1]), seeds=[5, 6])
+    b = att.attribute(x, torch.tensor([0, 1]), seeds=[5, 6])
+    assert a.input_masks.shape == (2, 16, 16) and a.feat_masks.shape == (2, 16, 16)
+    assert torch.equal(a.input_masks, b.input_masks)
+    assert (a.input_masks >= 0).all() and (a.input_masks <= 1).all()
+    assert (a.feat_masks >= 0).all()
+    assert not tiny_convnet._forward_hooks and not any(
+        m._forward_hooks for m in tiny_convnet.modules())
+
+
+def test_iba_finds_the_only_informative_region():
+    # The logit of class 1 is the mean of channel 0 in the top-left quarter of
+    # the feature map; nothing else matters. IBA's capacity must sit there.
+    class QuarterModel(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = torch.nn.Identity()
+
+        def forward(self, x):
+            f = self.features(x)
+            score = f[:, 0, :4, :4].mean((1, 2)) * 5
+            return torch.stack([-score, score], 1)
+
+    model = QuarterModel()
+    att = IBA(model, 'features', beta=1.0, steps=30, lr=0.5, copies=4, sigma=0)
+    att.estimate([dict(inputs=torch.randn(64, 3, 8, 8))], 64, progress=False)
+    x = torch.randn(1, 3, 8, 8)
+    x[:, 0, :4, :4] = 2.0
+    res = att.attribute(x, torch.tensor([1]), seeds=[0])
+    heat = res.input_masks[0]
+    assert heat[:4, :4].sum() > 0.9 * heat.sum()
+
+
+def test_unknown_layer_lists_close_names(tiny_convnet):
+    with pytest.raises(KeyError, match=r"features\.2"):
+        InputIBA(tiny_convnet, 'features.20')
+
+
+def test_attribute_without_statistics_says_what_to_do(tiny_convnet):
+    att = InputIBA(tiny_convnet, 'features.2', **SMALL)
+    with pytest.raises(RuntimeError, match='estimate'):
+        att.attribute(torch.randn(1, 3, 16, 16), torch.tensor([0]))
+
+
+def test_gan_feature_mask_option_is_checked(tiny_convnet):
+    with pytest.raises(ValueError, match='lambda'):
+        InputIBA(tiny_convnet, 'features.2', gan_feature_mask='lamda')
+    att = _attributor(tiny_convnet, gan_feature_mask='capacity', **SMALL)
+    res = att.attribute(torch.randn(1, 3, 16, 16), torch.tensor([0]))
+    assert torch.isfinite(res.input_masks).all()

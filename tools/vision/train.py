@@ -1,0 +1,10 @@
+"""Explain an image classifier on a dataset: per sample, optimise the masks
+of the configured attributor and write input_masks/ and feat_masks/.
+
+    python tools/vision/train.py configs/input_iba/efficientnet_lite0_imagenet.py \
+        --work-dir work_dirs/effnet [--cfg-options key=value ...]
+"""
+from input_iba.apis.train_tool import main
+
+if __name__ == '__main__':
+    main(__doc__.splitlines()[0])
