@@ -3,9 +3,9 @@ import hashlib
 import json
 import os.path as osp
 
-import torch
 from mmengine.config import Config, DictAction  # noqa: F401  (re-exported)
 
+from input_iba.datasets import iter_batches
 from input_iba.models.attributors import LayerAttributor
 from input_iba.models.estimators import WelfordEstimator
 from input_iba.registry import ATTRIBUTORS, DATASETS, MODELS, VISUALIZERS
@@ -64,11 +64,14 @@ def prepare_statistics(cfg, attributor, work_dir, logger=None):
             logger.info(f'reusing layer statistics from {path}')
         return path
     dataset = build_dataset(cfg.data.estimate)
-    loader = torch.utils.data.DataLoader(
-        dataset, batch_size=cfg.data.get('estimation_batch_size', 16),
-        collate_fn=dataset.collate,
-        num_workers=cfg.data.get('num_workers', 0))
-    attributor.estimate(loader, cfg.data.get('num_estimation_samples', 1000))
+
+    def skip(name, err):
+        if logger:
+            logger.warning(f'estimation skips {name}: {err}')
+
+    batches = iter_batches(dataset, cfg.data.get('estimation_batch_size', 16),
+                           skip)
+    attributor.estimate(batches, cfg.data.get('num_estimation_samples', 1000))
     attributor.estimator.save(path)
     if logger:
         logger.info(f'layer statistics from {attributor.estimator.count} '

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from input_iba.datasets import load_items
 from input_iba.models.attributors import check_targets
 from input_iba.utils import append_jsonl, sample_seed, save_json, save_npy
 
@@ -20,18 +21,6 @@ INPUT_DIR, FEAT_DIR, META_DIR = 'input_masks', 'feat_masks', 'meta'
 
 def is_finished(work_dir, name):
     return osp.isfile(osp.join(work_dir, INPUT_DIR, name + '.npy'))
-
-
-def _load_samples(dataset, indices, work_dir):
-    """Load samples by index; a sample that fails to load is recorded."""
-    items = []
-    for i in indices:
-        try:
-            items.append(dataset[i])
-        except Exception as err:  # noqa: BLE001 - any load error skips it
-            name = dataset.sample_name(i)
-            _record_failure(work_dir, name, f'could not load: {err}')
-    return items
 
 
 def _record_failure(work_dir, name, reason):
@@ -82,7 +71,9 @@ def run_attribution(attributor, dataset, work_dir, visualizer, batch_size=1,
     start = time.time()
     for pos in range(0, len(todo), batch_size):
         chunk = todo[pos:pos + batch_size]
-        items = _load_samples(dataset, chunk, work_dir)
+        items = load_items(
+            dataset, chunk, lambda name, err: _record_failure(
+                work_dir, name, f'could not load: {err}'))
         summary['failed'] += len(chunk) - len(items)
         if items:
             done, failed = _attribute_items(attributor, dataset, items,

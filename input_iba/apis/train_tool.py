@@ -54,8 +54,11 @@ def main(description, argv=None):
     rank, world = dist.get_rank(), dist.get_world_size()
     work_dir = osp.abspath(args.work_dir)
     os.makedirs(work_dir, exist_ok=True)
-    logger = MMLogger.get_instance('input_iba', log_file=osp.join(
-        work_dir, f'log_rank{rank}.txt' if world > 1 else 'log.txt'))
+    logger_name = f'input_iba:{work_dir}'
+    logger = (MMLogger.get_instance(logger_name)
+              if MMLogger.check_instance_created(logger_name) else
+              MMLogger.get_instance(logger_name, log_file=osp.join(
+                  work_dir, f'log_rank{rank}.txt' if world > 1 else 'log.txt')))
     if rank == 0:
         cfg.dump(osp.join(work_dir, 'config.py'))
     seed = args.seed if args.seed is not None else cfg.get('seed', 0)

@@ -22,3 +22,25 @@ class AttributionDataset(torch.utils.data.Dataset):
         return dict(inputs=torch.stack([it['inputs'] for it in items]),
                     targets=torch.tensor([it['target'] for it in items],
                                          dtype=torch.long))
+
+
+def load_items(dataset, indices, on_error):
+    """``[dataset[i] for i in indices]``, skipping samples that fail to load;
+    ``on_error(name, exception)`` is called for each of those."""
+    items = []
+    for i in indices:
+        try:
+            items.append(dataset[i])
+        except Exception as err:  # noqa: BLE001 - any load error skips it
+            on_error(dataset.sample_name(i), err)
+    return items
+
+
+def iter_batches(dataset, batch_size, on_error, indices=None):
+    """Collated batches of the loadable samples of ``dataset``."""
+    indices = range(len(dataset)) if indices is None else indices
+    indices = list(indices)
+    for start in range(0, len(indices), batch_size):
+        items = load_items(dataset, indices[start:start + batch_size], on_error)
+        if items:
+            yield dataset.collate(items)

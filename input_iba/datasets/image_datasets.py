@@ -46,7 +46,10 @@ class _ImageFileDataset(AttributionDataset):
 
     def __getitem__(self, index):
         name, path, label = self.records[index]
-        image = mmcv.imread(path, channel_order='rgb')
+        try:
+            image = mmcv.imread(path, channel_order='rgb')
+        except Exception as err:  # noqa: BLE001 - cv2 raises several types
+            raise OSError(f'unreadable image file {path!r}: {err}') from err
         if image is None:
             raise OSError(f'unreadable image file {path!r}')
         x, resized, scales = self.transform(image)
