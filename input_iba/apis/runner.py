@@ -5,6 +5,7 @@ atomically (the ``.npy`` of ``input_masks/`` last, so its presence marks a
 finished sample), records bad samples in ``failed.jsonl`` and goes on.
 """
 import json
+import os
 import os.path as osp
 import time
 
@@ -15,8 +16,18 @@ from tqdm import tqdm
 from input_iba.datasets import load_items
 from input_iba.models.attributors import check_targets
 from input_iba.utils import append_jsonl, sample_seed, save_json, save_npy
+from input_iba.utils.io import TMP_PREFIX
 
 INPUT_DIR, FEAT_DIR, META_DIR = 'input_masks', 'feat_masks', 'meta'
+
+
+def remove_stale_temporaries(work_dir):
+    """Delete ``.tmp-*`` files that a killed run left behind (call before any
+    process of a new run starts writing)."""
+    for folder, _, files in os.walk(work_dir):
+        for f in files:
+            if f.startswith(TMP_PREFIX):
+                os.remove(osp.join(folder, f))
 
 
 def is_finished(work_dir, name):
@@ -88,9 +99,15 @@ def run_attribution(attributor, dataset, work_dir, visualizer, batch_size=1,
     return summary
 
 
+def _is_out_of_memory(err):
+    return isinstance(err, torch.OutOfMemoryError) or (
+        isinstance(err, RuntimeError) and 'out of memory' in str(err))
+
+
 def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
-    """Attribute one batch; on a batch-level error, retry samples one by one
-    so that one bad sample does not take the others with it."""
+    """Attribute one batch. A batch that runs out of memory is split in two
+    and retried; on any other error the samples are retried one by one, so
+    that one bad sample does not take the others with it."""
     batch = dataset.collate(items)
     try:
         targets, preds, probs = _resolve_targets(attributor, batch)
@@ -104,8 +121,17 @@ def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
         if len(items) == 1:
             _record_failure(work_dir, items[0]['name'], str(err))
             return 0, 1
-        counts = [_attribute_items(attributor, dataset, [it], work_dir,
-                                   visualizer, seed) for it in items]
+        if _is_out_of_memory(err):
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            half = len(items) // 2
+            tqdm.write(f'out of memory with {len(items)} samples: retrying '
+                       f'as {half} + {len(items) - half}')
+            parts = [items[:half], items[half:]]
+        else:
+            parts = [[it] for it in items]
+        counts = [_attribute_items(attributor, dataset, part, work_dir,
+                                   visualizer, seed) for part in parts]
         return sum(c[0] for c in counts), sum(c[1] for c in counts)
     done = failed = 0
     for row, item in enumerate(items):

@@ -12,7 +12,7 @@ from input_iba.utils import set_global_seed
 
 from .builders import (build_attributor, build_dataset, build_model,
                        build_visualizer, load_config, prepare_statistics)
-from .runner import run_attribution
+from .runner import remove_stale_temporaries, run_attribution
 
 
 def parse_args(description, argv=None):
@@ -44,23 +44,33 @@ def _device(arg):
     return arg
 
 
+def _init_distributed(device):
+    """Join the process group that torchrun describes (no-op otherwise):
+    NCCL with one GPU per process, gloo on CPU."""
+    if int(os.environ.get('WORLD_SIZE', 1)) <= 1 or dist.is_distributed():
+        return
+    if torch.cuda.is_available() and device != 'cpu':
+        dist.init_dist('pytorch', backend='nccl')
+    else:
+        torch.distributed.init_process_group('gloo')
+
+
 def main(description, argv=None):
     """Attribute a dataset from a config; returns the run summary."""
     args = parse_args(description, argv)
     cfg = load_config(args.config, args.cfg_options)
-    if os.environ.get('WORLD_SIZE') and not dist.is_distributed():
-        dist.init_dist('pytorch', backend='nccl' if torch.cuda.is_available()
-                       and args.device != 'cpu' else 'gloo')
+    _init_distributed(args.device)
     rank, world = dist.get_rank(), dist.get_world_size()
     work_dir = osp.abspath(args.work_dir)
     os.makedirs(work_dir, exist_ok=True)
     logger_name = f'input_iba:{work_dir}'
     logger = (MMLogger.get_instance(logger_name)
               if MMLogger.check_instance_created(logger_name) else
-              MMLogger.get_instance(logger_name, log_file=osp.join(
-                  work_dir, f'log_rank{rank}.txt' if world > 1 else 'log.txt')))
+              MMLogger.get_instance(logger_name, distributed=world > 1,
+                                    log_file=osp.join(work_dir, 'log.txt')))
     if rank == 0:
         cfg.dump(osp.join(work_dir, 'config.py'))
+        remove_stale_temporaries(work_dir)
     seed = args.seed if args.seed is not None else cfg.get('seed', 0)
     set_global_seed(seed)
     device = _device(args.device)

@@ -6,6 +6,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+TMP_PREFIX = '.tmp-'
+
 
 @contextmanager
 def atomic_path(path):
@@ -13,7 +15,7 @@ def atomic_path(path):
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     suffix = os.path.splitext(path)[1]
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-', suffix=suffix)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=TMP_PREFIX, suffix=suffix)
     os.close(fd)
     try:
         yield tmp

@@ -5,56 +5,11 @@ import os.path as osp
 import subprocess
 import sys
 
-import mmcv
 import numpy as np
-import pytest
 
 from input_iba.apis.train_tool import main
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-FIXTURES = osp.join(REPO, 'tests', 'fixtures')
-
-CONFIG = '''
-custom_imports = dict(imports=['user_model'], allow_failed_imports=False)
-model = dict(type='UserTinyNet')
-pipeline = dict(type='ResizeNormalize', size=(16, 16))
-attributor = dict(
-    type='InputIBA', layer='features.2',
-    feat_iba=dict(steps=3, copies=2),
-    gan=dict(dataset_size=8, subset_size=4, batch_size=4, epochs=1, critic_iters=2),
-    input_iba=dict(steps=3, copies=2),
-    critic=dict(type='ConvCritic', hidden=(8, )))
-data = dict(
-    attribute=dict(type='ImageFolder', root=r'{root}', labels={labels},
-                   pipeline=pipeline),
-    estimate=dict(type='ImageFolder', root=r'{root}', pipeline=pipeline),
-    num_estimation_samples=8, estimation_batch_size=4)
-visualizer = dict(type='ImageHeatmap')
-attribution = dict(batch_size=2)
-'''
-
-
-@pytest.fixture
-def image_run(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(FIXTURES)
-    root = tmp_path / 'images'
-    root.mkdir()
-    rng = np.random.default_rng(0)
-    for i in range(5):
-        mmcv.imwrite(rng.integers(0, 255, (20, 24, 3), dtype=np.uint8),
-                     str(root / f'img{i}.png'))
-    (root / 'broken.png').write_bytes(b'not an image')
-    labels = tmp_path / 'labels.txt'
-    labels.write_text('img3.png 9\nimg1.png 2\n')  # 9 is out of range
-    cfg = tmp_path / 'cfg.py'
-    cfg.write_text(CONFIG.format(root=root, labels=repr(str(labels))))
-    return cfg, tmp_path / 'work'
-
-
-def _masks(work):
-    folder = work / 'input_masks'
-    return {f: np.load(folder / f) for f in sorted(os.listdir(folder))
-            if f.endswith('.npy')}
+from .helpers import FIXTURES, REPO, masks as _masks
 
 
 def test_run_records_bad_samples_and_resumes(image_run):
