@@ -22,4 +22,4 @@ demo: $(STAMP)
 	@echo "Open work_dirs/demo/contact_sheet.png; masks are in work_dirs/demo/input_masks/ and feat_masks/."
 
 test: $(STAMP)
-	$(PY) -m pytest tests -q
+	INPUT_IBA_FAST=1 $(PY) -m pytest tests tutorials --nbmake -q
