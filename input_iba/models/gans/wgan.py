@@ -91,15 +91,18 @@ def train_wgan(generator, critics, features, feature_mask, generators,
             real = mix(features[:, None], feature_mask[:, None], noise)
             gaussian = randn_per_sample(generators,
                                         (n, ) + generator.x.shape[1:], device)
-            with torch.no_grad():
+            generator_step = step % critic_iters == 0
+            # On generator steps the critic and the generator see the same
+            # fake features: compute them once, with the generator's graph.
+            with torch.set_grad_enabled(generator_step):
                 fake = generator(gaussian)
-            loss_c = critics(fake).mean(1) - critics(real).mean(1)
+            loss_c = critics(fake.detach()).mean(1) - critics(real).mean(1)
             opt_critic.zero_grad()
             loss_c.sum().backward()
             opt_critic.step()
             critics.clip_(weight_clip)
-            if step % critic_iters == 0:
-                loss_g = -critics(generator(gaussian)).mean(1)
+            if generator_step:
+                loss_g = -critics(fake).mean(1)
                 opt_gen.zero_grad()
                 loss_g.sum().backward()
                 opt_gen.step()
