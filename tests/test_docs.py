@@ -76,3 +76,19 @@ def test_paths_named_in_the_docs_exist(path):
     for ref in set(re.findall(r'`((?:tools|configs|benchmarks|tutorials|tests)/[\w./-]+)`',
                               text)):
         assert osp.exists(osp.join(REPO, ref)), f'{osp.basename(path)}: {ref}'
+
+
+def test_the_example_method_of_the_docs_runs(tiny_convnet):
+    text = _text(osp.join(REPO, 'docs', 'adding_a_method.md'))
+    block = re.findall(r'```python\n(.*?)```', text, flags=re.S)[0]
+    namespace = {}
+    exec(compile(block.replace('@ATTRIBUTORS.register_module()',
+                               '@ATTRIBUTORS.register_module(force=True)'),
+                 'adding_a_method.md', 'exec'), namespace)
+    import torch
+    att = namespace['NoisyGradient'](tiny_convnet, copies=3)
+    x = torch.randn(2, 3, 16, 16)
+    batch = att.attribute(x, torch.tensor([0, 1]), seeds=[4, 5])
+    single = att.attribute(x[1:], torch.tensor([1]), seeds=[5])
+    assert batch.input_masks.shape == (2, 16, 16)
+    assert torch.allclose(batch.input_masks[1], single.input_masks[0], atol=1e-6)
