@@ -3,3 +3,5 @@
 model = dict(type='EfficientNetLite0')
 pipeline = dict(type='ResizeNormalize', size=(224, 224), mean=(0.5, 0.5, 0.5),
                 std=(0.5, 0.5, 0.5))
+# channels-last convolutions: ~1.2-1.6x faster on CPUs with oneDNN (benchmarks/).
+adapter = dict(type='ImageAdapter', channels_last=True)

@@ -15,6 +15,10 @@ class InputAdapter:
     #: default critic of the InputIBA GAN for this modality
     critic_type = None
 
+    def prepare_model(self, model):
+        """Called once on the frozen model (e.g. to change its memory layout)."""
+        return model
+
     def embed(self, model, inputs, padding_mask=None):
         """The continuous input ``x`` that masks act on."""
         return inputs

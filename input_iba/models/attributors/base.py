@@ -52,8 +52,8 @@ class BaseAttributor:
     """
 
     def __init__(self, model, adapter=dict(type='ImageAdapter')):
-        self.model = freeze(model)
         self.adapter = build_adapter(adapter)
+        self.model = self.adapter.prepare_model(freeze(model))
 
     @property
     def device(self):
@@ -100,8 +100,9 @@ class LayerAttributor(BaseAttributor):
     def layer_output(self, x, padding_mask=None):
         """The hooked layer's output for continuous input ``x``; the forward
         pass stops there."""
-        return run_until(self.model, self.layer,
-                         lambda: self.adapter.forward(self.model, x, padding_mask))
+        out = run_until(self.model, self.layer,
+                        lambda: self.adapter.forward(self.model, x, padding_mask))
+        return out.contiguous()
 
     @torch.no_grad()
     def estimate(self, batches, num_samples=1000, progress=True):
