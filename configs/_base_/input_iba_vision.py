@@ -7,5 +7,4 @@ attributor = dict(
     input_iba=dict(beta=20.0, steps=60, lr=1.0, copies=10, sigma=1.0),
     # 'lambda' (default) or 'capacity' (the reference code): see InputIBA.
     gan_feature_mask='lambda')
-attribution = dict(batch_size=4)
 seed = 0

@@ -17,4 +17,3 @@ attributor = dict(
     feat_iba=dict(copies=5),
     gan=dict(dataset_size=64, subset_size=16, batch_size=16, epochs=5),
     input_iba=dict(steps=30, copies=4))
-attribution = dict(batch_size=4)

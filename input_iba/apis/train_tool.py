@@ -29,7 +29,8 @@ def parse_args(description, argv=None):
     parser.add_argument('--num-samples', type=int, default=None,
                         help='only the first N samples of the dataset')
     parser.add_argument('--batch-size', type=int, default=None,
-                        help='samples optimised together')
+                        help='samples optimised together (default: the config, '
+                        'else 8 on a GPU and 1 on a CPU)')
     return parser.parse_args(argv)
 
 
@@ -42,6 +43,16 @@ def _device(arg):
     if arg.startswith('cuda') and dist.get_world_size() > 1:
         return f'cuda:{dist.get_local_rank()}'
     return arg
+
+
+def default_batch_size(device):
+    """Samples per batch when neither --batch-size nor the config sets it.
+
+    On a GPU, batching fills the device (8). On a CPU one sample with its
+    noise copies already keeps the cores busy; larger batches measured slower
+    per image and use far more memory (benchmarks/input_iba_throughput.py).
+    """
+    return 8 if str(device).startswith('cuda') else 1
 
 
 def _init_distributed(device):
@@ -88,7 +99,7 @@ def main(description, argv=None):
         args.num_samples, len(dataset))
     shard = list(range(rank, count, world))
     batch_size = args.batch_size or cfg.get('attribution', {}).get(
-        'batch_size', 1)
+        'batch_size') or default_batch_size(device)
     summary = run_attribution(attributor, dataset, work_dir,
                               build_visualizer(cfg.visualizer), batch_size,
                               seed, shard, progress=rank == 0, logger=logger)
