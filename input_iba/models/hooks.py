@@ -2,6 +2,7 @@
 import difflib
 from contextlib import contextmanager
 
+import torch
 import torch.nn as nn
 
 
@@ -74,3 +75,11 @@ def freeze(model: nn.Module):
     for p in model.parameters():
         p.requires_grad_(False)
     return model
+
+
+def model_device(model):
+    """The device of ``model``'s first parameter (CPU for parameter-free models)."""
+    try:
+        return next(model.parameters()).device
+    except StopIteration:
+        return torch.device('cpu')

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from input_iba.models.estimators import WelfordEstimator
-from input_iba.models.hooks import freeze, get_layer, run_until
+from input_iba.models.hooks import freeze, get_layer, model_device, run_until
 from input_iba.registry import ADAPTERS
 
 
@@ -57,10 +57,7 @@ class BaseAttributor:
 
     @property
     def device(self):
-        try:
-            return next(self.model.parameters()).device
-        except StopIteration:
-            return torch.device('cpu')
+        return model_device(self.model)
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
         raise NotImplementedError

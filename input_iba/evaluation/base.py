@@ -1,0 +1,111 @@
+"""The evaluation loop shared by all metrics: read masks, score, write JSON."""
+import json
+import math
+import os.path as osp
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from input_iba.models.hooks import freeze, model_device
+from input_iba.models.attributors.base import build_adapter
+from input_iba.utils import save_json
+
+
+def mean_ci(values, z=1.96):
+    """Mean, standard deviation, count and a normal-approximation 95% CI."""
+    arr = np.asarray([v for v in values if v is not None and np.isfinite(v)],
+                     dtype=np.float64)
+    if arr.size == 0:
+        return dict(mean=None, std=None, n=0, ci95=None)
+    std = float(arr.std(ddof=1)) if arr.size > 1 else 0.0
+    half = z * std / math.sqrt(arr.size)
+    return dict(mean=float(arr.mean()), std=std, n=int(arr.size),
+                ci95=[float(arr.mean() - half), float(arr.mean() + half)])
+
+
+class MaskEvaluator:
+    """A metric over the masks of a work dir.
+
+    Subclasses implement :meth:`evaluate_sample` (one sample's numbers as a
+    JSON-able dict) and name the scalar keys to summarise in ``summary_keys``.
+    ``model`` is needed by perturbation metrics only.
+    """
+
+    name = None
+    summary_keys = ()
+
+    def __init__(self, model=None, adapter=dict(type='ImageAdapter'),
+                 batch_size=64):
+        self.model = None if model is None else freeze(model)
+        self.adapter = build_adapter(adapter)
+        self.batch_size = batch_size
+
+    @property
+    def device(self):
+        return model_device(self.model)
+
+    @torch.no_grad()
+    def probabilities(self, x, target):
+        """Softmax probability of ``target`` for a stack of inputs, in
+        chunks of ``batch_size`` (one forward pass each)."""
+        out = []
+        for chunk in torch.split(x, self.batch_size):
+            logits = self.adapter.forward(self.model, chunk.to(self.device))
+            out.append(logits.softmax(-1)[:, target].cpu())
+        return torch.cat(out)
+
+    @torch.no_grad()
+    def logits(self, x, target):
+        out = []
+        for chunk in torch.split(x, self.batch_size):
+            logits = self.adapter.forward(self.model, chunk.to(self.device))
+            out.append(logits[:, target].cpu())
+        return torch.cat(out)
+
+    def evaluate_sample(self, item, mask, target):
+        raise NotImplementedError
+
+    def resolve_target(self, item, mask_dir):
+        meta = osp.join(osp.dirname(mask_dir.rstrip('/')), 'meta',
+                        item['name'] + '.json')
+        if osp.isfile(meta):
+            with open(meta) as f:
+                return int(json.load(f)['target'])
+        if item.get('target', -1) >= 0:
+            return int(item['target'])
+        if self.model is None:
+            raise ValueError(f'No target known for {item["name"]}.')
+        with torch.no_grad():
+            x = item['inputs'][None].to(self.device)
+            return int(self.adapter.forward(self.model, x).argmax(-1))
+
+    def run(self, dataset, mask_dir, out_dir, indices=None, progress=True):
+        """Evaluate every sample with a mask in ``mask_dir``; per-sample JSON
+        goes to ``out_dir/<metric>/<name>.json`` (skipped when present) and the
+        summary to ``out_dir/<metric>.json``. Returns the summary."""
+        indices = range(len(dataset)) if indices is None else indices
+        records = []
+        for i in tqdm(list(indices), desc=self.name, disable=not progress):
+            name = dataset.sample_name(i)
+            mask_path = osp.join(mask_dir, name + '.npy')
+            if not osp.isfile(mask_path):
+                continue
+            out_path = osp.join(out_dir, self.name, name + '.json')
+            if osp.isfile(out_path):
+                with open(out_path) as f:
+                    records.append(json.load(f))
+                continue
+            item = dataset[i]
+            record = self.evaluate_sample(
+                item, np.load(mask_path), self.resolve_target(item, mask_dir))
+            if record is None:
+                continue
+            record['name'] = name
+            save_json(out_path, record)
+            records.append(record)
+        summary = {key: mean_ci([r.get(key) for r in records])
+                   for key in self.summary_keys}
+        summary['num_samples'] = len(records)
+        save_json(osp.join(out_dir, self.name + '.json'), summary)
+        return summary

@@ -1,0 +1,37 @@
+"""Pointing game (Zhang et al., 2016): is the mask's maximum in a box?"""
+import numpy as np
+
+from input_iba.registry import EVALUATORS
+
+from ..base import MaskEvaluator
+
+
+def point_hits(point, boxes, tolerance):
+    """True if ``point = (y, x)`` lies within ``tolerance`` pixels of a box."""
+    y, x = point
+    for x1, y1, x2, y2 in np.asarray(boxes, dtype=np.float64).reshape(-1, 4):
+        dx = max(x1 - x, 0.0, x - (x2 - 1))
+        dy = max(y1 - y, 0.0, y - (y2 - 1))
+        if np.hypot(dx, dy) <= tolerance:
+            return True
+    return False
+
+
+@EVALUATORS.register_module()
+class PointingGame(MaskEvaluator):
+    """Hit when the mask's maximum (first one on ties) is within
+    ``tolerance`` pixels (15) of a ground-truth box."""
+    name = 'pointing_game'
+    summary_keys = ('hit', )
+
+    def __init__(self, model=None, tolerance=15, **kwargs):
+        super().__init__(model, **kwargs)
+        self.tolerance = tolerance
+
+    def evaluate_sample(self, item, mask, target):
+        boxes = item.get('boxes', ())
+        if len(boxes) == 0:
+            return None
+        point = np.unravel_index(int(np.argmax(mask)), mask.shape)
+        hit = point_hits(point, boxes, self.tolerance)
+        return dict(target=target, hit=float(hit), point=[int(p) for p in point])

@@ -1,0 +1,154 @@
+"""Image metrics on hand-made cases with known answers."""
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+
+from input_iba.evaluation.vision import (EffectiveHeatRatio, InsertionDeletion,
+                                         PointingGame, SanityCheck, SensitivityN,
+                                         effective_heat_ratio, perturbation_path,
+                                         pixel_order)
+from input_iba.models.attributors import AttributionResult, BaseAttributor
+from input_iba.registry import ATTRIBUTORS
+
+
+def sigmoid(v):
+    return 1 / (1 + math.exp(-v))
+
+
+class PixelSum(nn.Module):
+    """Logits [2 * (x[0,0,0] + x[0,0,1]), 0] for 1x2x2 images."""
+
+    def forward(self, x):
+        s = 2 * (x[:, 0, 0, 0] + x[:, 0, 0, 1])
+        return torch.stack([s, torch.zeros_like(s)], 1)
+
+
+class Linear(nn.Module):
+    def __init__(self, weight):
+        super().__init__()
+        self.weight = nn.Parameter(weight)
+
+    def forward(self, x):
+        s = (x * self.weight).flatten(1).sum(1)
+        return torch.stack([s, -s], 1)
+
+
+def test_perturbation_path_follows_the_order():
+    start, end = torch.zeros(1, 2, 2), torch.ones(1, 2, 2)
+    images, fractions = perturbation_path(start, end, torch.tensor([3, 0, 2, 1]), 2)
+    assert fractions.tolist() == [0, 0.5, 1]
+    assert images[1].flatten().tolist() == [1, 0, 0, 1]
+
+
+def test_insertion_deletion_auc_by_hand():
+    x = torch.ones(1, 2, 2)
+    mask = np.array([[0.9, 0.8], [0.1, 0.0]])  # the two pixels the model reads first
+    ev = InsertionDeletion(PixelSum(), pixels_per_step=1, insertion_from='baseline')
+    rec = ev.evaluate_sample(dict(inputs=x, name='a'), mask, 0)
+    s2, s4 = sigmoid(2), sigmoid(4)
+    assert rec['deletion'] == pytest.approx([s4, s2, 0.5, 0.5, 0.5], abs=1e-6)
+    assert rec['insertion'] == pytest.approx([0.5, s2, s4, s4, s4], abs=1e-6)
+    deletion = 0.25 * ((s4 + s2) / 2 + (s2 + 0.5) / 2 + 0.5 + 0.5)
+    insertion = 0.25 * ((0.5 + s2) / 2 + (s2 + s4) / 2 + s4 + s4)
+    assert rec['deletion_auc'] == pytest.approx(deletion, abs=1e-6)
+    assert rec['insertion_auc'] == pytest.approx(insertion, abs=1e-6)
+    # the worst ordering swaps the two curves' roles
+    worst = ev.evaluate_sample(dict(inputs=x, name='a'), 1 - mask, 0)
+    assert worst['deletion_auc'] > rec['deletion_auc']
+    assert worst['insertion_auc'] < rec['insertion_auc']
+
+
+def test_random_maps_give_insertion_close_to_deletion_on_average():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.Tanh(),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3))
+    ev = InsertionDeletion(model, pixels_per_step=8, insertion_from='baseline')
+    rng = np.random.default_rng(0)
+    x = torch.randn(3, 8, 8)
+    diffs = [ev.evaluate_sample(dict(inputs=x, name='r'), rng.random((8, 8)), 1)
+             ['difference'] for _ in range(60)]
+    assert abs(np.mean(diffs)) < 3 * np.std(diffs) / np.sqrt(len(diffs)) + 1e-3
+
+
+def test_sensitivity_n_is_one_for_exact_linear_attributions():
+    torch.manual_seed(0)
+    w, x = torch.randn(3, 6, 6), torch.randn(3, 6, 6)
+    mask = (w * x).sum(0).numpy()  # exact attribution of the logit
+    ev = SensitivityN(Linear(w), ns=[1, 4, 16], num_subsets=20)
+    rec = ev.evaluate_sample(dict(inputs=x, name='lin'), mask, 0)
+    assert rec['correlations'] == pytest.approx([1, 1, 1], abs=1e-5)
+    shuffled = np.random.default_rng(1).permutation(mask.flatten()).reshape(6, 6)
+    assert ev.evaluate_sample(dict(inputs=x, name='lin'), shuffled, 0)[
+        'mean_correlation'] < 0.9
+
+
+def test_ehr_is_one_for_the_box_itself_and_by_hand_otherwise():
+    roi = np.zeros((4, 4), bool)
+    roi[:2, :2] = True
+    assert effective_heat_ratio(roi.astype(float), roi)[0] == pytest.approx(1.0)
+    heat = np.array([[1.0, 0.5, 0, 0], [0, 0, 0, 0], [0, 0, 0.5, 0], [0, 0, 0, 0.05]])
+    # heat >= 0.1 is {1, .5 (in), .5 (out)}; the threshold is the linearly
+    # interpolated quantile q of [0.5, 0.5, 1]: 0.5 for q <= 0.5 (all three
+    # above: ratio 1.5 / 2), more than 0.5 after (only the 1 inside: ratio 1)
+    value, quantiles, ratios = effective_heat_ratio(heat, roi)
+    expected = np.where(quantiles <= 0.5 + 1e-9, 0.75, 1.0)
+    np.testing.assert_allclose(ratios, expected)
+    assert value == pytest.approx(np.trapezoid(expected, quantiles))
+    ev = EffectiveHeatRatio()
+    item = dict(boxes=np.array([[0, 0, 2, 2]]), name='h')
+    assert ev.evaluate_sample(item, heat, 0)['ehr'] == pytest.approx(value)
+    big = dict(boxes=np.array([[0, 0, 4, 3]]), name='big')
+    assert ev.evaluate_sample(big, heat, 0) is None  # boxes cover 3/4
+
+
+def test_pointing_game_with_tolerance():
+    mask = np.zeros((40, 40))
+    mask[30, 30] = 1
+    game = PointingGame(tolerance=15)
+    assert game.evaluate_sample(dict(boxes=np.array([[25, 25, 35, 35]])), mask, 0)['hit'] == 1
+    assert game.evaluate_sample(dict(boxes=np.array([[0, 0, 10, 10]])), mask, 0)['hit'] == 0
+    assert game.evaluate_sample(dict(boxes=np.array([[0, 0, 25, 25]])), mask, 0)["hit"] == 1
+    assert game.evaluate_sample(dict(boxes=np.zeros((0, 4))), mask, 0) is None
+
+
+@ATTRIBUTORS.register_module(force=True)
+class EdgeDetector(BaseAttributor):
+    """Gradient magnitude of the image itself: ignores the model."""
+
+    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
+        gray = inputs.mean(1)
+        gx = gray[:, :, 1:] - gray[:, :, :-1]
+        gy = gray[:, 1:, :] - gray[:, :-1, :]
+        edges = gx[:, :-1, :] ** 2 + gy[:, :, :-1] ** 2
+        return AttributionResult(input_masks=nn.functional.pad(edges, (0, 1, 0, 1)))
+
+
+def test_sanity_check_of_an_edge_detector_stays_flat(tiny_convnet):
+    x = torch.randn(3, 16, 16)
+    edges = EdgeDetector(tiny_convnet).attribute(x[None], torch.tensor([0])).input_masks[0]
+    check = SanityCheck(tiny_convnet, dict(type='EdgeDetector'))
+    rec = check.evaluate_sample(dict(inputs=x, name='e'), edges.numpy(), 0)
+    assert len(rec['ssim']) == 3  # head linear, two convolutions
+    assert rec['ssim'] == pytest.approx([1, 1, 1], abs=1e-6)
+
+
+def test_sanity_check_of_a_gradient_decays(tiny_convnet):
+    @ATTRIBUTORS.register_module(force=True)
+    class PlainGradient(BaseAttributor):
+        def attribute(self, inputs, targets, seeds=None, padding_mask=None):
+            x = inputs.clone().requires_grad_()
+            self.model(x)[0, targets[0]].backward()
+            return AttributionResult(input_masks=x.grad.abs().sum(1))
+
+    x = torch.randn(3, 16, 16)
+    grad = PlainGradient(tiny_convnet).attribute(x[None], torch.tensor([1])).input_masks[0]
+    rec = SanityCheck(tiny_convnet, dict(type='PlainGradient')).evaluate_sample(
+        dict(inputs=x, name='g'), grad.numpy(), 1)
+    assert rec['final_ssim'] < 0.5
+
+
+def test_pixel_order_breaks_ties_by_index():
+    assert pixel_order(np.array([[0.5, 1.0], [0.5, 0.5]])).tolist() == [1, 0, 2, 3]
