@@ -1,0 +1,64 @@
+"""The command line of tools/vision/evaluate.py: image metrics over a run."""
+import argparse
+import json
+import os.path as osp
+
+import torch
+from mmengine.config import DictAction
+
+from input_iba.evaluation.plots import save_metric_plot
+from input_iba.registry import EVALUATORS
+
+from .builders import build_dataset, build_model, load_config
+
+# metric name -> default evaluator config (the config's `evaluation` dict
+# may override any of them, e.g. evaluation=dict(sensitivity_n=dict(num_subsets=50)))
+METRICS = dict(
+    insertion_deletion=dict(type='InsertionDeletion'),
+    sensitivity_n=dict(type='SensitivityN'),
+    ehr=dict(type='EffectiveHeatRatio'),
+    pointing_game=dict(type='PointingGame'),
+    sanity_check=dict(type='SanityCheck'),
+)
+
+
+def main(description, argv=None):
+    """Evaluate the masks of a run; returns the summaries by metric."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('config')
+    parser.add_argument('--work-dir', required=True,
+                        help='a finished run (with input_masks/)')
+    parser.add_argument('--metrics', nargs='+', default=['insertion_deletion', 'ehr'],
+                        choices=sorted(METRICS))
+    parser.add_argument('--masks', default='input_masks',
+                        help='mask folder inside the work dir')
+    parser.add_argument('--out-dir', default=None,
+                        help='default: <work-dir>/eval_<masks>')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--num-samples', type=int, default=None)
+    args = parser.parse_args(argv)
+    cfg = load_config(args.config, args.cfg_options)
+    mask_dir = osp.join(args.work_dir, args.masks)
+    if not osp.isdir(mask_dir):
+        raise FileNotFoundError(f'No masks at {mask_dir}: run tools/vision/train.py '
+                                'first, or pass --masks.')
+    out_dir = args.out_dir or osp.join(args.work_dir, f'eval_{args.masks}')
+    model = build_model(cfg.model, args.device)
+    dataset = build_dataset(cfg.data.attribute)
+    count = len(dataset) if args.num_samples is None else min(args.num_samples,
+                                                               len(dataset))
+    overrides = cfg.get('evaluation', {})
+    results = {}
+    for metric in args.metrics:
+        ev_cfg = dict(METRICS[metric], **overrides.get(metric, {}))
+        if metric == 'sanity_check':
+            ev_cfg.setdefault('attributor', cfg.attributor)
+        evaluator = EVALUATORS.build(dict(ev_cfg, model=model))
+        results[metric] = evaluator.run(dataset, mask_dir, out_dir, range(count))
+        plot = save_metric_plot(out_dir, metric)
+        print(f'{metric}: ' + json.dumps({k: v for k, v in results[metric].items()
+                                          if k != 'num_samples'}) +
+              (f' (curve: {plot})' if plot else ''))
+    return results
+
