@@ -1,9 +1,14 @@
 from .base import (AttributionResult, BaseAttributor, LayerAttributor,
                    check_targets)
+from .extremal_perturbation import ExtremalPerturbation
+from .gradients import (GradCAM, InputXGradient, IntegratedGradients, Occlusion,
+                        Saliency)
 from .iba import IBA
 from .input_iba import InputIBA
+from .random_baseline import Random
 
 __all__ = [
     'AttributionResult', 'BaseAttributor', 'LayerAttributor', 'check_targets',
-    'IBA', 'InputIBA'
+    'IBA', 'InputIBA', 'GradCAM', 'InputXGradient', 'IntegratedGradients',
+    'Occlusion', 'Saliency', 'Random', 'ExtremalPerturbation'
 ]

@@ -1,0 +1,130 @@
+"""Classic gradient and perturbation baselines through Captum, batched.
+
+Each class is a thin adapter around one Captum method: Captum computes the
+attribution of the continuous input ``x`` (pixels or token embeddings) and
+the adapter reduces it to one value per position, as the mean absolute
+value over channels (images) or embedding dimensions (text).
+"""
+import torch.nn.functional as F
+from captum.attr import (IntegratedGradients as CaptumIntegratedGradients,
+                         InputXGradient as CaptumInputXGradient, LayerGradCam,
+                         Occlusion as CaptumOcclusion, Saliency as CaptumSaliency)
+
+from input_iba.models.hooks import get_layer
+from input_iba.registry import ATTRIBUTORS
+
+from .base import AttributionResult, BaseAttributor
+
+
+class CaptumAttributor(BaseAttributor):
+    """Base of the Captum-backed attributors: subclasses build the Captum
+    method in :meth:`captum_method` and may pass extra arguments to its
+    ``attribute`` through :meth:`captum_kwargs`."""
+
+    def _forward(self, x, padding_mask=None):
+        return self.adapter.forward(self.model, x, padding_mask)
+
+    def captum_method(self):
+        raise NotImplementedError
+
+    def captum_kwargs(self, x):
+        return {}
+
+    def to_positions(self, attributions, x, padding_mask):
+        return self.adapter.input_mask_to_positions(attributions.abs(),
+                                                    padding_mask)
+
+    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
+        inputs, targets = inputs.to(self.device), targets.to(self.device)
+        x = self.adapter.embed(self.model, inputs, padding_mask).detach()
+        extra = () if padding_mask is None else (padding_mask.to(self.device), )
+        attributions = self.captum_method().attribute(
+            x, target=targets, additional_forward_args=extra or None,
+            **self.captum_kwargs(x))
+        masks = self.to_positions(attributions.detach(), x, padding_mask)
+        return AttributionResult(input_masks=masks.float().cpu())
+
+
+@ATTRIBUTORS.register_module()
+class Saliency(CaptumAttributor):
+    """Absolute gradient of the target logit (Simonyan et al., 2014)."""
+
+    def captum_method(self):
+        return CaptumSaliency(self._forward)
+
+
+@ATTRIBUTORS.register_module()
+class InputXGradient(CaptumAttributor):
+    """Input times gradient (Shrikumar et al., 2016), absolute."""
+
+    def captum_method(self):
+        return CaptumInputXGradient(self._forward)
+
+
+@ATTRIBUTORS.register_module()
+class IntegratedGradients(CaptumAttributor):
+    """Integrated Gradients (Sundararajan et al., 2017) from a constant
+    ``baseline`` (0: black in normalised space, or the zero embedding),
+    ``steps`` Gauss-Legendre points, ``internal_batch_size`` inputs per pass.
+    """
+
+    def __init__(self, model, adapter=dict(type='ImageAdapter'), steps=50,
+                 baseline=0.0, internal_batch_size=64):
+        super().__init__(model, adapter)
+        self.steps, self.baseline = steps, baseline
+        self.internal_batch_size = internal_batch_size
+
+    def captum_method(self):
+        return CaptumIntegratedGradients(self._forward)
+
+    def captum_kwargs(self, x):
+        return dict(baselines=self.baseline, n_steps=self.steps,
+                    internal_batch_size=self.internal_batch_size)
+
+
+@ATTRIBUTORS.register_module()
+class GradCAM(CaptumAttributor):
+    """Grad-CAM (Selvaraju et al., 2017) at ``layer``, ReLU'd and resized to
+    the input bilinearly."""
+
+    def __init__(self, model, layer, adapter=dict(type='ImageAdapter')):
+        super().__init__(model, adapter)
+        self.layer = get_layer(self.model, layer)
+
+    def captum_method(self):
+        return LayerGradCam(self._forward, self.layer)
+
+    def captum_kwargs(self, x):
+        return dict(relu_attributions=True)
+
+    def to_positions(self, attributions, x, padding_mask):
+        return F.interpolate(attributions, size=x.shape[-2:], mode='bilinear',
+                             align_corners=False)[:, 0]
+
+
+@ATTRIBUTORS.register_module()
+class Occlusion(CaptumAttributor):
+    """Occlusion (Zeiler & Fergus, 2014): the drop of the target logit when a
+    ``window`` x ``window`` patch is set to ``baseline``, sliding by
+    ``stride``; ``perturbations_per_eval`` patches per forward pass."""
+
+    def __init__(self, model, adapter=dict(type='ImageAdapter'), window=16,
+                 stride=8, baseline=0.0, perturbations_per_eval=64):
+        super().__init__(model, adapter)
+        self.window, self.stride, self.baseline = window, stride, baseline
+        self.perturbations_per_eval = perturbations_per_eval
+
+    def captum_method(self):
+        return CaptumOcclusion(self._forward)
+
+    def captum_kwargs(self, x):
+        channels = x.shape[1]
+        return dict(sliding_window_shapes=(channels, self.window, self.window),
+                    strides=(channels, self.stride, self.stride),
+                    baselines=self.baseline,
+                    perturbations_per_eval=self.perturbations_per_eval)
+
+    def to_positions(self, attributions, x, padding_mask):
+        # every channel of a patch gets the same value: keep the sign (a
+        # positive value means the patch supports the target)
+        return attributions.mean(1)
