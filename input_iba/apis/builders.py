@@ -11,14 +11,16 @@ from input_iba.models.estimators import WelfordEstimator
 from input_iba.registry import ATTRIBUTORS, DATASETS, MODELS, VISUALIZERS
 
 
-def load_config(path, cfg_options=None):
-    """Read a Python config (``_base_`` inheritance) and apply overrides."""
+def load_config(path, cfg_options=None,
+                required=('model', 'attributor', 'data')):
+    """Read a Python config (``_base_`` inheritance), apply overrides and
+    check that the ``required`` sections are there."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'Config file {path!r} does not exist.')
     cfg = Config.fromfile(path)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
-    for key in ('model', 'attributor', 'data'):
+    for key in required:
         if key not in cfg:
             raise KeyError(f'Config {path!r} has no {key!r} section: see '
                            'configs/input_iba/ for complete examples.')

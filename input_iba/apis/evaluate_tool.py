@@ -38,7 +38,7 @@ def main(description, argv=None):
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--num-samples', type=int, default=None)
     args = parser.parse_args(argv)
-    cfg = load_config(args.config, args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options, required=('model', 'data'))
     mask_dir = osp.join(args.work_dir, args.masks)
     if not osp.isdir(mask_dir):
         raise FileNotFoundError(f'No masks at {mask_dir}: run tools/vision/train.py '

@@ -1,0 +1,129 @@
+"""The command line of tools/vision/compare.py: several attributors, several
+metrics, one table."""
+import argparse
+import os
+import os.path as osp
+
+import matplotlib
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
+
+from input_iba.evaluation.plots import plot_metric  # noqa: E402
+from input_iba.registry import EVALUATORS  # noqa: E402
+from input_iba.utils import save_text  # noqa: E402
+
+from .builders import (build_attributor, build_dataset, build_model,  # noqa: E402
+                       build_visualizer, load_config, prepare_statistics)
+from .evaluate_tool import METRICS  # noqa: E402
+from .runner import run_attribution  # noqa: E402
+
+# metric -> [(summary key, column title, higher is better)]
+COLUMNS = dict(
+    insertion_deletion=[('insertion_auc', 'insertion AUC', True),
+                        ('deletion_auc', 'deletion AUC', False)],
+    sensitivity_n=[('mean_correlation', 'sensitivity-N', True)],
+    ehr=[('ehr', 'EHR', True)],
+    pointing_game=[('hit', 'pointing game', True)],
+    sanity_check=[('final_ssim', 'SSIM after randomisation', False)],
+)
+
+
+def format_cell(stats):
+    if not stats or stats.get('mean') is None:
+        return 'n/a'
+    half = (stats['ci95'][1] - stats['ci95'][0]) / 2
+    return f"{stats['mean']:.3f} ± {half:.3f}"
+
+
+def markdown_table(summaries, metrics):
+    """Rows: methods; columns: the metrics' summary keys (mean ± 95% CI)."""
+    cols = [c for m in metrics for c in COLUMNS[m]]
+    lines = ['| method | ' + ' | '.join(
+        f"{title} {'↑' if up else '↓'}" for _, title, up in cols) + ' | n |',
+             '|---|' + '---:|' * (len(cols) + 1)]
+    for method, by_metric in summaries.items():
+        cells = [format_cell(by_metric[m].get(key)) for m in metrics
+                 for key, _, _ in COLUMNS[m]]
+        n = max(by_metric[m].get('num_samples', 0) for m in metrics)
+        lines.append(f'| {method} | ' + ' | '.join(cells) + f' | {n} |')
+    return '\n'.join(lines)
+
+
+def mask_grid(work_dir, methods, dataset, count, out_file):
+    """Images (rows) by methods (columns), each mask over its image."""
+    count = min(count, len(dataset))
+    fig, axes = plt.subplots(count, len(methods) + 1,
+                             figsize=(2.2 * (len(methods) + 1), 2.2 * count),
+                             squeeze=False)
+    for row in range(count):
+        item = dataset[row]
+        axes[row, 0].imshow(item['image'])
+        for col, method in enumerate(methods, start=1):
+            path = osp.join(work_dir, method, 'input_masks', item['name'] + '.npy')
+            if osp.isfile(path):
+                axes[row, col].imshow(item['image'])
+                axes[row, col].imshow(np.load(path), cmap='jet', alpha=0.55)
+            if row == 0:
+                axes[row, col].set_title(method, fontsize=9)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    fig.savefig(out_file, dpi=70)
+    plt.close(fig)
+
+
+def main(description, argv=None):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('config', help='config with `methods` and `metrics`')
+    parser.add_argument('--work-dir', required=True)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--num-samples', type=int, default=None)
+    parser.add_argument('--seed', type=int, default=0)
+    args = parser.parse_args(argv)
+    cfg = load_config(args.config, args.cfg_options,
+                      required=('model', 'data', 'methods', 'metrics'))
+    os.makedirs(args.work_dir, exist_ok=True)
+    model = build_model(cfg.model, args.device)
+    dataset = build_dataset(cfg.data.attribute)
+    count = len(dataset) if args.num_samples is None else min(args.num_samples,
+                                                               len(dataset))
+    visualizer = build_visualizer(cfg.visualizer)
+    overrides = cfg.get('evaluation', {})
+    summaries = {}
+    for method, att_cfg in cfg.methods.items():
+        run_dir = osp.join(args.work_dir, method)
+        attributor = build_attributor(att_cfg, model)
+        prepare_statistics(cfg, attributor, args.work_dir)
+        batch_size = cfg.get('batch_sizes', {}).get(method, 1)
+        run_attribution(attributor, dataset, run_dir, visualizer, batch_size,
+                        args.seed, range(count))
+        summaries[method] = {}
+        for metric in cfg.metrics:
+            ev_cfg = dict(METRICS[metric], **overrides.get(metric, {}))
+            if metric == 'sanity_check':
+                ev_cfg.setdefault('attributor', att_cfg)
+            evaluator = EVALUATORS.build(dict(ev_cfg, model=model))
+            summaries[method][metric] = evaluator.run(
+                dataset, osp.join(run_dir, 'input_masks'),
+                osp.join(run_dir, 'eval_input_masks'), range(count))
+    table = markdown_table(summaries, cfg.metrics)
+    save_text(osp.join(args.work_dir, 'table.md'), table + '\n')
+    mask_grid(args.work_dir, list(cfg.methods), dataset,
+              cfg.get('figure_samples', 4), osp.join(args.work_dir, 'masks.png'))
+    for metric in cfg.metrics:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        drawn = [plot_metric(osp.join(args.work_dir, m, 'eval_input_masks'),
+                             metric, label=m, ax=ax) for m in cfg.methods]
+        if any(d is not None for d in drawn):
+            fig.tight_layout()
+            fig.savefig(osp.join(args.work_dir, f'{metric}.png'), dpi=100)
+        plt.close(fig)
+    print(table)
+    print(f'Table, masks.png and curves in {args.work_dir}')
+    return summaries

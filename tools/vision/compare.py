@@ -1,0 +1,9 @@
+"""Run several attributors and metrics on one dataset; write a Markdown table
+(mean ± 95% CI per method and metric), a mask grid and the curves.
+
+    python tools/vision/compare.py configs/compare/efficientnet_lite0_imagenet.py --work-dir work_dirs/compare
+"""
+from input_iba.apis.compare_tool import main
+
+if __name__ == '__main__':
+    main(__doc__.splitlines()[0])
