@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
+from input_iba.datasets import load_items  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
 from input_iba.registry import EVALUATORS  # noqa: E402
 from input_iba.utils import save_text  # noqa: E402
@@ -54,13 +55,18 @@ def markdown_table(summaries, metrics):
 
 
 def mask_grid(work_dir, methods, dataset, count, out_file):
-    """Images (rows) by methods (columns), each mask over its image."""
-    count = min(count, len(dataset))
+    """Images (rows) by methods (columns), each mask over its image; samples
+    that cannot be loaded are left out."""
+    items = []
+    for i in range(len(dataset)):
+        items += load_items(dataset, [i], on_error=lambda *_: None)
+        if len(items) == count:
+            break
+    count = len(items)
     fig, axes = plt.subplots(count, len(methods) + 1,
                              figsize=(2.2 * (len(methods) + 1), 2.2 * count),
                              squeeze=False)
-    for row in range(count):
-        item = dataset[row]
+    for row, item in enumerate(items):
         axes[row, 0].imshow(item['image'])
         for col, method in enumerate(methods, start=1):
             path = osp.join(work_dir, method, 'input_masks', item['name'] + '.npy')
