@@ -29,6 +29,30 @@ def randn_per_sample(generators, shape, device, dtype=torch.float32):
     ])
 
 
+def randn_positions_per_sample(generators, positions, shape, device,
+                               dtype=torch.float32):
+    """Normal noise ``(B, positions, *shape)`` whose values at position ``p``
+    do not depend on ``positions``: a sequence padded to a greater length
+    gets the same noise on its real tokens.
+
+    Each draw takes one number from the sample's generator to seed a fresh
+    one, so the sample's stream advances by the same amount whatever the
+    length. Torch fills normal tensors in blocks of 16 and redraws the last
+    block of a size that is not a multiple of 16; drawing a multiple of 16
+    and cutting the rest makes every value depend on its index only.
+    """
+    numel = positions * int(np.prod(shape))
+    padded = max(16, -(-numel // 16) * 16)
+    draws = []
+    for g in generators:
+        fresh = torch.Generator(device=device)
+        fresh.manual_seed(int(torch.randint(2**62, (1, ), generator=g,
+                                            device=device)))
+        draws.append(torch.randn(padded, generator=fresh, device=device,
+                                 dtype=dtype)[:numel])
+    return torch.stack(draws).view(len(generators), positions, *shape)
+
+
 def rand_per_sample(generators, shape, device, dtype=torch.float32):
     """Stack ``rand(shape)`` (uniform on [0, 1)) from each sample's generator."""
     return torch.stack([

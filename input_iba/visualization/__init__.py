@@ -1,4 +1,6 @@
 from .contact_sheet import contact_sheet
 from .image import ImageHeatmap, heatmap_overlay, save_png
+from .text import TokenHeatmap, html_page, token_heatmap_html
 
-__all__ = ['contact_sheet', 'ImageHeatmap', 'heatmap_overlay', 'save_png']
+__all__ = ['contact_sheet', 'ImageHeatmap', 'heatmap_overlay', 'save_png',
+           'TokenHeatmap', 'html_page', 'token_heatmap_html']

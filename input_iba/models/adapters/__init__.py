@@ -1,4 +1,5 @@
 from .base import InputAdapter
 from .image import ImageAdapter
+from .text import TokenEmbeddingAdapter
 
-__all__ = ['InputAdapter', 'ImageAdapter']
+__all__ = ['InputAdapter', 'ImageAdapter', 'TokenEmbeddingAdapter']

@@ -7,6 +7,8 @@ and how to turn masks into one value per position (pixel or token).
 """
 import torch
 
+from input_iba.utils import randn_per_sample
+
 
 class InputAdapter:
     """Base adapter. ``padding_mask`` (``(B, L)``, True = real token) is only
@@ -14,6 +16,11 @@ class InputAdapter:
 
     #: default critic of the InputIBA GAN for this modality
     critic_type = None
+
+    def sample_noise(self, generators, copies, shape, device):
+        """Standard normal noise ``(B, copies, *shape)``, each sample from its
+        own generator."""
+        return randn_per_sample(generators, (copies, ) + tuple(shape), device)
 
     def prepare_model(self, model):
         """Called once on the frozen model (e.g. to change its memory layout)."""

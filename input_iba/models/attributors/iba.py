@@ -4,7 +4,7 @@ import torch
 from input_iba.models.bottlenecks import feature_kl, masked_mean, mix
 from input_iba.models.hooks import replace_output
 from input_iba.registry import ATTRIBUTORS
-from input_iba.utils import make_generators, randn_per_sample
+from input_iba.utils import make_generators
 
 from .base import AttributionResult, LayerAttributor
 
@@ -43,7 +43,7 @@ class IBA(LayerAttributor):
         opt = torch.optim.Adam([alpha], lr=self.lr)
         for _ in range(self.steps):
             lam = self.adapter.smooth_feature(torch.sigmoid(alpha), self.sigma)
-            eps = randn_per_sample(generators, (k, ) + r.shape[1:], x.device)
+            eps = self.adapter.sample_noise(generators, k, r.shape[1:], x.device)
             z = mix(r[:, None], lam[:, None], eps * std + mean)
             with replace_output(self.layer, lambda _: z.flatten(0, 1)):
                 ce = self.class_loss(xk, targets, padding_mask, k)

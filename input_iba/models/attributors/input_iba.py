@@ -11,7 +11,7 @@ import torch
 from input_iba.models.bottlenecks import input_kl, masked_mean, mix
 from input_iba.models.gans import BatchedCritics, MaskedNoiseGenerator, train_wgan
 from input_iba.registry import ATTRIBUTORS
-from input_iba.utils import make_generators, randn_per_sample
+from input_iba.utils import make_generators
 
 from .base import AttributionResult
 from .iba import IBA
@@ -77,7 +77,9 @@ class InputIBA(IBA):
                                  [s + 1 for s in seeds], x.device)
         feature_mask = lam if self.gan_feature_mask == 'lambda' else capacity
         losses = train_wgan(generator, critics, r, feature_mask.detach(),
-                            generators, **self.gan_cfg)
+                            generators,
+                            self.adapter.feature_weight(r, padding_mask),
+                            self.adapter.sample_noise, **self.gan_cfg)
         return generator.mask().detach(), losses
 
     def fit_input_bottleneck(self, x, targets, prior_lam, generators,
@@ -95,7 +97,7 @@ class InputIBA(IBA):
         opt = torch.optim.Adam([alpha], lr=cfg['lr'])
         for _ in range(cfg['steps']):
             lam = self.adapter.smooth_input(torch.sigmoid(alpha), cfg['sigma'])
-            eps = randn_per_sample(generators, (k, ) + x.shape[1:], x.device)
+            eps = self.adapter.sample_noise(generators, k, x.shape[1:], x.device)
             z = mix(x[:, None], lam[:, None], eps)
             ce = self.class_loss(z.flatten(0, 1), targets, padding_mask, k)
             info = masked_mean(input_kl(x, lam, prior_lam), weight)

@@ -1,6 +1,7 @@
 """Critics of the InputIBA WGAN. They must work under ``torch.vmap`` (one
 critic per sample, evaluated together), so batch norm keeps no running
 statistics (the critic is only ever used in training mode)."""
+import torch
 import torch.nn as nn
 
 from input_iba.registry import DISCRIMINATORS
@@ -42,3 +43,43 @@ class ConvCritic(nn.Module):
 
     def forward(self, features):
         return self.head(self.convs(features).flatten(1))
+
+
+@DISCRIMINATORS.register_module()
+class RecurrentCritic(nn.Module):
+    """Critic for ``(L, H)`` feature sequences: an LSTM written with plain
+    matrix products (so that ``torch.vmap`` can batch one critic per
+    sample), then a linear score of the mean hidden state over the real
+    positions. Padding arrives as all-zero feature vectors (the WGAN zeroes
+    it) and is left out of the mean, so the score does not depend on how
+    much padding follows the sequence.
+
+    Args:
+        feature_shape: ``(L, H)`` of the hooked layer.
+        hidden: LSTM width.
+    """
+
+    def __init__(self, feature_shape, hidden=64):
+        super().__init__()
+        if len(feature_shape) != 2:
+            raise ValueError('RecurrentCritic needs (L, H) features, got shape '
+                             f'{tuple(feature_shape)}; use ConvCritic for images.')
+        self.hidden = hidden
+        self.inputs = nn.Linear(feature_shape[1], 4 * hidden)
+        self.recurrent = nn.Linear(hidden, 4 * hidden, bias=False)
+        self.score = nn.Linear(hidden, 1)
+
+    def forward(self, features):
+        n, length, _ = features.shape
+        gates_in = self.inputs(features)
+        h = features.new_zeros(n, self.hidden)
+        c = features.new_zeros(n, self.hidden)
+        states = []
+        for t in range(length):
+            i, f, g, o = (gates_in[:, t] + self.recurrent(h)).chunk(4, -1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+            states.append(h)
+        real = (features != 0).any(-1, keepdim=True).to(features.dtype)
+        pooled = (torch.stack(states, 1) * real).sum(1) / real.sum(1).clamp_min(1)
+        return self.score(pooled)

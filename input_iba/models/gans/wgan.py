@@ -49,7 +49,8 @@ class BatchedCritics:
 
 
 def train_wgan(generator, critics, features, feature_mask, generators,
-               dataset_size=200, subset_size=20, noise_std_range=(0.0, 5.0),
+               feature_weight=None, sample_noise=None, dataset_size=200, subset_size=20,
+               noise_std_range=(0.0, 5.0),
                noise_mean_range=(-2.0, 2.0), batch_size=32, epochs=20,
                critic_iters=5, critic_lr=5e-5, weight_clip=0.01,
                mean_lr=0.1, scale_lr=0.05, mask_lr=0.003):
@@ -58,8 +59,17 @@ def train_wgan(generator, critics, features, feature_mask, generators,
     "Real" samples of sample ``b`` are ``F * R + (1 - F) * noise``, with
     ``R = features[b]``, ``F = feature_mask[b]`` and Gaussian noise whose
     mean and std are drawn once per subset of ``subset_size`` samples.
+    ``feature_weight`` (broadcastable to ``features``, e.g. 0 on padding
+    tokens) multiplies real and fake features, so the critic ignores what
+    does not count. ``sample_noise(generators, n, shape, device)`` draws
+    standard normal noise ``(B, n, *shape)`` (default: row-major per sample).
     Returns the last critic and generator losses per sample.
     """
+    if sample_noise is None:
+        def sample_noise(gens, n, shape, dev):
+            return randn_per_sample(gens, (n, ) + tuple(shape), dev)
+    weight = 1.0 if feature_weight is None else (
+        feature_weight.unsqueeze(1) if feature_weight.dim() else feature_weight)
     device = features.device
     b = features.shape[0]
     num_subsets = math.ceil(dataset_size / subset_size)
@@ -84,18 +94,16 @@ def train_wgan(generator, critics, features, feature_mask, generators,
             idx = order[:, start:start + batch_size]
             n = idx.shape[1]
             subset = idx // subset_size
-            noise = randn_per_sample(generators, (n, ) + features.shape[1:],
-                                     device)
+            noise = sample_noise(generators, n, features.shape[1:], device)
             noise = (noise * stds[rows, subset].view(b, n, *extra_dims) +
                      means[rows, subset].view(b, n, *extra_dims))
-            real = mix(features[:, None], feature_mask[:, None], noise)
-            gaussian = randn_per_sample(generators,
-                                        (n, ) + generator.x.shape[1:], device)
+            real = mix(features[:, None], feature_mask[:, None], noise) * weight
+            gaussian = sample_noise(generators, n, generator.x.shape[1:], device)
             generator_step = step % critic_iters == 0
             # On generator steps the critic and the generator see the same
             # fake features: compute them once, with the generator's graph.
             with torch.set_grad_enabled(generator_step):
-                fake = generator(gaussian)
+                fake = generator(gaussian) * weight
             loss_c = critics(fake.detach()).mean(1) - critics(real).mean(1)
             opt_critic.zero_grad()
             loss_c.sum().backward()

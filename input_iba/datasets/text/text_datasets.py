@@ -1,0 +1,152 @@
+"""Text classification datasets: ERASER movie reviews (with human
+rationales), SST-2 (GLUE tsv) and IMDB-style pos/neg folders."""
+import json
+import os
+import os.path as osp
+import re
+
+import numpy as np
+import torch
+
+from input_iba.registry import DATASETS
+from input_iba.utils import default_data_root, require_dir
+
+from ..base import AttributionDataset
+from .vocab import Vocabulary, tokenize
+
+
+class TextClassificationDataset(AttributionDataset):
+    """Records ``(name, tokens, label, rationale or None)``.
+
+    Args:
+        vocab: a :class:`Vocabulary`, the path of a saved one, or None to build
+            one from this dataset's own tokens (the training split).
+        max_length: truncate documents to this many tokens (None: keep all).
+        min_freq, max_vocab: used when the vocabulary is built here.
+    """
+
+    def __init__(self, records, vocab=None, max_length=None, min_freq=1,
+                 max_vocab=None):
+        self.max_length = max_length
+        self.records = [(n, toks[:max_length] if max_length else toks, y, r[:max_length]
+                         if (r is not None and max_length) else r)
+                        for n, toks, y, r in records]
+        if not self.records:
+            raise ValueError('The text dataset is empty.')
+        if vocab is None:
+            vocab = Vocabulary.build((r[1] for r in self.records), min_freq,
+                                     max_vocab)
+        elif isinstance(vocab, str):
+            if not osp.isfile(vocab):
+                raise FileNotFoundError(
+                    f'Vocabulary {vocab!r} not found: train the classifier first '
+                    '(tools/nlp/train_classifier.py writes <work-dir>/vocab.json).')
+            vocab = Vocabulary.load(vocab)
+        self.vocab = vocab
+
+    def __len__(self):
+        return len(self.records)
+
+    def sample_name(self, index):
+        return self.records[index][0]
+
+    def __getitem__(self, index):
+        name, tokens, label, rationale = self.records[index]
+        item = dict(name=name, tokens=tokens, target=label,
+                    inputs=torch.tensor(self.vocab.encode(tokens), dtype=torch.long))
+        if rationale is not None:
+            item['rationale'] = rationale
+        return item
+
+    @staticmethod
+    def collate(items):
+        """Right-pad with ``<pad>`` (id 0); ``padding_mask`` is True on tokens."""
+        lengths = torch.tensor([len(it['inputs']) for it in items])
+        ids = torch.zeros(len(items), int(lengths.max()), dtype=torch.long)
+        for row, it in enumerate(items):
+            ids[row, :len(it['inputs'])] = it['inputs']
+        return dict(inputs=ids, lengths=lengths,
+                    padding_mask=torch.arange(ids.shape[1])[None] < lengths[:, None],
+                    targets=torch.tensor([it['target'] for it in items]))
+
+
+@DATASETS.register_module()
+class EraserMovies(TextClassificationDataset):
+    """ERASER movie reviews: ``root/docs/*.txt`` and ``root/<split>.jsonl``.
+    Items carry ``rationale``: 1 on tokens inside a human evidence span.
+    Labels: NEG 0, POS 1. Names: the document id without ``.txt``."""
+
+    LABELS = dict(NEG=0, POS=1)
+
+    def __init__(self, root=None, split='train', vocab=None, max_length=None,
+                 min_freq=2, max_vocab=None, num_samples=None):
+        root = require_dir(root or osp.join(default_data_root(), 'eraser_movies'),
+                           'ERASER movies folder')
+        path = osp.join(root, f'{split}.jsonl')
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{path} not found (splits here: '
+                                    f'{sorted(f for f in os.listdir(root) if f.endswith(".jsonl"))}).')
+        records = []
+        with open(path) as f:
+            lines = [json.loads(line) for line in f if line.strip()]
+        for ann in lines[:num_samples]:
+            docid = ann['annotation_id']
+            with open(osp.join(root, 'docs', docid)) as f:
+                tokens = f.read().split()
+            rationale = np.zeros(len(tokens), np.int64)
+            for group in ann['evidences']:
+                for ev in group:
+                    rationale[ev['start_token']:ev['end_token']] = 1
+            records.append((osp.splitext(docid)[0], [t.lower() for t in tokens],
+                            self.LABELS[ann['classification']], rationale))
+        super().__init__(records, vocab, max_length, min_freq, max_vocab)
+
+
+def _safe_name(prefix, index):
+    return f'{prefix}_{index:06d}'
+
+
+@DATASETS.register_module()
+class SST2(TextClassificationDataset):
+    """GLUE SST-2 tsv files (``sentence\\tlabel``): ``root/<split>.tsv``."""
+
+    def __init__(self, root=None, split='train', vocab=None, max_length=None,
+                 min_freq=1, max_vocab=None, num_samples=None):
+        root = require_dir(root or osp.join(default_data_root(), 'sst2'),
+                           'SST-2 folder')
+        path = osp.join(root, f'{split}.tsv')
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{path} not found.')
+        records = []
+        with open(path, encoding='utf-8') as f:
+            next(f)
+            for i, line in enumerate(f):
+                if num_samples is not None and len(records) >= num_samples:
+                    break
+                sentence, _, label = line.rstrip('\n').rpartition('\t')
+                tokens = tokenize(sentence)
+                if tokens:
+                    records.append((_safe_name(f'sst2_{split}', i), tokens,
+                                    int(label), None))
+        super().__init__(records, vocab, max_length, min_freq, max_vocab)
+
+
+@DATASETS.register_module()
+class TextFolder(TextClassificationDataset):
+    """IMDB-style folder: ``root/pos/*.txt`` (label 1), ``root/neg/*.txt`` (0)."""
+
+    def __init__(self, root, vocab=None, max_length=None, min_freq=1,
+                 max_vocab=None, num_samples=None):
+        require_dir(root, 'Text folder')
+        records = []
+        for label, sub in ((0, 'neg'), (1, 'pos')):
+            folder = osp.join(root, sub)
+            if not osp.isdir(folder):
+                raise FileNotFoundError(f'{folder} missing: a text folder needs '
+                                        'pos/ and neg/ subfolders.')
+            for fname in sorted(os.listdir(folder))[:num_samples]:
+                with open(osp.join(folder, fname), encoding='utf-8') as f:
+                    text = re.sub(r'<br\s*/?>', ' ', f.read())
+                stem = re.sub(r'[^\w.-]', '_', osp.splitext(fname)[0])
+                records.append((f'{sub}_{stem}', tokenize(text), label, None))
+        super().__init__(records, vocab, max_length, min_freq, max_vocab)
