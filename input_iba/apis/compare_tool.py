@@ -14,7 +14,8 @@ from mmengine.config import DictAction  # noqa: E402
 
 from input_iba.datasets import load_items  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
-from input_iba.registry import EVALUATORS  # noqa: E402
+from input_iba.registry import EVALUATORS
+from input_iba.utils import set_global_seed  # noqa: E402
 from input_iba.utils import save_text  # noqa: E402
 
 from .builders import (build_attributor, build_dataset, build_model,  # noqa: E402
@@ -92,6 +93,7 @@ def main(description, argv=None):
     parser.add_argument('--num-samples', type=int, default=None)
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
+    set_global_seed(getattr(args, 'seed', 0))
     cfg = load_config(args.config, args.cfg_options,
                       required=('model', 'data', 'methods', 'metrics'))
     os.makedirs(args.work_dir, exist_ok=True)

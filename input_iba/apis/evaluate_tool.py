@@ -8,6 +8,7 @@ from mmengine.config import DictAction
 
 from input_iba.evaluation.plots import save_metric_plot
 from input_iba.registry import EVALUATORS
+from input_iba.utils import set_global_seed
 
 from .builders import build_dataset, build_model, load_config
 
@@ -38,6 +39,7 @@ def main(description, argv=None):
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--num-samples', type=int, default=None)
     args = parser.parse_args(argv)
+    set_global_seed(getattr(args, 'seed', 0))
     cfg = load_config(args.config, args.cfg_options, required=('model', 'data'))
     mask_dir = osp.join(args.work_dir, args.masks)
     if not osp.isdir(mask_dir):

@@ -46,6 +46,19 @@ class MaskEvaluator:
         return model_device(self.model)
 
     @torch.no_grad()
+    def embed(self, item):
+        """The continuous input of one sample (the image, or its token
+        embeddings), on the CPU."""
+        inputs = item['inputs'][None].to(self.device)
+        return self.adapter.embed(self.model, inputs)[0].cpu()
+
+    def position_expander(self, x, mask_shape):
+        """A function that broadcasts per-position values (``mask_shape``)
+        over the sample's input ``x``."""
+        return lambda values: self.adapter.positions_to_input(
+            values.view(1, *mask_shape), x[None])[0]
+
+    @torch.no_grad()
     def probabilities(self, x, target):
         """Softmax probability of ``target`` for a stack of inputs, in
         chunks of ``batch_size`` (one forward pass each)."""

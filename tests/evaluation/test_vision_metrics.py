@@ -38,7 +38,8 @@ class Linear(nn.Module):
 
 def test_perturbation_path_follows_the_order():
     start, end = torch.zeros(1, 2, 2), torch.ones(1, 2, 2)
-    images, fractions = perturbation_path(start, end, torch.tensor([3, 0, 2, 1]), 2)
+    images, fractions = perturbation_path(start, end, torch.tensor([3, 0, 2, 1]), 2,
+                                          lambda rank: rank.view(1, 2, 2))
     assert fractions.tolist() == [0, 0.5, 1]
     assert images[1].flatten().tolist() == [1, 0, 0, 1]
 

@@ -15,16 +15,17 @@ def pixel_order(mask):
     return torch.sort(-flat, stable=True).indices
 
 
-def perturbation_path(start, end, order, pixels_per_step):
-    """Images that move ``start`` to ``end`` along ``order``: image k has the
-    first ``k * pixels_per_step`` pixels of ``end`` (all channels). Returns
-    the stack of images and the fraction of pixels changed in each."""
-    c, h, w = start.shape
-    n = h * w
-    counts = list(range(0, n, pixels_per_step)) + [n]
+def perturbation_path(start, end, order, per_step, expand):
+    """Inputs that move ``start`` to ``end`` along ``order`` (flat position
+    indices): input k takes the first ``k * per_step`` positions from
+    ``end``. ``expand(values)`` broadcasts per-position values (shaped like
+    the mask) over the input (e.g. over colour channels or the embedding
+    dimension). Returns the stack of inputs and the fraction changed."""
+    n = order.numel()
+    counts = list(range(0, n, per_step)) + [n]
     rank = torch.empty(n, dtype=torch.long)
     rank[order] = torch.arange(n)
-    rank = rank.view(1, h, w)
+    rank = expand(rank)
     images = torch.stack([torch.where(rank < k, end, start) for k in counts])
     return images, torch.tensor(counts, dtype=torch.float64) / n
 
@@ -65,16 +66,18 @@ class InsertionDeletion(MaskEvaluator):
     def curves(self, x, mask, target):
         order = pixel_order(mask)
         removed = torch.full_like(x, self.baseline)
+        expand = self.position_expander(x, mask.shape)
         start = (smooth2d(x[None], self.blur_sigma)[0]
                  if self.insertion_from == 'blur' else removed)
         del_images, fractions = perturbation_path(x, removed, order,
-                                                  self.pixels_per_step)
-        ins_images, _ = perturbation_path(start, x, order, self.pixels_per_step)
+                                                  self.pixels_per_step, expand)
+        ins_images, _ = perturbation_path(start, x, order, self.pixels_per_step,
+                                          expand)
         return (fractions.numpy(), self.probabilities(ins_images, target).numpy(),
                 self.probabilities(del_images, target).numpy())
 
     def evaluate_sample(self, item, mask, target):
-        fractions, ins, dele = self.curves(item['inputs'], mask, target)
+        fractions, ins, dele = self.curves(self.embed(item), mask, target)
         ins_auc, del_auc = auc(fractions, ins), auc(fractions, dele)
         return dict(target=target, insertion_auc=ins_auc, deletion_auc=del_auc,
                     difference=ins_auc - del_auc, fractions=fractions.tolist(),

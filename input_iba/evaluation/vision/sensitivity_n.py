@@ -25,8 +25,9 @@ def pearson(a, b):
 
 @EVALUATORS.register_module()
 class SensitivityN(MaskEvaluator):
-    """For each N, ``num_subsets`` random sets of N pixels are removed
-    (set to ``baseline`` in all channels); the Pearson correlation between
+    """For each N, ``num_subsets`` random sets of N positions (pixels or
+    tokens) are removed (set to ``baseline`` in all channels or embedding
+    dimensions); the Pearson correlation between
     the sum of the attribution over the set and the drop of the target's
     logit is reported per N. Subsets are drawn from a generator seeded by
     ``seed`` and the sample's name, so every method meets the same subsets."""
@@ -40,21 +41,22 @@ class SensitivityN(MaskEvaluator):
         self.baseline, self.seed = baseline, seed
 
     def evaluate_sample(self, item, mask, target):
-        x = item['inputs']
-        h, w = x.shape[-2:]
+        x = self.embed(item)
+        num = int(np.prod(mask.shape))
+        expand = self.position_expander(x, mask.shape)
         flat_mask = torch.as_tensor(np.asarray(mask, np.float64)).flatten()
-        ns = self.ns or default_ns(h * w)
+        ns = [n for n in (self.ns or default_ns(num)) if n < num]
         rng = np.random.default_rng([self.seed, zlib.crc32(item['name'].encode())])
         full = self.logits(x[None], target)[0].item()
         correlations = []
         for n in ns:
             subsets = torch.as_tensor(np.stack([
-                rng.choice(h * w, size=n, replace=False)
+                rng.choice(num, size=n, replace=False)
                 for _ in range(self.num_subsets)]))
-            keep = torch.ones(self.num_subsets, h * w, dtype=torch.bool)
+            keep = torch.ones(self.num_subsets, num, dtype=torch.bool)
             keep.scatter_(1, subsets, False)
-            keep = keep.view(-1, 1, h, w)
-            images = torch.where(keep, x[None], torch.full_like(x, self.baseline))
+            images = torch.stack([torch.where(expand(k), x, torch.full_like(x, self.baseline))
+                                  for k in keep])
             drops = full - self.logits(images, target).numpy()
             sums = flat_mask[subsets].sum(1).numpy()
             correlations.append(pearson(sums, drops))

