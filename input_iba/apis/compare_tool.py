@@ -31,6 +31,13 @@ COLUMNS = dict(
     ehr=[('ehr', 'EHR', True)],
     pointing_game=[('hit', 'pointing game', True)],
     sanity_check=[('final_ssim', 'SSIM after randomisation', False)],
+    eraser=[('comprehensiveness', 'comprehensiveness', True),
+            ('sufficiency', 'sufficiency', False)],
+    rationale_agreement=[('token_f1', 'token F1', True), ('iou_f1', 'IOU F1', True),
+                         ('auprc', 'AUPRC', True)],
+    text_insertion_deletion=[('insertion_auc', 'insertion AUC', True),
+                             ('deletion_auc', 'deletion AUC', False)],
+    text_sensitivity_n=[('mean_correlation', 'sensitivity-N', True)],
 )
 
 

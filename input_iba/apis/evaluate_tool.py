@@ -20,6 +20,10 @@ METRICS = dict(
     ehr=dict(type='EffectiveHeatRatio'),
     pointing_game=dict(type='PointingGame'),
     sanity_check=dict(type='SanityCheck'),
+    eraser=dict(type='ERASERFaithfulness'),
+    rationale_agreement=dict(type='RationaleAgreement'),
+    text_insertion_deletion=dict(type='TextInsertionDeletion'),
+    text_sensitivity_n=dict(type='TextSensitivityN'),
 )
 
 

@@ -1,0 +1,9 @@
+"""Run several attributors and text metrics on one dataset; write a Markdown
+table (mean ± 95% CI per method and metric) and the curves.
+
+    python tools/nlp/compare_nlp.py configs/compare/deep_lstm_eraser_movies.py --work-dir work_dirs/compare_text
+"""
+from input_iba.apis.compare_tool import main
+
+if __name__ == '__main__':
+    main(__doc__.splitlines()[0])

@@ -1,0 +1,9 @@
+"""Evaluate the token masks of a work dir: ERASER comprehensiveness and
+sufficiency, agreement with human rationales, insertion/deletion, sensitivity-N.
+
+    python tools/nlp/evaluate_nlp.py CONFIG --work-dir DIR --metrics eraser rationale_agreement
+"""
+from input_iba.apis.evaluate_tool import main
+
+if __name__ == '__main__':
+    main(__doc__.splitlines()[0])

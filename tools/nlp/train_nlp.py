@@ -1,0 +1,11 @@
+"""Explain a text classifier on a dataset: per document, optimise the masks
+of the configured attributor and write input_masks/ (one value per token),
+feat_masks/ and an HTML page per document.
+
+    python tools/nlp/train_nlp.py configs/input_iba/deep_lstm_eraser_movies.py \
+        --work-dir work_dirs/lstm_eraser [--cfg-options key=value ...]
+"""
+from input_iba.apis.train_tool import main
+
+if __name__ == '__main__':
+    main(__doc__.splitlines()[0])
