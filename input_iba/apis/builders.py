@@ -3,7 +3,7 @@ import hashlib
 import json
 import os.path as osp
 
-from mmengine.config import Config, DictAction  # noqa: F401  (re-exported)
+from mmengine.config import Config
 
 from input_iba.datasets import iter_batches
 from input_iba.models.attributors import LayerAttributor

@@ -1,6 +1,4 @@
-import numpy as np
 import pytest
-import torch
 
 from conftest import requires_shared_data
 from input_iba.datasets import EraserMovies, SST2, TextFolder, Vocabulary
