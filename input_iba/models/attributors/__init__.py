@@ -5,10 +5,11 @@ from .gradients import (GradCAM, InputXGradient, IntegratedGradients, Occlusion,
                         Saliency)
 from .iba import IBA
 from .input_iba import InputIBA
+from .marc import MaRC
 from .random_baseline import Random
 
 __all__ = [
     'AttributionResult', 'BaseAttributor', 'LayerAttributor', 'check_targets',
     'IBA', 'InputIBA', 'GradCAM', 'InputXGradient', 'IntegratedGradients',
-    'Occlusion', 'Saliency', 'Random', 'ExtremalPerturbation'
+    'Occlusion', 'Saliency', 'Random', 'ExtremalPerturbation', 'MaRC'
 ]
