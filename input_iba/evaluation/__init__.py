@@ -1,2 +1,2 @@
 """Evaluators (one metric per file): vision/, text/, roar/."""
-from . import text, vision  # noqa: F401  (registers the evaluators)
+from . import roar, text, vision  # noqa: F401  (registers the evaluators)

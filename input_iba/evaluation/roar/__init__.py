@@ -1,1 +1,7 @@
 """Recursive ROAR."""
+from .masking import mask_top_tokens, tokens_to_mask
+from .racu import racu, racu_with_ci
+from .study import MaskedTokens, RoarStudy, compute_importance
+
+__all__ = ['mask_top_tokens', 'tokens_to_mask', 'racu', 'racu_with_ci',
+           'MaskedTokens', 'RoarStudy', 'compute_importance']

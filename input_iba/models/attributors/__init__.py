@@ -1,5 +1,6 @@
 from .base import (AttributionResult, BaseAttributor, LayerAttributor,
                    check_targets)
+from .attention import Attention
 from .extremal_perturbation import ExtremalPerturbation
 from .gradients import (GradCAM, InputXGradient, IntegratedGradients, Occlusion,
                         Saliency)
@@ -11,5 +12,5 @@ from .random_baseline import Random
 __all__ = [
     'AttributionResult', 'BaseAttributor', 'LayerAttributor', 'check_targets',
     'IBA', 'InputIBA', 'GradCAM', 'InputXGradient', 'IntegratedGradients',
-    'Occlusion', 'Saliency', 'Random', 'ExtremalPerturbation', 'MaRC'
+    'Occlusion', 'Saliency', 'Random', 'ExtremalPerturbation', 'MaRC', 'Attention'
 ]

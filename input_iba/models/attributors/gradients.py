@@ -16,10 +16,28 @@ from input_iba.registry import ATTRIBUTORS
 from .base import AttributionResult, BaseAttributor
 
 
+REDUCTIONS = ('mean_abs', 'l2', 'abs_sum')
+
+
 class CaptumAttributor(BaseAttributor):
     """Base of the Captum-backed attributors: subclasses build the Captum
     method in :meth:`captum_method` and may pass extra arguments to its
-    ``attribute`` through :meth:`captum_kwargs`."""
+    ``attribute`` through :meth:`captum_kwargs`.
+
+    Args:
+        reduction: how channels (or embedding dimensions) become one value
+            per position: ``'mean_abs'`` (default), ``'l2'`` (the norm, e.g.
+            the gradient measure of Recursive ROAR) or ``'abs_sum'`` (the
+            absolute value of the sum).
+    """
+
+    def __init__(self, model, adapter=dict(type='ImageAdapter'),
+                 reduction='mean_abs'):
+        super().__init__(model, adapter)
+        if reduction not in REDUCTIONS:
+            raise ValueError(f'reduction must be one of {REDUCTIONS}, got '
+                             f'{reduction!r}.')
+        self.reduction = reduction
 
     def _forward(self, x, padding_mask=None):
         return self.adapter.forward(self.model, x, padding_mask)
@@ -31,8 +49,12 @@ class CaptumAttributor(BaseAttributor):
         return {}
 
     def to_positions(self, attributions, x, padding_mask):
-        return self.adapter.input_mask_to_positions(attributions.abs(),
-                                                    padding_mask)
+        to_pos = self.adapter.input_mask_to_positions
+        if self.reduction == 'l2':  # mean of squares: the squared norm / dims
+            return to_pos(attributions**2, padding_mask).sqrt()
+        if self.reduction == 'abs_sum':
+            return to_pos(attributions, padding_mask).abs()
+        return to_pos(attributions.abs(), padding_mask)
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
         inputs, targets = inputs.to(self.device), targets.to(self.device)
@@ -69,8 +91,8 @@ class IntegratedGradients(CaptumAttributor):
     """
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), steps=50,
-                 baseline=0.0, internal_batch_size=64):
-        super().__init__(model, adapter)
+                 baseline=0.0, internal_batch_size=64, reduction='mean_abs'):
+        super().__init__(model, adapter, reduction)
         self.steps, self.baseline = steps, baseline
         self.internal_batch_size = internal_batch_size
 

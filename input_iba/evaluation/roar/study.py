@@ -1,0 +1,163 @@
+"""(Recursive) ROAR: mask the allegedly important tokens, retrain, measure
+(Hooker et al., 2019; Madsen et al., 2022; methods.md §5).
+
+Every (measure, seed, k) step is cached in the work dir (``result.json``,
+the masked token ids, the checkpoint), so an interrupted study resumes and
+a finished one is read back, not recomputed.
+"""
+import json
+import os.path as osp
+from collections import Counter
+
+import torch
+from tqdm import tqdm
+
+from input_iba.apis.classifier_training import accuracy, train_classifier
+from input_iba.datasets import AttributionDataset, iter_batches
+from input_iba.models.attributors import LayerAttributor
+from input_iba.registry import ATTRIBUTORS, MODELS
+from input_iba.utils import atomic_path, save_json, sample_seed
+
+from .masking import mask_top_tokens, tokens_to_mask
+
+
+class MaskedTokens(AttributionDataset):
+    """``base`` with its token ids replaced by ``ids`` (one tensor per item)."""
+
+    def __init__(self, base, ids):
+        self.base, self.ids = base, ids
+        self.collate = base.collate
+
+    def __len__(self):
+        return len(self.base)
+
+    def sample_name(self, index):
+        return self.base.sample_name(index)
+
+    def __getitem__(self, index):
+        return dict(self.base[index], inputs=self.ids[index])
+
+
+def compute_importance(attributor, dataset, batch_size, seed, desc):
+    """One importance vector per document, for its gold label."""
+    out = []
+    for batch in tqdm(iter_batches(dataset, batch_size, on_error=_raise),
+                      total=-(-len(dataset) // batch_size), desc=desc, leave=False):
+        start = len(out)
+        seeds = [sample_seed(seed, dataset.sample_name(start + i))
+                 for i in range(len(batch['targets']))]
+        res = attributor.attribute(batch['inputs'], batch['targets'], seeds=seeds,
+                                   padding_mask=batch['padding_mask'])
+        lengths = batch['padding_mask'].sum(1).tolist()
+        out += [res.input_masks[row, :n] for row, n in enumerate(lengths)]
+    return out
+
+
+def _raise(name, err):
+    raise err
+
+
+class RoarStudy:
+    """A ROAR study over ``measures`` (name -> attributor config).
+
+    Args:
+        model: config of the classifier, built afresh (seeded) for every step.
+        datasets: ``dict(train=..., val=..., test=...)`` text datasets.
+        ks: masking levels (percent for ``quantile``, tokens for ``count``).
+        recursive: importance at step k from the model and data of the step
+            before (Recursive ROAR); else from the unmasked model (ROAR).
+        estimation_samples: documents for layer statistics (IBA, InputIBA).
+    """
+
+    def __init__(self, work_dir, model, datasets, measures, ks, train,
+                 strategy='quantile', recursive=True, seeds=(0, 1, 2), mask_id=2,
+                 protected_ids=(0, ), importance_batch_size=64,
+                 estimation_samples=500, device='cpu'):
+        self.work_dir, self.model_cfg, self.datasets = work_dir, model, datasets
+        self.measures, self.ks = dict(measures), sorted(ks)
+        self.train_cfg, self.strategy, self.recursive = dict(train), strategy, recursive
+        self.seeds, self.mask_id = list(seeds), mask_id
+        self.protected_ids = tuple(protected_ids)
+        self.importance_batch_size = importance_batch_size
+        self.estimation_samples, self.device = estimation_samples, device
+
+    def _build_model(self, seed):
+        torch.manual_seed(seed)
+        return MODELS.build(self.model_cfg).to(self.device)
+
+    def _step(self, step_dir, seed, ids_by_split):
+        """Train on masked data (cached); returns (test accuracy, model)."""
+        model = self._build_model(seed)
+        result_path = osp.join(step_dir, 'result.json')
+        sets = {s: MaskedTokens(self.datasets[s], ids) for s, ids in ids_by_split.items()}
+        if osp.isfile(result_path):
+            with open(result_path) as f:
+                result = json.load(f)
+        else:
+            train_classifier(model, sets['train'], sets['val'], step_dir,
+                             device=self.device, **dict(self.train_cfg, seed=seed))
+            model.load_state_dict(torch.load(osp.join(step_dir, 'best.pth'),
+                                             map_location=self.device,
+                                             weights_only=True)['model'])
+            result = dict(test_accuracy=accuracy(model, sets['test'],
+                                                 device=self.device))
+            save_json(result_path, result)
+            return result['test_accuracy'], model
+        model.load_state_dict(torch.load(osp.join(step_dir, 'best.pth'),
+                                         map_location=self.device,
+                                         weights_only=True)['model'])
+        return result['test_accuracy'], model
+
+    def _masked_ids(self, step_dir, source_model, source_ids, measure, seed, k):
+        path = osp.join(step_dir, 'masked_ids.pt')
+        if osp.isfile(path):
+            return torch.load(path, weights_only=True)
+        attributor = ATTRIBUTORS.build(dict(self.measures[measure],
+                                            model=source_model))
+        masked = {}
+        for split, ids in source_ids.items():
+            data = MaskedTokens(self.datasets[split], ids)
+            if isinstance(attributor, LayerAttributor) and attributor.estimator is None:
+                attributor.estimate(iter_batches(data, 64, on_error=_raise),
+                                    self.estimation_samples, progress=False)
+            importance = compute_importance(attributor, data,
+                                            self.importance_batch_size, seed,
+                                            f'{measure} k={k} {split}')
+            masked[split] = [
+                mask_top_tokens(doc, imp, tokens_to_mask(len(doc), k, self.strategy),
+                                self.mask_id, self.protected_ids)
+                for doc, imp in zip(ids, importance)]
+        source_model.eval()
+        with atomic_path(path) as tmp:
+            torch.save(masked, tmp)
+        return masked
+
+    def run(self):
+        """Returns ``{measure: {seed: {k: test accuracy}}}`` (k = 0 included)."""
+        unmasked = {s: [d[i]['inputs'] for i in range(len(d))]
+                    for s, d in self.datasets.items()}
+        results = {m: {} for m in self.measures}
+        for seed in self.seeds:
+            base_acc, base_model = self._step(
+                osp.join(self.work_dir, f'seed{seed}', 'k0'), seed, unmasked)
+            for measure in self.measures:
+                curve = {0: base_acc}
+                prev_model, prev_ids = base_model, unmasked
+                for k in self.ks:
+                    step_dir = osp.join(self.work_dir, measure, f'seed{seed}', f'k{k}')
+                    ids = self._masked_ids(step_dir, prev_model, prev_ids, measure,
+                                           seed, k)
+                    acc, model = self._step(step_dir, seed, ids)
+                    curve[k] = acc
+                    if self.recursive:
+                        prev_model, prev_ids = model, ids
+                results[measure][seed] = curve
+        return results
+
+    def floor(self):
+        """Test accuracy of always predicting the majority training class:
+        what a model trained on fully masked documents can reach."""
+        train = self.datasets['train']
+        majority = Counter(train[i]['target'] for i in range(len(train))).most_common(1)[0][0]
+        test = self.datasets['test']
+        return sum(test[i]['target'] == majority for i in range(len(test))) / len(test)
