@@ -23,5 +23,7 @@ methods = dict(
     Random=dict(type='Random', adapter=adapter),
 )
 metrics = ['insertion_deletion', 'ehr', 'pointing_game', 'sensitivity_n']
-evaluation = dict(sensitivity_n=dict(num_subsets=30, ns=[1, 10, 100, 1000, 10000]))
+# 896 pixels (4 rows) per insertion/deletion step: 57 points per curve
+evaluation = dict(insertion_deletion=dict(pixels_per_step=896),
+                  sensitivity_n=dict(num_subsets=20, ns=[10, 100, 1000, 10000]))
 figure_samples = 4
