@@ -1,0 +1,119 @@
+"""Training of empirical explainers on the stored output of an expensive one."""
+import os.path as osp
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from input_iba.utils import atomic_path
+
+
+def load_targets(targets_dir, dataset):
+    """``{index: normalised target}`` for the samples of ``dataset`` that
+    have ``<targets_dir>/input_masks/<name>.npy``; each target is divided by
+    its largest absolute value (so every sample weighs the same)."""
+    out = {}
+    for i in range(len(dataset)):
+        path = osp.join(targets_dir, 'input_masks', dataset.sample_name(i) + '.npy')
+        if osp.isfile(path):
+            t = np.load(path).astype(np.float32)
+            top = np.abs(t).max()
+            out[i] = torch.from_numpy(t / top if top > 0 else t)
+    if not out:
+        raise FileNotFoundError(f'No targets in {targets_dir}/input_masks: run the '
+                                'expensive explainer first (tools/vision/train.py or '
+                                'tools/nlp/train_nlp.py).')
+    return out
+
+
+def _batch(dataset, indices, targets):
+    items = [dataset[i] for i in indices]
+    batch = dataset.collate(items)
+    shape = batch['inputs'].shape[1:] if 'padding_mask' in batch else None
+    if shape is None:  # images: targets are H x W
+        batch['target_maps'] = torch.stack([targets[i] for i in indices])
+    else:
+        t = torch.zeros(len(indices), batch['inputs'].shape[1])
+        for row, i in enumerate(indices):
+            t[row, :len(targets[i])] = targets[i][:t.shape[1]]
+        batch['target_maps'] = t
+    return batch
+
+
+def explainer_loss(pred, target, padding_mask=None, rank_weight=0.0, pairs=256,
+                   generator=None):
+    """Per-sample MSE over the positions that count; with ``rank_weight``, a
+    pairwise logistic ranking loss on random position pairs is added."""
+    weight = (torch.ones_like(pred) if padding_mask is None
+              else padding_mask.to(pred.dtype))
+    mse = ((pred - target)**2 * weight).flatten(1).sum(1) / weight.flatten(1).sum(1)
+    if not rank_weight:
+        return mse
+    p, t, w = pred.flatten(1), target.flatten(1), weight.flatten(1)
+    i = torch.randint(p.shape[1], (p.shape[0], pairs), generator=generator)
+    j = torch.randint(p.shape[1], (p.shape[0], pairs), generator=generator)
+    sign = torch.sign(t.gather(1, i) - t.gather(1, j))
+    valid = w.gather(1, i) * w.gather(1, j) * sign.abs()
+    rank = F.softplus(-sign * (p.gather(1, i) - p.gather(1, j))) * valid
+    return mse + rank_weight * rank.sum(1) / valid.sum(1).clamp_min(1)
+
+
+@torch.no_grad()
+def mean_mse(net, dataset, indices, targets, batch_size, device):
+    net.eval()
+    losses = []
+    for start in range(0, len(indices), batch_size):
+        batch = _batch(dataset, indices[start:start + batch_size], targets)
+        pm = batch.get('padding_mask')
+        pred = net(batch['inputs'].to(device), None if pm is None else pm.to(device))
+        losses.append(explainer_loss(pred.cpu(), batch['target_maps'], pm))
+    return float(torch.cat(losses).mean())
+
+
+def train_explainer(net, dataset, targets, work_dir, epochs=20, batch_size=16,
+                    lr=1e-3, patience=3, rank_weight=0.0, val_fraction=0.2, seed=0,
+                    device='cpu', logger=None):
+    """Adam on the per-sample loss; early stopping on the validation MSE.
+    Writes ``explainer.pth`` (best weights). Returns the curves and split."""
+    indices = sorted(targets)
+    order = torch.randperm(len(indices), generator=torch.Generator().manual_seed(seed))
+    n_val = max(1, int(len(indices) * val_fraction))
+    val = [indices[i] for i in order[:n_val].tolist()]
+    train = [indices[i] for i in order[n_val:].tolist()]
+    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=lr)
+    gen = torch.Generator().manual_seed(seed)
+    best, bad, history = float('inf'), 0, []
+    path = osp.join(work_dir, 'explainer.pth')
+    for epoch in range(epochs):
+        net.train()
+        perm = torch.randperm(len(train), generator=gen).tolist()
+        losses = []
+        for start in tqdm(range(0, len(train), batch_size), desc=f'epoch {epoch + 1}',
+                          leave=False):
+            batch = _batch(dataset, [train[i] for i in perm[start:start + batch_size]],
+                           targets)
+            pm = batch.get('padding_mask')
+            pred = net(batch['inputs'].to(device), None if pm is None else pm.to(device))
+            loss = explainer_loss(pred, batch['target_maps'].to(device),
+                                  None if pm is None else pm.to(device),
+                                  rank_weight, generator=gen).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        val_mse = mean_mse(net, dataset, val, targets, batch_size, device)
+        history.append(dict(epoch=epoch + 1, train_loss=float(np.mean(losses)),
+                            val_mse=val_mse))
+        if logger:
+            logger.info(f'epoch {epoch + 1}: train {np.mean(losses):.4f}, '
+                        f'validation MSE {val_mse:.4f}')
+        if val_mse < best:
+            best, bad = val_mse, 0
+            with atomic_path(path) as tmp:
+                torch.save(net.state_dict(), tmp)
+        else:
+            bad += 1
+            if bad >= patience:
+                break
+    return dict(history=history, best_val_mse=best, train=train, val=val)

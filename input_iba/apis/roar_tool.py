@@ -1,0 +1,92 @@
+"""The command line of tools/nlp/roar.py: a (Recursive) ROAR study."""
+import argparse
+import os
+import os.path as osp
+
+import matplotlib
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
+
+from input_iba.evaluation.roar import RoarStudy, racu_with_ci  # noqa: E402
+from input_iba.utils import save_json, save_text, set_global_seed  # noqa: E402
+
+from .builders import build_dataset, load_config  # noqa: E402
+
+
+def summarise(results, ks, floor):
+    """RACU (with a 95% bootstrap interval over seeds) of every measure
+    against ``random``, as a Markdown table and a dict."""
+    seeds = sorted(results['random'])
+    grid = [0] + list(ks)
+
+    def runs(measure):
+        return [[results[measure][s][k] for k in grid] for s in seeds
+                if s in results[measure]]
+
+    rows, table = {}, ['| measure | RACU | 95% CI | seeds |', '|---|---:|---:|---:|']
+    for measure in results:
+        if measure == 'random':
+            continue
+        stats = racu_with_ci(grid, runs(measure), runs('random'),
+                             [floor] * len(seeds))
+        rows[measure] = stats
+        table.append(f"| {measure} | {100 * stats['racu']:.1f}% | "
+                     f"[{100 * stats['ci95'][0]:.1f}%, {100 * stats['ci95'][1]:.1f}%] "
+                     f'| {len(seeds)} |')
+    return '\n'.join(table), rows
+
+
+def plot_curves(results, ks, floor, path):
+    grid = [0] + list(ks)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for measure, by_seed in results.items():
+        curve = np.mean([[by_seed[s][k] for k in grid] for s in by_seed], 0)
+        ax.plot(grid, curve, marker='o', label=measure,
+                linestyle='--' if measure == 'random' else '-')
+    ax.axhline(floor, color='grey', linewidth=0.8, label='majority class')
+    ax.set_xlabel('tokens masked (%)')
+    ax.set_ylabel('test accuracy')
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(description, argv=None):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('config')
+    parser.add_argument('--work-dir', required=True)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    args = parser.parse_args(argv)
+    cfg = load_config(args.config, args.cfg_options,
+                      required=('model', 'data', 'measures', 'roar', 'train'))
+    if 'random' not in cfg.measures:
+        raise KeyError("The study needs a 'random' measure: RACU is relative to it.")
+    set_global_seed(0)
+    os.makedirs(args.work_dir, exist_ok=True)
+    cfg.dump(osp.join(args.work_dir, 'config.py'))
+    train = build_dataset(cfg.data.train)
+    datasets = dict(train=train,
+                    val=build_dataset(dict(cfg.data.val, vocab=train.vocab)),
+                    test=build_dataset(dict(cfg.data.test, vocab=train.vocab)))
+    model = dict(cfg.model, vocab_size=len(train.vocab))
+    study = RoarStudy(args.work_dir, model, datasets, cfg.measures,
+                      train=cfg.train, device=args.device,
+                      mask_id=train.vocab.mask_id,
+                      protected_ids=(train.vocab.pad_id, ), **cfg.roar)
+    results = study.run()
+    floor = study.floor()
+    table, rows = summarise(results, study.ks, floor)
+    save_json(osp.join(args.work_dir, 'results.json'),
+              dict(curves={m: {str(s): {str(k): v for k, v in c.items()}
+                               for s, c in r.items()} for m, r in results.items()},
+                   racu=rows, floor=floor))
+    save_text(osp.join(args.work_dir, 'racu.md'), table + '\n')
+    plot_curves(results, study.ks, floor, osp.join(args.work_dir, 'roar.png'))
+    print(table)
+    return rows

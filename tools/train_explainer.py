@@ -1,0 +1,9 @@
+"""Train an empirical explainer on a finished run of an expensive one and
+report its validation MSE and speed-up.
+
+    python tools/train_explainer.py configs/empirical_explainer/ig_bilstm_sst2.py --work-dir work_dirs/ee_ig_sst2
+"""
+from input_iba.apis.explainer_tool import main
+
+if __name__ == '__main__':
+    main(__doc__.splitlines()[0])
