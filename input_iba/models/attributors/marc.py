@@ -79,6 +79,9 @@ class MaRC(BaseAttributor):
             together and blended linearly over the overlaps.
     """
 
+    #: keys accepted besides the constructor's named arguments
+    schedule_keys = tuple(sorted(TEXT_DEFAULTS))
+
     def __init__(self, model, adapter=dict(type='ImageAdapter'), window=41,
                  grid_stride=4, baseline='blur', blur_sigma=10.0, max_length=None,
                  overlap=100, **overrides):
