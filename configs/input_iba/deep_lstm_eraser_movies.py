@@ -5,7 +5,8 @@
 #       --work-dir work_dirs/deep_lstm_eraser_movies
 _base_ = ['../_base_/models/deep_lstm.py', '../_base_/datasets/eraser_movies.py']
 # paths relative to the repository root (where the tools run)
-model = dict(vocab_file='work_dirs/deep_lstm_eraser_movies/vocab.json',
+model = dict(hidden_dim=128, dropout=0.3,
+             vocab_file='work_dirs/deep_lstm_eraser_movies/vocab.json',
              checkpoint='work_dirs/deep_lstm_eraser_movies/best.pth')
 attributor = dict(
     type='InputIBA', layer='rnn_4', adapter=dict(type='TokenEmbeddingAdapter'),

@@ -1,8 +1,10 @@
-# The deep LSTM on ERASER movie reviews; documents cut at 400 tokens to keep
-# CPU training to minutes (the rationales past token 400 are then unseen).
+# The deep LSTM on ERASER movie reviews. To train on a 2-core CPU in minutes:
+# documents cut at 256 tokens (rationales past token 256 are unseen) and
+# hidden size 128 (the reference: 256).
 _base_ = ['../_base_/models/deep_lstm.py']
-max_length = 400
+model = dict(hidden_dim=128, dropout=0.3)
+max_length = 256
 data = dict(
     train=dict(type='EraserMovies', split='train', max_length=max_length, min_freq=2),
     val=dict(type='EraserMovies', split='val', max_length=max_length))
-train = dict(epochs=6, batch_size=32, lr=1e-3, clip_grad=5.0, seed=0)
+train = dict(epochs=10, batch_size=32, lr=2e-3, clip_grad=5.0, seed=0)
