@@ -29,6 +29,18 @@ class TinyConvNet(nn.Module):
         return self.head(self.features(x))
 
 
+class LinearModel(nn.Module):
+    """Two classes with logits ``[w . x, -w . x]``."""
+
+    def __init__(self, weight):
+        super().__init__()
+        self.weight = nn.Parameter(weight)
+
+    def forward(self, x):
+        s = (x * self.weight).flatten(1).sum(1)
+        return torch.stack([s, -s], 1)
+
+
 @pytest.fixture
 def tiny_convnet():
     torch.manual_seed(0)

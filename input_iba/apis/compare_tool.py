@@ -1,6 +1,5 @@
 """The command line of tools/vision/compare.py: several attributors, several
 metrics, one table."""
-import argparse
 import os
 import os.path as osp
 
@@ -9,8 +8,6 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
 
 from input_iba.datasets import load_items  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
@@ -20,6 +17,7 @@ from input_iba.utils import save_text  # noqa: E402
 
 from .builders import (build_attributor, build_dataset, build_model,  # noqa: E402
                        build_visualizer, load_config, prepare_statistics)
+from .cli import resolve_device, tool_parser  # noqa: E402
 from .evaluate_tool import METRICS  # noqa: E402
 from .runner import run_attribution  # noqa: E402
 
@@ -92,14 +90,11 @@ def mask_grid(work_dir, methods, dataset, count, out_file):
 
 
 def main(description, argv=None):
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('config', help='config with `methods` and `metrics`')
-    parser.add_argument('--work-dir', required=True)
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser = tool_parser(description)
     parser.add_argument('--num-samples', type=int, default=None)
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
+    args.device = resolve_device(args.device)
     set_global_seed(getattr(args, 'seed', 0))
     cfg = load_config(args.config, args.cfg_options,
                       required=('model', 'data', 'methods', 'metrics'))

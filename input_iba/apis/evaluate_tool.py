@@ -1,16 +1,14 @@
 """The command line of tools/vision/evaluate.py: image metrics over a run."""
-import argparse
 import json
 import os.path as osp
 
-import torch
-from mmengine.config import DictAction
 
 from input_iba.evaluation.plots import save_metric_plot
 from input_iba.registry import EVALUATORS
 from input_iba.utils import set_global_seed
 
 from .builders import build_dataset, build_model, load_config
+from .cli import resolve_device, tool_parser
 
 # metric name -> default evaluator config (the config's `evaluation` dict
 # may override any of them, e.g. evaluation=dict(sensitivity_n=dict(num_subsets=50)))
@@ -29,20 +27,16 @@ METRICS = dict(
 
 def main(description, argv=None):
     """Evaluate the masks of a run; returns the summaries by metric."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('config')
-    parser.add_argument('--work-dir', required=True,
-                        help='a finished run (with input_masks/)')
+    parser = tool_parser(description, 'a finished run (with input_masks/)')
     parser.add_argument('--metrics', nargs='+', default=['insertion_deletion', 'ehr'],
                         choices=sorted(METRICS))
     parser.add_argument('--masks', default='input_masks',
                         help='mask folder inside the work dir')
     parser.add_argument('--out-dir', default=None,
                         help='default: <work-dir>/eval_<masks>')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--num-samples', type=int, default=None)
     args = parser.parse_args(argv)
+    args.device = resolve_device(args.device)
     set_global_seed(getattr(args, 'seed', 0))
     cfg = load_config(args.config, args.cfg_options, required=('model', 'data'))
     mask_dir = osp.join(args.work_dir, args.masks)

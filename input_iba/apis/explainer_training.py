@@ -8,23 +8,44 @@ from tqdm import tqdm
 
 from input_iba.utils import atomic_path
 
+from .attribution_store import AttributionStore
 
-def load_targets(targets_dir, dataset):
-    """``{index: normalised target}`` for the samples of ``dataset`` that
-    have ``<targets_dir>/input_masks/<name>.npy``; each target is divided by
-    its largest absolute value (so every sample weighs the same)."""
-    out = {}
-    for i in range(len(dataset)):
-        path = osp.join(targets_dir, 'input_masks', dataset.sample_name(i) + '.npy')
-        if osp.isfile(path):
-            t = np.load(path).astype(np.float32)
-            top = np.abs(t).max()
-            out[i] = torch.from_numpy(t / top if top > 0 else t)
-    if not out:
-        raise FileNotFoundError(f'No targets in {targets_dir}/input_masks: run the '
-                                'expensive explainer first (tools/vision/train.py or '
-                                'tools/nlp/train_nlp.py).')
-    return out
+
+def load_targets(store_dir, dataset):
+    """``{index: target map}`` from the attribution store in ``store_dir``
+    (written by ``tools/explain_dataset.py`` for the same dataset config),
+    each map divided by its largest absolute value, so that every sample
+    weighs the same; the scale is kept in ``scales``. Returns
+    ``(targets, scales, records)``."""
+    records = AttributionStore(store_dir).load()
+    targets, scales = {}, {}
+    for i, rec in records.items():
+        if i >= len(dataset) or dataset.sample_name(i) != rec['name']:
+            raise ValueError(
+                f'The attribution store {store_dir} does not match the dataset: '
+                f'stored sample {i} is {rec["name"]!r}. Use the data.attribute '
+                'config that tools/explain_dataset.py ran on.')
+        t = torch.from_numpy(rec['attributions'].astype(np.float32))
+        scales[i] = float(t.abs().max()) or 1.0
+        targets[i] = t / scales[i]
+    return targets, scales, records
+
+
+def split_indices(dataset, indices, val_fraction=0.2, seed=0):
+    """A random train/validation split of ``indices`` that keeps samples of
+    one group together (``dataset.sample_group(i)``, e.g. the crops of one
+    image; every sample its own group otherwise). Returns ``(train, val)``."""
+    group_of = getattr(dataset, 'sample_group', dataset.sample_name)
+    groups = sorted({group_of(i) for i in indices})
+    order = torch.randperm(len(groups), generator=torch.Generator().manual_seed(seed))
+    n_val = max(1, round(len(groups) * val_fraction))
+    val_groups = {groups[k] for k in order[:n_val].tolist()}
+    val = [i for i in indices if group_of(i) in val_groups]
+    train = [i for i in indices if group_of(i) not in val_groups]
+    if not train:
+        raise ValueError(f'Only {len(groups)} group(s) of samples: too few for a '
+                         'training and a validation split.')
+    return train, val
 
 
 def _batch(dataset, indices, targets):
@@ -60,7 +81,9 @@ def explainer_loss(pred, target, padding_mask=None, rank_weight=0.0, pairs=256,
 
 
 @torch.no_grad()
-def mean_mse(net, dataset, indices, targets, batch_size, device):
+def sample_mses(net, dataset, indices, targets, batch_size=32, device='cpu'):
+    """The explainer's MSE against the target, one value per sample of
+    ``indices`` (padding never counts)."""
     net.eval()
     losses = []
     for start in range(0, len(indices), batch_size):
@@ -68,19 +91,16 @@ def mean_mse(net, dataset, indices, targets, batch_size, device):
         pm = batch.get('padding_mask')
         pred = net(batch['inputs'].to(device), None if pm is None else pm.to(device))
         losses.append(explainer_loss(pred.cpu(), batch['target_maps'], pm))
-    return float(torch.cat(losses).mean())
+    return torch.cat(losses).tolist()
 
 
-def train_explainer(net, dataset, targets, work_dir, epochs=20, batch_size=16,
-                    lr=1e-3, patience=3, rank_weight=0.0, val_fraction=0.2, seed=0,
+def train_explainer(net, dataset, targets, train, val, work_dir, epochs=20,
+                    batch_size=16, lr=1e-3, patience=3, rank_weight=0.0, seed=0,
                     device='cpu', logger=None):
-    """Adam on the per-sample loss; early stopping on the validation MSE.
-    Writes ``explainer.pth`` (best weights). Returns the curves and split."""
-    indices = sorted(targets)
-    order = torch.randperm(len(indices), generator=torch.Generator().manual_seed(seed))
-    n_val = max(1, int(len(indices) * val_fraction))
-    val = [indices[i] for i in order[:n_val].tolist()]
-    train = [indices[i] for i in order[n_val:].tolist()]
+    """Adam on the per-sample loss over the ``train`` indices; early stopping
+    when the validation MSE (``val`` indices) has not improved for
+    ``patience`` epochs. Writes the best weights to ``explainer.pth`` (a
+    state dict). Returns the per-epoch history and the best validation MSE."""
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=lr)
     gen = torch.Generator().manual_seed(seed)
     best, bad, history = float('inf'), 0, []
@@ -89,8 +109,8 @@ def train_explainer(net, dataset, targets, work_dir, epochs=20, batch_size=16,
         net.train()
         perm = torch.randperm(len(train), generator=gen).tolist()
         losses = []
-        for start in tqdm(range(0, len(train), batch_size), desc=f'epoch {epoch + 1}',
-                          leave=False):
+        for start in tqdm(range(0, len(train), batch_size),
+                          desc=f'epoch {epoch + 1}/{epochs}', leave=False):
             batch = _batch(dataset, [train[i] for i in perm[start:start + batch_size]],
                            targets)
             pm = batch.get('padding_mask')
@@ -102,7 +122,7 @@ def train_explainer(net, dataset, targets, work_dir, epochs=20, batch_size=16,
             loss.backward()
             opt.step()
             losses.append(loss.item())
-        val_mse = mean_mse(net, dataset, val, targets, batch_size, device)
+        val_mse = float(np.mean(sample_mses(net, dataset, val, targets, batch_size, device)))
         history.append(dict(epoch=epoch + 1, train_loss=float(np.mean(losses)),
                             val_mse=val_mse))
         if logger:
@@ -116,4 +136,4 @@ def train_explainer(net, dataset, targets, work_dir, epochs=20, batch_size=16,
             bad += 1
             if bad >= patience:
                 break
-    return dict(history=history, best_val_mse=best, train=train, val=val)
+    return dict(history=history, best_val_mse=best)

@@ -1,5 +1,4 @@
 """The command line of tools/nlp/roar.py: a (Recursive) ROAR study."""
-import argparse
 import os
 import os.path as osp
 
@@ -8,13 +7,12 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
 
 from input_iba.evaluation.roar import RoarStudy, racu_with_ci  # noqa: E402
 from input_iba.utils import save_json, save_text, set_global_seed  # noqa: E402
 
 from .builders import build_dataset, load_config  # noqa: E402
+from .cli import resolve_device, tool_parser  # noqa: E402
 
 
 def summarise(results, ks, floor):
@@ -57,12 +55,9 @@ def plot_curves(results, ks, floor, path):
 
 
 def main(description, argv=None):
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('config')
-    parser.add_argument('--work-dir', required=True)
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser = tool_parser(description)
     args = parser.parse_args(argv)
+    args.device = resolve_device(args.device)
     cfg = load_config(args.config, args.cfg_options,
                       required=('model', 'data', 'measures', 'roar', 'train'))
     if 'random' not in cfg.measures:

@@ -1,27 +1,22 @@
 """The command line of tools/nlp/train_classifier.py."""
-import argparse
 import json
 import os
 import os.path as osp
 
-import torch
-from mmengine.config import DictAction
 from mmengine.logging import MMLogger
 
 from input_iba.utils import save_json, set_global_seed
 
 from .builders import build_dataset, build_model, load_config
+from .cli import resolve_device, tool_parser
 from .classifier_training import train_classifier
 
 
 def main(description, argv=None):
     """Train the config's classifier; returns the best accuracy and seconds."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('config')
-    parser.add_argument('--work-dir', required=True)
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser = tool_parser(description)
     args = parser.parse_args(argv)
+    args.device = resolve_device(args.device)
     cfg = load_config(args.config, args.cfg_options, required=('model', 'data', 'train'))
     os.makedirs(args.work_dir, exist_ok=True)
     cfg.dump(osp.join(args.work_dir, 'config.py'))

@@ -1,29 +1,21 @@
 """The command line shared by tools/vision/train.py and tools/nlp/train_nlp.py."""
-import argparse
 import os
 import os.path as osp
 
 import torch
 from mmengine import dist
-from mmengine.config import DictAction
 from mmengine.logging import MMLogger
 
 from input_iba.utils import set_global_seed
 
 from .builders import (build_attributor, build_dataset, build_model,
                        build_visualizer, load_config, prepare_statistics)
+from .cli import resolve_device, tool_parser
 from .runner import remove_stale_temporaries, run_attribution
 
 
 def parse_args(description, argv=None):
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('config', help='Python config file')
-    parser.add_argument('--work-dir', required=True,
-                        help='where masks, logs and the config dump go')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        default={}, help='override config keys, key=value')
-    parser.add_argument('--device', default=None,
-                        help="'cpu' or 'cuda' (default: cuda if available)")
+    parser = tool_parser(description, 'where masks, logs and the config dump go')
     parser.add_argument('--seed', type=int, default=None,
                         help='global seed (default: the config, else 0)')
     parser.add_argument('--num-samples', type=int, default=None,
@@ -32,17 +24,6 @@ def parse_args(description, argv=None):
                         help='samples optimised together (default: the config, '
                         'else 8 on a GPU and 1 on a CPU)')
     return parser.parse_args(argv)
-
-
-def _device(arg):
-    if arg is None:
-        return 'cuda' if torch.cuda.is_available() else 'cpu'
-    if arg.startswith('cuda') and not torch.cuda.is_available():
-        raise RuntimeError('--device cuda was asked for but no GPU is visible; '
-                           'use --device cpu.')
-    if arg.startswith('cuda') and dist.get_world_size() > 1:
-        return f'cuda:{dist.get_local_rank()}'
-    return arg
 
 
 def default_batch_size(device):
@@ -84,7 +65,7 @@ def main(description, argv=None):
         remove_stale_temporaries(work_dir)
     seed = args.seed if args.seed is not None else cfg.get('seed', 0)
     set_global_seed(seed)
-    device = _device(args.device)
+    device = resolve_device(args.device)
     logger.info(f'config {args.config} on {device}, seed {seed}, '
                 f'rank {rank}/{world}')
     model = build_model(cfg.model, device)

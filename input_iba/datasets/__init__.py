@@ -1,8 +1,9 @@
+from .augmented import AugmentedCopies, random_crop_flip
 from .base import AttributionDataset, iter_batches, load_items
 from .image_datasets import ImageFolder, ImageNetBoxes, SkimagePhotos, read_voc_boxes
 from .text import EraserMovies, SST2, TextClassificationDataset, TextFolder, Vocabulary
 from .transforms import ResizeNormalize
 
-__all__ = ['AttributionDataset', 'iter_batches', 'load_items', 'ImageFolder', 'ImageNetBoxes', 'SkimagePhotos',
+__all__ = ['AugmentedCopies', 'random_crop_flip', 'AttributionDataset', 'iter_batches', 'load_items', 'ImageFolder', 'ImageNetBoxes', 'SkimagePhotos',
            'read_voc_boxes', 'ResizeNormalize', 'EraserMovies', 'SST2',
            'TextClassificationDataset', 'TextFolder', 'Vocabulary']

@@ -11,6 +11,7 @@ import numpy as np
 from input_iba.registry import DATASETS
 from input_iba.utils import default_data_root, require_dir
 
+from .augmented import random_crop_flip
 from .base import AttributionDataset
 from .transforms import build_transform
 
@@ -163,13 +164,7 @@ class SkimagePhotos(AttributionDataset):
         return f'{name}_crop{crop}' if crop else name
 
     def _crop(self, image, index):
-        rng = np.random.default_rng([self.seed, index])
-        h, w = image.shape[:2]
-        scale = rng.uniform(0.5, 1.0)
-        ch, cw = int(h * scale), int(w * scale)
-        top, left = rng.integers(0, h - ch + 1), rng.integers(0, w - cw + 1)
-        image = image[top:top + ch, left:left + cw]
-        return image[:, ::-1] if rng.random() < 0.5 else image
+        return random_crop_flip(image, np.random.default_rng([self.seed, index]))
 
     def __getitem__(self, index):
         import skimage.data

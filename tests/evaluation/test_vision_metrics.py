@@ -6,6 +6,8 @@ import pytest
 import torch
 import torch.nn as nn
 
+from conftest import LinearModel
+
 from input_iba.evaluation.vision import (EffectiveHeatRatio, InsertionDeletion,
                                          PointingGame, SanityCheck, SensitivityN,
                                          effective_heat_ratio, perturbation_path,
@@ -24,16 +26,6 @@ class PixelSum(nn.Module):
     def forward(self, x):
         s = 2 * (x[:, 0, 0, 0] + x[:, 0, 0, 1])
         return torch.stack([s, torch.zeros_like(s)], 1)
-
-
-class Linear(nn.Module):
-    def __init__(self, weight):
-        super().__init__()
-        self.weight = nn.Parameter(weight)
-
-    def forward(self, x):
-        s = (x * self.weight).flatten(1).sum(1)
-        return torch.stack([s, -s], 1)
 
 
 def test_perturbation_path_follows_the_order():
@@ -78,7 +70,7 @@ def test_sensitivity_n_is_one_for_exact_linear_attributions():
     torch.manual_seed(0)
     w, x = torch.randn(3, 6, 6), torch.randn(3, 6, 6)
     mask = (w * x).sum(0).numpy()  # exact attribution of the logit
-    ev = SensitivityN(Linear(w), ns=[1, 4, 16], num_subsets=20)
+    ev = SensitivityN(LinearModel(w), ns=[1, 4, 16], num_subsets=20)
     rec = ev.evaluate_sample(dict(inputs=x, name='lin'), mask, 0)
     assert rec['correlations'] == pytest.approx([1, 1, 1], abs=1e-5)
     shuffled = np.random.default_rng(1).permutation(mask.flatten()).reshape(6, 6)

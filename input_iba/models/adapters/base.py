@@ -16,6 +16,10 @@ class InputAdapter:
 
     #: default critic of the InputIBA GAN for this modality
     critic_type = None
+    #: 'image' or 'text': attributors pick their published defaults by it
+    modality = None
+    #: kinds of :meth:`baseline_input` that MaRC uses by default
+    default_baselines = ()
 
     def sample_noise(self, generators, copies, shape, device):
         """Standard normal noise ``(B, copies, *shape)``, each sample from its
@@ -72,4 +76,9 @@ class InputAdapter:
 
     def noise_param_shape(self, x):
         """Shape of a per-sample, per-channel noise parameter (without B)."""
+        raise NotImplementedError
+
+    def baseline_input(self, model, x, kind, **options):
+        """An uninformative input of ``x``'s shape (e.g. a black image, the
+        padding embedding), named by ``kind``."""
         raise NotImplementedError

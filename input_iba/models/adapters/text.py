@@ -19,6 +19,8 @@ class TokenEmbeddingAdapter(InputAdapter):
     implement ``embed(ids)`` and ``forward_embeddings(emb, padding_mask)``
     (see ``input_iba.models.classifiers.TextClassifier``)."""
     critic_type = 'RecurrentCritic'
+    modality = 'text'
+    default_baselines = ('pad', )
 
     def sample_noise(self, generators, copies, shape, device):
         """Drawn position-major, so that a token's noise does not depend on
@@ -60,3 +62,12 @@ class TokenEmbeddingAdapter(InputAdapter):
 
     def noise_param_shape(self, x):
         return (1, x.shape[-1])
+
+    def baseline_input(self, model, x, kind='pad'):
+        """The embedding of the padding token (``model.pad_token_id``, else 0)
+        at every position."""
+        if kind != 'pad':
+            raise ValueError(f"Unknown text baseline {kind!r}: use 'pad'.")
+        ids = torch.full(x.shape[:2], getattr(model, 'pad_token_id', 0),
+                         dtype=torch.long, device=x.device)
+        return model.embed(ids).to(x.dtype)

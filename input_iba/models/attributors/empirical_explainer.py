@@ -2,6 +2,7 @@
 of the classifier's encoder with a trained head that predicts an expensive
 explainer's attributions in one forward pass."""
 import copy
+import os.path as osp
 
 import torch
 import torch.nn as nn
@@ -19,16 +20,17 @@ class ExplainerNet(nn.Module):
     """Encoder (a trainable copy of the classifier, run up to ``layer``) and
     a head: ``token`` (one linear score per token), ``flat`` (the reference:
     one linear layer over the flattened ``max_length x H`` sequence) or
-    ``decoder`` (images: two convolutions, upsampled to the input)."""
+    ``decoder`` (images: two convolutions, upsampled to the input).
+    ``train_encoder=False`` trains the head only."""
 
     def __init__(self, classifier, layer, adapter, head='token', feature_dim=None,
-                 max_length=None, hidden=64):
+                 max_length=None, hidden=64, train_encoder=True):
         super().__init__()
         if head not in HEADS:
             raise ValueError(f'head must be one of {HEADS}, got {head!r}.')
         self.encoder = copy.deepcopy(classifier)
         for p in self.encoder.parameters():
-            p.requires_grad_(True)
+            p.requires_grad_(train_encoder)
         self.layer_name, self.head_type = layer, head
         self.adapter = adapter
         self.max_length = max_length
@@ -42,6 +44,16 @@ class ExplainerNet(nn.Module):
         else:
             self.head = nn.Sequential(nn.Conv2d(feature_dim, hidden, 3, padding=1),
                                       nn.ReLU(), nn.Conv2d(hidden, 1, 1))
+
+    def train(self, mode=True):
+        """Batch-norm layers of the encoder stay in eval mode: explainers
+        train on small batches, whose statistics would replace the
+        classifier's."""
+        super().train(mode)
+        for m in self.encoder.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.eval()
+        return self
 
     def features(self, inputs, padding_mask=None):
         x = self.adapter.embed(self.encoder, inputs, padding_mask)
@@ -74,16 +86,22 @@ class EmpiricalExplainer(BaseAttributor):
         layer: the encoder's last layer (e.g. ``'encoder'`` of
             ``BiLSTMAttention``, ``'blocks.4'`` of EfficientNet-Lite0).
         feature_dim: channels (images) or hidden size (text) at ``layer``.
-        head, max_length, hidden: see :class:`ExplainerNet`.
+        head, max_length, hidden, train_encoder: see :class:`ExplainerNet`.
         checkpoint: weights saved by ``tools/train_explainer.py``.
     """
 
     def __init__(self, model, layer, feature_dim, adapter=dict(type='ImageAdapter'),
-                 head='token', max_length=None, hidden=64, checkpoint=None):
+                 head='token', max_length=None, hidden=64, train_encoder=True,
+                 checkpoint=None):
         super().__init__(model, adapter)
         self.net = ExplainerNet(self.model, layer, build_adapter(adapter), head,
-                                feature_dim, max_length, hidden).to(self.device)
+                                feature_dim, max_length, hidden,
+                                train_encoder).to(self.device)
         if checkpoint is not None:
+            if not osp.isfile(checkpoint):
+                raise FileNotFoundError(
+                    f'Explainer checkpoint {checkpoint!r} not found: train one with '
+                    'tools/train_explainer.py CONFIG --work-dir DIR (writes DIR/explainer.pth).')
             self.net.load_state_dict(torch.load(checkpoint, map_location=self.device,
                                                 weights_only=True))
         self.net.eval()

@@ -16,7 +16,7 @@ from input_iba.registry import ATTRIBUTORS
 from .base import AttributionResult, BaseAttributor
 
 
-REDUCTIONS = ('mean_abs', 'l2', 'abs_sum')
+REDUCTIONS = ('mean_abs', 'l2', 'abs_sum', 'sum')
 
 
 class CaptumAttributor(BaseAttributor):
@@ -27,8 +27,9 @@ class CaptumAttributor(BaseAttributor):
     Args:
         reduction: how channels (or embedding dimensions) become one value
             per position: ``'mean_abs'`` (default), ``'l2'`` (the norm, e.g.
-            the gradient measure of Recursive ROAR) or ``'abs_sum'`` (the
-            absolute value of the sum).
+            the gradient measure of Recursive ROAR), ``'abs_sum'`` (the
+            absolute value of the sum) or ``'sum'`` (signed; the Empirical
+            Explainers reference sums IG over the embedding dimension).
     """
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'),
@@ -54,6 +55,8 @@ class CaptumAttributor(BaseAttributor):
             return to_pos(attributions**2, padding_mask).sqrt()
         if self.reduction == 'abs_sum':
             return to_pos(attributions, padding_mask).abs()
+        if self.reduction == 'sum':
+            return to_pos(attributions, padding_mask)
         return to_pos(attributions.abs(), padding_mask)
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):

@@ -36,6 +36,10 @@ class HuggingFaceClassifier(TextClassifier):
         else:
             raise ValueError('HuggingFaceClassifier needs path=... or config=...')
 
+    @property
+    def pad_token_id(self):
+        return self.hf.config.pad_token_id or 0
+
     def embed(self, ids):
         return self.hf.get_input_embeddings()(ids)
 

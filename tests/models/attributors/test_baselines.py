@@ -3,19 +3,8 @@ import pytest
 import torch
 import torch.nn as nn
 
+from conftest import LinearModel
 from input_iba.registry import ATTRIBUTORS
-
-
-class Linear(nn.Module):
-    """logits = [w.x, -w.x]"""
-
-    def __init__(self, w):
-        super().__init__()
-        self.w = nn.Parameter(w)
-
-    def forward(self, x):
-        s = (x * self.w).flatten(1).sum(1)
-        return torch.stack([s, -s], 1)
 
 
 class PatchReader(nn.Module):
@@ -33,7 +22,7 @@ class PatchReader(nn.Module):
 @pytest.fixture
 def linear_case():
     torch.manual_seed(0)
-    return Linear(torch.randn(3, 4, 5)), torch.randn(2, 3, 4, 5)
+    return LinearModel(torch.randn(3, 4, 5)), torch.randn(2, 3, 4, 5)
 
 
 def _build(cfg, model):
@@ -43,14 +32,14 @@ def _build(cfg, model):
 def test_saliency_is_mean_absolute_weight(linear_case):
     model, x = linear_case
     res = _build(dict(type='Saliency'), model).attribute(x, torch.tensor([0, 1]))
-    expected = model.w.detach().abs().mean(0)
+    expected = model.weight.detach().abs().mean(0)
     assert torch.allclose(res.input_masks[0], expected, atol=1e-6)
     assert torch.allclose(res.input_masks[1], expected, atol=1e-6)  # |-w| = |w|
 
 
 def test_input_x_gradient_and_integrated_gradients_equal_x_times_w(linear_case):
     model, x = linear_case
-    expected = (x * model.w.detach()).abs().mean(1)
+    expected = (x * model.weight.detach()).abs().mean(1)
     for cfg in (dict(type='InputXGradient'),
                 dict(type='IntegratedGradients', steps=8)):
         res = _build(cfg, model).attribute(x, torch.tensor([0, 0]))

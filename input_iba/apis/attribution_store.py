@@ -1,0 +1,203 @@
+"""A dataset's attributions, stored in shards (the training data of
+Empirical Explainers, methods.md §4).
+
+:func:`explain_dataset` runs any attributor over a dataset and writes
+``shards/shard-NNNNN.npz``, each covering ``shard_size`` consecutive dataset
+indices. A shard is written atomically once all of its samples are done, so
+a killed run loses at most the shard in flight and a rerun skips finished
+shards. Every shard holds plain arrays (``np.load(..., allow_pickle=False)``):
+
+- ``index``, ``names``, ``labels`` (-1 = unknown), ``targets`` (the class
+  explained), ``seconds`` (attribution time per sample): one per sample;
+- ``predictions``: the classifier's logits, ``(n, classes)``;
+- ``attributions`` and ``shapes``: the per-position maps, flattened and
+  concatenated (text maps differ in length), and each map's shape;
+- ``input_ids`` and ``input_lengths`` for token inputs (integer ``inputs``).
+
+:meth:`AttributionStore.export_jsonl` writes the reference's JSON lines
+(``input_ids``, ``attributions``, ``predictions``, ``labels``).
+"""
+import json
+import os
+import os.path as osp
+import time
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from input_iba.datasets import load_items
+from input_iba.utils import append_jsonl, atomic_path, sample_seed
+
+SHARD_DIR = 'shards'
+TARGET_MODES = ('prediction', 'label')
+
+
+class AttributionStore:
+    """The shards of one run in ``work_dir/shards``."""
+
+    def __init__(self, work_dir):
+        self.work_dir = work_dir
+        self.shard_dir = osp.join(work_dir, SHARD_DIR)
+
+    def shard_path(self, shard):
+        return osp.join(self.shard_dir, f'shard-{shard:05d}.npz')
+
+    def is_done(self, shard):
+        return osp.isfile(self.shard_path(shard))
+
+    def shards(self):
+        """Numbers of the finished shards, sorted."""
+        if not osp.isdir(self.shard_dir):
+            return []
+        return sorted(int(f[6:11]) for f in os.listdir(self.shard_dir)
+                      if f.startswith('shard-') and f.endswith('.npz'))
+
+    def write_shard(self, shard, records):
+        """Write ``records`` (dicts as returned by :meth:`records`) atomically."""
+        maps = [np.asarray(r['attributions'], np.float32) for r in records]
+        arrays = dict(
+            index=np.array([r['index'] for r in records], np.int64),
+            names=np.array([r['name'] for r in records], dtype=str),
+            labels=np.array([r['label'] for r in records], np.int64),
+            targets=np.array([r['target'] for r in records], np.int64),
+            seconds=np.array([r['seconds'] for r in records], np.float64),
+            predictions=np.array([r['prediction'] for r in records], np.float32),
+            shapes=np.array([m.shape for m in maps], np.int64).reshape(len(maps), -1),
+            attributions=np.concatenate([m.ravel() for m in maps]) if maps
+            else np.zeros(0, np.float32))
+        if records and records[0].get('input_ids') is not None:
+            ids = [np.asarray(r['input_ids'], np.int64) for r in records]
+            arrays['input_ids'] = np.concatenate(ids)
+            arrays['input_lengths'] = np.array([len(i) for i in ids], np.int64)
+        with atomic_path(self.shard_path(shard)) as tmp:
+            with open(tmp, 'wb') as f:
+                np.savez(f, **arrays)
+
+    def read_shard(self, shard):
+        """The records of one shard: dicts with ``index``, ``name``,
+        ``attributions`` (shaped), ``prediction`` (logits), ``label``,
+        ``target``, ``seconds`` and, for text, ``input_ids``."""
+        with np.load(self.shard_path(shard), allow_pickle=False) as z:
+            data = {k: z[k] for k in z.files}
+        sizes = np.prod(data['shapes'], axis=1).astype(np.int64)
+        maps = np.split(data['attributions'], np.cumsum(sizes)[:-1])
+        ids = (np.split(data['input_ids'], np.cumsum(data['input_lengths'])[:-1])
+               if 'input_ids' in data else [None] * len(maps))
+        return [dict(index=int(data['index'][k]), name=str(data['names'][k]),
+                     attributions=maps[k].reshape(data['shapes'][k]),
+                     prediction=data['predictions'][k], label=int(data['labels'][k]),
+                     target=int(data['targets'][k]), seconds=float(data['seconds'][k]),
+                     input_ids=ids[k]) for k in range(len(maps))]
+
+    def records(self):
+        """Every stored record, shard by shard."""
+        for shard in self.shards():
+            yield from self.read_shard(shard)
+
+    def load(self):
+        """``{dataset index: record}``; raises when nothing is stored."""
+        out = {r['index']: r for r in self.records()}
+        if not out:
+            raise FileNotFoundError(
+                f'No attribution shards in {self.shard_dir}: run '
+                'tools/explain_dataset.py CONFIG --work-dir '
+                f'{self.work_dir} first.')
+        return out
+
+    def export_jsonl(self, path):
+        """The reference's JSON lines: one object per sample with
+        ``input_ids`` (text only), ``attributions``, ``predictions`` (logits)
+        and ``labels``, plus ``name`` and ``target``. Returns the count."""
+        count = 0
+        with atomic_path(path) as tmp:
+            with open(tmp, 'w', encoding='utf-8') as f:
+                for r in self.records():
+                    line = dict(name=r['name'], labels=r['label'], target=r['target'],
+                                predictions=r['prediction'].tolist(),
+                                attributions=r['attributions'].tolist())
+                    if r['input_ids'] is not None:
+                        line['input_ids'] = r['input_ids'].tolist()
+                    f.write(json.dumps(line) + '\n')
+                    count += 1
+        return count
+
+
+def _explain_batch(attributor, dataset, items, seed, target_mode):
+    batch = dataset.collate(items)
+    pm = batch.get('padding_mask')
+    dev = attributor.device
+    logits = attributor.predict(batch['inputs'].to(dev), None if pm is None else pm.to(dev))
+    preds = logits.argmax(-1).cpu()
+    labels = batch['targets']
+    targets = preds if target_mode == 'prediction' else torch.where(labels >= 0, labels, preds)
+    start = time.perf_counter()
+    result = attributor.attribute(batch['inputs'], targets,
+                                  seeds=[sample_seed(seed, it['name']) for it in items],
+                                  padding_mask=pm)
+    seconds = (time.perf_counter() - start) / len(items)
+    records = []
+    for row, item in enumerate(items):
+        length = None if pm is None else int(pm[row].sum())
+        mask = result.input_masks[row]
+        mask = mask if length is None else mask[:length]
+        if not torch.isfinite(mask).all():
+            raise FloatingPointError(
+                f'{type(attributor).__name__} produced NaN/inf for {item["name"]}: '
+                'lower its learning rate or beta, or check the input.')
+        ids = item['inputs']
+        records.append(dict(
+            name=item['name'], attributions=mask.numpy(),
+            prediction=logits[row].float().cpu().numpy(), label=int(labels[row]),
+            target=int(targets[row]), seconds=seconds,
+            input_ids=ids.numpy() if not ids.is_floating_point() else None))
+    return records
+
+
+def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32,
+                    seed=0, num_samples=None, target='prediction', progress=True,
+                    logger=None):
+    """Attribute the first ``num_samples`` samples of ``dataset`` (all by
+    default) into shards of ``work_dir``; finished shards are skipped.
+
+    ``target``: ``'prediction'`` (default, the reference: an empirical
+    explainer sees only the input, so it can only learn explanations of the
+    predicted class) or ``'label'`` (the prediction where no label is known).
+    Samples that fail to load are skipped and listed in ``failed.jsonl``.
+    Returns a summary dict.
+    """
+    if target not in TARGET_MODES:
+        raise ValueError(f'target must be one of {TARGET_MODES}, got {target!r}.')
+    store = AttributionStore(work_dir)
+    count = len(dataset) if num_samples is None else min(num_samples, len(dataset))
+    num_shards = -(-count // shard_size)
+    todo = [s for s in range(num_shards) if not store.is_done(s)]
+    summary = dict(samples=count, shards=num_shards, skipped_shards=num_shards - len(todo),
+                   done=0, failed=0, seconds=0.0)
+
+    def failed(name, err):
+        summary['failed'] += 1
+        append_jsonl(osp.join(work_dir, 'failed.jsonl'),
+                     dict(name=name, reason=f'could not load: {err}', time=time.time()))
+
+    bar = tqdm(total=sum(min(shard_size, count - s * shard_size) for s in todo),
+               desc='attributions', disable=not progress)
+    start = time.time()
+    for shard in todo:
+        indices = range(shard * shard_size, min(count, (shard + 1) * shard_size))
+        records = []
+        for pos in range(0, len(indices), batch_size):
+            chunk = list(indices[pos:pos + batch_size])
+            items = load_items(dataset, chunk, failed)
+            index_of = {dataset.sample_name(i): i for i in chunk}
+            if items:
+                for r in _explain_batch(attributor, dataset, items, seed, target):
+                    records.append(dict(r, index=index_of[r['name']]))
+            bar.update(len(chunk))
+        store.write_shard(shard, records)
+        summary['done'] += len(records)
+    bar.close()
+    summary['seconds'] = time.time() - start
+    if logger is not None:
+        logger.info('explain_dataset summary: ' + json.dumps(summary))
+    return summary

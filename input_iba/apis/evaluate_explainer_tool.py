@@ -1,0 +1,107 @@
+"""The command line of tools/evaluate_explainer.py: MSE, convergence curve,
+faithfulness and pictures of a trained empirical explainer."""
+import json
+import os.path as osp
+
+import numpy as np
+from mmengine.config import ConfigDict
+
+from input_iba.evaluation.base import mean_ci
+from input_iba.models.attributors import EmpiricalExplainer
+from input_iba.registry import EVALUATORS
+from input_iba.utils import save_json, save_text, set_global_seed
+
+from .builders import build_attributor, prepare_statistics
+from .cli import tool_parser
+from .explainer_evaluation import (attribute_samples, convergence_curve, faithfulness,
+                                   place_on_curve, plot_convergence, sample_mse,
+                                   save_side_by_side, set_key)
+from .explainer_tool import load_explainer_setup
+
+DEFAULTS = dict(curve_samples=32, faithfulness_samples=32, visuals=8, batch_size=16,
+                convergence=None, faithfulness=None)
+
+
+def _read_split(work_dir):
+    path = osp.join(work_dir, 'split.json')
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} not found: train the explainer first '
+                                '(tools/train_explainer.py CONFIG --work-dir DIR).')
+    with open(path) as f:
+        return json.load(f)['val']
+
+
+def _table(summary, label):
+    ci = summary['mse']['ci95']
+    lines = [f'| quantity | {label} | empirical explainer |', '|---|---:|---:|',
+             f"| MSE to the target (normalised maps) | 0 | {summary['mse']['mean']:.4f} "
+             f'[{ci[0]:.4f}, {ci[1]:.4f}] |',
+             f"| MSE of an all-zero map | | {summary['zero_predictor_mse']:.4f} |"]
+    for key, value in summary.get('faithfulness', {}).get('target', {}).items():
+        e = summary['faithfulness']['explainer'][key]
+        lines.append(f"| {key} | {value['mean']:.4f} ± {value['mean'] - value['ci95'][0]:.4f} "
+                     f"| {e['mean']:.4f} ± {e['mean'] - e['ci95'][0]:.4f} |")
+    if 'placement' in summary:
+        p = summary['placement']
+        lines.append(f"| convergence curve ({p['key']}) | {p['target_value']} "
+                     f"| ≈ {p['equivalent']} (between {p['bracket']}) |")
+    return '\n'.join(lines) + '\n'
+
+
+def main(description, argv=None):
+    """Evaluate the explainer of ``--work-dir`` on its validation split;
+    writes ``evaluation.json``, ``evaluation.md``, ``convergence.png`` and
+    ``side_by_side/``. Returns the summary."""
+    args = tool_parser(description, 'the training work dir (explainer.pth, '
+                       'split.json); results go there too').parse_args(argv)
+    cfg, device, model, dataset, targets, scales, records = load_explainer_setup(args)
+    settings = dict(DEFAULTS, **cfg.get('evaluation', {}))
+    seed = cfg.get('explain', {}).get('seed', cfg.get('seed', 0))
+    set_global_seed(seed)
+    val = _read_split(args.work_dir)
+    classes = {i: r['target'] for i, r in records.items()}
+    explainer = EmpiricalExplainer(model, checkpoint=osp.join(args.work_dir, 'explainer.pth'),
+                                   **cfg.explainer)
+    predicted = attribute_samples(explainer, dataset, val, classes, seed,
+                                  settings['batch_size'])
+    mses = sample_mse(predicted, targets)
+    summary = dict(val_samples=len(val), mse=mean_ci(list(mses.values())),
+                   zero_predictor_mse=float(np.mean([float((targets[i]**2).mean())
+                                                     for i in val])))
+    label = cfg.attributor['type']
+    conv = settings['convergence']
+    if conv:
+        subset = val[:settings['curve_samples']]
+
+        def build(key, value):
+            attr_cfg = set_key(cfg.attributor.to_dict(), key, value)
+            attributor = build_attributor(ConfigDict(attr_cfg), model)
+            prepare_statistics(cfg, attributor, cfg.targets_dir)
+            return attributor
+
+        curve = convergence_curve(build, conv['key'], conv['values'], dataset, subset,
+                                  classes, targets, scales, seed, settings['batch_size'])
+        sub_mse = float(np.mean([mses[i] for i in subset]))
+        placement = dict(place_on_curve(sub_mse, curve), key=conv['key'],
+                         target_value=conv['target_value'], samples=len(subset),
+                         explainer_mse_on_these=sub_mse)
+        summary.update(curve=curve, placement=placement)
+        plot_convergence(osp.join(args.work_dir, 'convergence.png'), curve, sub_mse,
+                         conv['key'], label)
+    if settings['faithfulness']:
+        subset = val[:settings['faithfulness_samples']]
+        evaluator = EVALUATORS.build(dict(settings['faithfulness'], model=model))
+        summary['faithfulness'] = dict(
+            samples=len(subset),
+            target=faithfulness(evaluator, dataset,
+                                {i: records[i]['attributions'] for i in subset}, classes),
+            explainer=faithfulness(evaluator, dataset, {i: predicted[i] for i in subset},
+                                   classes))
+    for i in val[:settings['visuals']]:
+        item = dataset[i]
+        save_side_by_side(osp.join(args.work_dir, 'side_by_side', item['name']), item,
+                          targets[i].numpy(), predicted[i])
+    save_json(osp.join(args.work_dir, 'evaluation.json'), summary)
+    save_text(osp.join(args.work_dir, 'evaluation.md'), _table(summary, label))
+    print(_table(summary, label))
+    return summary

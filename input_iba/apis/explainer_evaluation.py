@@ -1,0 +1,137 @@
+"""How good an empirical explainer is (methods.md §4): its MSE against the
+expensive target, where that MSE falls on the target's convergence curve,
+faithfulness next to the target's, and side-by-side pictures."""
+import copy
+import time
+
+import matplotlib
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from input_iba.datasets import load_items  # noqa: E402
+from input_iba.evaluation.base import mean_ci  # noqa: E402
+from input_iba.utils import atomic_path, sample_seed, save_text  # noqa: E402
+from input_iba.visualization import (heatmap_overlay, html_page, save_png,  # noqa: E402
+                                     token_heatmap_html)
+
+
+def _raise(name, err):
+    raise err
+
+
+def attribute_samples(attributor, dataset, indices, classes, seed=0, batch_size=16):
+    """``{index: map}`` (numpy, padding cut off) of ``attributor`` for the
+    ``indices``, explaining ``classes[index]``, with the per-sample seeds of
+    :func:`~input_iba.apis.attribution_store.explain_dataset`."""
+    out = {}
+    for start in range(0, len(indices), batch_size):
+        chunk = indices[start:start + batch_size]
+        items = load_items(dataset, chunk, _raise)
+        batch = dataset.collate(items)
+        pm = batch.get('padding_mask')
+        result = attributor.attribute(
+            batch['inputs'], torch.tensor([classes[i] for i in chunk]),
+            seeds=[sample_seed(seed, it['name']) for it in items], padding_mask=pm)
+        for row, i in enumerate(chunk):
+            mask = result.input_masks[row]
+            out[i] = (mask if pm is None else mask[:int(pm[row].sum())]).numpy()
+    return out
+
+
+def sample_mse(maps, targets, scales=None):
+    """Per-sample MSE of ``maps[i] / scales[i]`` against the normalised
+    ``targets[i]`` (scales: the targets' own, for raw maps of the expensive
+    method; None for an explainer, which predicts normalised maps)."""
+    return {i: float(np.mean((np.asarray(m, np.float64) / (scales[i] if scales else 1.0)
+                              - targets[i].numpy())**2)) for i, m in maps.items()}
+
+
+def set_key(cfg, dotted, value):
+    """A copy of the dict ``cfg`` with ``cfg[a][b]... = value`` for
+    ``dotted = 'a.b...'`` (missing levels are created)."""
+    cfg = copy.deepcopy(cfg)
+    node = cfg
+    *parents, last = dotted.split('.')
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[last] = value
+    return cfg
+
+
+def convergence_curve(build, key, values, dataset, indices, classes, targets, scales,
+                      seed=0, batch_size=16):
+    """The expensive method run with ``key`` (e.g. ``'steps'`` of Integrated
+    Gradients, ``'input_iba.steps'`` of InputIBA) set to each of ``values``:
+    per value, the MSE against the target (mean, CI) and seconds per sample.
+    ``build(key, value)`` returns the attributor."""
+    curve = []
+    for value in values:
+        attributor = build(key, value)
+        start = time.perf_counter()
+        maps = attribute_samples(attributor, dataset, indices, classes, seed, batch_size)
+        seconds = (time.perf_counter() - start) / len(indices)
+        mses = sample_mse(maps, targets, scales)
+        curve.append(dict(value=value, mse=mean_ci(list(mses.values())),
+                          seconds_per_sample=seconds))
+    return curve
+
+
+def place_on_curve(mse, curve):
+    """Where ``mse`` falls on a convergence curve: the (linearly
+    interpolated) setting at which the expensive method gets as close to its
+    target. ``None`` when the explainer is farther than every point;
+    ``curve[0]['value']`` when it is at least as close as the first point."""
+    values = [p['value'] for p in curve]
+    mses = [p['mse']['mean'] for p in curve]
+    for k, m in enumerate(mses):
+        if m <= mse:
+            if k == 0:
+                return dict(equivalent=values[0], bracket=[None, values[0]])
+            lo, hi = mses[k - 1], m
+            frac = (lo - mse) / (lo - hi) if lo > hi else 1.0
+            return dict(equivalent=values[k - 1] + frac * (values[k] - values[k - 1]),
+                        bracket=[values[k - 1], values[k]])
+    return dict(equivalent=None, bracket=[values[-1], None])
+
+
+def faithfulness(evaluator, dataset, maps, classes):
+    """``evaluator``'s summary keys (mean and CI over samples) for the
+    ``maps`` ``{index: map}`` of the given classes."""
+    records = [evaluator.evaluate_sample(dataset[i], np.asarray(m), classes[i])
+               for i, m in maps.items()]
+    return {k: mean_ci([r[k] for r in records]) for k in evaluator.summary_keys}
+
+
+def save_side_by_side(path_stem, item, target_map, explainer_map):
+    """``<stem>.png`` (two heatmap overlays: target left, explainer right) for
+    images, ``<stem>.html`` (two token heatmaps) for text."""
+    if 'image' in item:
+        gap = np.full((item['image'].shape[0], 8, 3), 255, np.uint8)
+        save_png(path_stem + '.png', np.concatenate(
+            [heatmap_overlay(item['image'], target_map), gap,
+             heatmap_overlay(item['image'], explainer_map)], axis=1))
+    else:
+        body = (token_heatmap_html(item['tokens'], target_map, 'target') +
+                token_heatmap_html(item['tokens'], explainer_map, 'empirical explainer'))
+        save_text(path_stem + '.html', html_page(body, item['name']))
+
+
+def plot_convergence(path, curve, explainer_mse, key, label):
+    """The target's convergence curve with the explainer's MSE as a line."""
+    values = [p['value'] for p in curve]
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.errorbar(values, [p['mse']['mean'] for p in curve],
+                yerr=[p['mse']['mean'] - p['mse']['ci95'][0] for p in curve],
+                marker='o', capsize=3, label=f'{label} with fewer {key}')
+    ax.axhline(explainer_mse, color='tab:red', linestyle='--', label='empirical explainer')
+    ax.set_xlabel(key)
+    ax.set_ylabel('MSE to the target')
+    ax.set_yscale('log')
+    ax.legend()
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format='png', dpi=120)
+    plt.close(fig)
