@@ -7,50 +7,67 @@ import torch
 from input_iba.registry import EVALUATORS
 
 from ..base import MaskEvaluator
+from ..vision.insertion_deletion import pixel_order
 
-DEFAULT_FRACTIONS = tuple(round(f, 2) for f in np.arange(0.05, 1.0, 0.1))
+# named sets of fractions of the document: ours (5%, 10%, ..., 95%; methods.md
+# §6) and the bins of the ERASER paper and its reference code
+FRACTIONS = dict(default=tuple(round(0.05 * i, 2) for i in range(1, 20)),
+                 eraser=(0.01, 0.05, 0.1, 0.2, 0.5))
+REMOVALS = ('delete', 'pad', 'mask')
 
 
 def top_k_tokens(mask, fraction):
-    """Indices of the ``ceil(fraction * L)`` highest-scoring tokens (ties:
-    earlier token first)."""
-    scores = torch.as_tensor(np.asarray(mask, np.float64))
-    k = max(1, math.ceil(fraction * len(scores)))
-    return torch.sort(-scores, stable=True).indices[:k]
+    """Indices of the ``ceil(fraction * L)`` (at least one) highest-scoring
+    tokens; ties: earlier token first."""
+    k = max(1, math.ceil(round(fraction * len(mask), 9)))
+    return pixel_order(np.asarray(mask))[:k]
 
 
 @EVALUATORS.register_module()
 class ERASERFaithfulness(MaskEvaluator):
-    """For each fraction ``f`` (default 5%, 15%, ..., 95%) the top ``f`` of the
-    tokens are removed (comprehensiveness: p(full) - p(rest)) or kept alone
-    (sufficiency: p(full) - p(kept only)), with p the target's softmax
-    probability; each score is the mean over fractions. High
-    comprehensiveness and low sufficiency are good.
+    """For each fraction ``f`` the top ``f`` of the tokens are removed
+    (comprehensiveness: p(full) - p(rest)) or kept alone (sufficiency:
+    p(full) - p(kept only)), with p the target's softmax probability; each
+    score is the mean over fractions. High comprehensiveness and low
+    sufficiency are good. All perturbed documents of a sample go through the
+    model together, ``batch_size`` per forward pass.
 
     Args:
-        removal: ``'delete'`` (default; the ERASER protocol: the document is
-            shortened) or ``'mask'`` (tokens replaced by ``mask_id``, keeping
-            positions; for models that need a fixed length).
+        fractions: a tuple of fractions, or ``'default'`` (5%, 10%, ..., 95%)
+            or ``'eraser'`` (the reference bins 1, 5, 10, 20, 50%).
+        removal: ``'delete'`` (default, as in ERASER: the removed tokens are
+            cut out and the document is shorter), ``'pad'`` (replaced by the
+            padding token's embedding, positions kept) or ``'mask'`` (replaced
+            by ``mask_id``, the vocabulary's ``<mask>``).
     """
     name = 'eraser'
     summary_keys = ('comprehensiveness', 'sufficiency')
 
     def __init__(self, model, adapter=dict(type='TokenEmbeddingAdapter'),
-                 batch_size=64, fractions=DEFAULT_FRACTIONS, removal='delete',
+                 batch_size=64, fractions='default', removal='delete',
                  mask_id=2):
         super().__init__(model, adapter, batch_size)
-        if removal not in ('delete', 'mask'):
-            raise ValueError(f"removal must be 'delete' or 'mask', got {removal!r}.")
-        self.fractions, self.removal, self.mask_id = tuple(fractions), removal, mask_id
+        if isinstance(fractions, str):
+            if fractions not in FRACTIONS:
+                raise ValueError(f'Unknown fractions {fractions!r}: use one of '
+                                 f'{sorted(FRACTIONS)} or a tuple of fractions.')
+            fractions = FRACTIONS[fractions]
+        if removal not in REMOVALS:
+            raise ValueError(f'removal must be one of {REMOVALS}, got {removal!r}.')
+        self.fractions, self.removal = tuple(fractions), removal
+        self.replacement_id = (mask_id if removal == 'mask' else
+                               getattr(model, 'pad_token_id', 0))
 
     def _variant(self, ids, keep):
+        """The document with the tokens where ``keep`` is False removed."""
         if self.removal == 'delete':
-            return ids[keep] if keep.any() else ids[:0]
-        return torch.where(keep, ids, torch.full_like(ids, self.mask_id))
+            return ids[keep]
+        return torch.where(keep, ids, torch.full_like(ids, self.replacement_id))
 
     @torch.no_grad()
     def _probabilities(self, docs, target):
-        """Target probabilities of token-id sequences of any lengths."""
+        """Target probabilities of token-id sequences of any lengths, padded
+        into batches (an empty document is scored as one padding token)."""
         out = []
         for start in range(0, len(docs), self.batch_size):
             chunk = docs[start:start + self.batch_size]
