@@ -59,22 +59,25 @@ class MaskEvaluator:
             values.view(1, *mask_shape), x[None])[0]
 
     @torch.no_grad()
-    def probabilities(self, x, target):
-        """Softmax probability of ``target`` for a stack of inputs, in
-        chunks of ``batch_size`` (one forward pass each)."""
+    def target_scores(self, batches, target, softmax=True):
+        """The target's softmax probability (or logit) for every input of an
+        iterable of input batches (one forward pass per batch), on the CPU."""
         out = []
-        for chunk in torch.split(x, self.batch_size):
+        for chunk in batches:
             logits = self.adapter.forward(self.model, chunk.to(self.device))
-            out.append(logits.softmax(-1)[:, target].cpu())
+            out.append((logits.softmax(-1) if softmax else logits)[:, target].cpu())
         return torch.cat(out)
 
-    @torch.no_grad()
+    def probabilities(self, x, target):
+        """Softmax probability of ``target`` for a stack of inputs, in
+        chunks of ``batch_size``."""
+        return self.target_scores(torch.split(x, self.batch_size), target)
+
     def logits(self, x, target):
-        out = []
-        for chunk in torch.split(x, self.batch_size):
-            logits = self.adapter.forward(self.model, chunk.to(self.device))
-            out.append(logits[:, target].cpu())
-        return torch.cat(out)
+        """Logit of ``target`` for a stack of inputs, in chunks of
+        ``batch_size``."""
+        return self.target_scores(torch.split(x, self.batch_size), target,
+                                  softmax=False)
 
     def evaluate_sample(self, item, mask, target):
         raise NotImplementedError

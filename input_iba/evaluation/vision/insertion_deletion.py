@@ -15,19 +15,35 @@ def pixel_order(mask):
     return torch.sort(-flat, stable=True).indices
 
 
+def path_counts(num_positions, per_step):
+    """Positions changed at each point of a curve: 0, per_step, ..., all."""
+    return torch.tensor(list(range(0, num_positions, per_step)) + [num_positions])
+
+
+def order_ranks(order):
+    """Rank of each flat position in ``order`` (0 = changed first)."""
+    rank = torch.empty_like(order)
+    rank[order] = torch.arange(order.numel(), device=order.device)
+    return rank
+
+
+def path_inputs(start, end, rank, counts):
+    """Input ``j`` takes the positions of rank below ``counts[j]`` from
+    ``end``, the others from ``start``; ``rank`` is broadcast like the input
+    (one stack, built where the tensors are)."""
+    changed = rank[None] < counts.to(rank.device).view(-1, *[1] * rank.dim())
+    return torch.where(changed, end, start)
+
+
 def perturbation_path(start, end, order, per_step, expand):
     """Inputs that move ``start`` to ``end`` along ``order`` (flat position
     indices): input k takes the first ``k * per_step`` positions from
     ``end``. ``expand(values)`` broadcasts per-position values (shaped like
     the mask) over the input (e.g. over colour channels or the embedding
     dimension). Returns the stack of inputs and the fraction changed."""
-    n = order.numel()
-    counts = list(range(0, n, per_step)) + [n]
-    rank = torch.empty(n, dtype=torch.long)
-    rank[order] = torch.arange(n)
-    rank = expand(rank)
-    images = torch.stack([torch.where(rank < k, end, start) for k in counts])
-    return images, torch.tensor(counts, dtype=torch.float64) / n
+    counts = path_counts(order.numel(), per_step)
+    images = path_inputs(start, end, expand(order_ranks(order)), counts)
+    return images, counts.double() / order.numel()
 
 
 def auc(fractions, scores):
@@ -64,17 +80,24 @@ class InsertionDeletion(MaskEvaluator):
         self.blur_sigma = blur_sigma
 
     def curves(self, x, mask, target):
-        order = pixel_order(mask)
+        """Fractions changed and the insertion and deletion curves of one
+        input ``x``; the perturbed inputs are built ``batch_size`` at a time
+        on the model's device, each batch one forward pass."""
+        x = x.to(self.device)
+        rank = self.position_expander(x, mask.shape)(
+            order_ranks(pixel_order(mask)).to(self.device))
         removed = torch.full_like(x, self.baseline)
-        expand = self.position_expander(x, mask.shape)
         start = (smooth2d(x[None], self.blur_sigma)[0]
                  if self.insertion_from == 'blur' else removed)
-        del_images, fractions = perturbation_path(x, removed, order,
-                                                  self.pixels_per_step, expand)
-        ins_images, _ = perturbation_path(start, x, order, self.pixels_per_step,
-                                          expand)
-        return (fractions.numpy(), self.probabilities(ins_images, target).numpy(),
-                self.probabilities(del_images, target).numpy())
+        counts = path_counts(mask.size, self.pixels_per_step)
+
+        def scores(begin, end):
+            return self.target_scores(
+                (path_inputs(begin, end, rank, chunk)
+                 for chunk in torch.split(counts, self.batch_size)), target).numpy()
+
+        return (counts.double().numpy() / mask.size, scores(start, x),
+                scores(x, removed))
 
     def evaluate_sample(self, item, mask, target):
         fractions, ins, dele = self.curves(self.embed(item), mask, target)

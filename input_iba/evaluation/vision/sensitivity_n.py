@@ -40,26 +40,35 @@ class SensitivityN(MaskEvaluator):
         self.ns, self.num_subsets = ns, num_subsets
         self.baseline, self.seed = baseline, seed
 
+    def random_subsets(self, name, num_positions, ns):
+        """``num_subsets`` random position sets per N (``(num_subsets, N)``
+        index tensors), the same for every method evaluated on ``name``."""
+        rng = np.random.default_rng([self.seed, zlib.crc32(name.encode())])
+        return [torch.as_tensor(np.stack([
+            rng.choice(num_positions, size=n, replace=False)
+            for _ in range(self.num_subsets)])) for n in ns]
+
     def evaluate_sample(self, item, mask, target):
-        x = self.embed(item)
+        x = self.embed(item).to(self.device)
         num = int(np.prod(mask.shape))
-        expand = self.position_expander(x, mask.shape)
         flat_mask = torch.as_tensor(np.asarray(mask, np.float64)).flatten()
         ns = [n for n in (self.ns or default_ns(num)) if n < num]
-        rng = np.random.default_rng([self.seed, zlib.crc32(item['name'].encode())])
+        removed = torch.full_like(x, self.baseline)
         full = self.logits(x[None], target)[0].item()
+
+        def perturbed(subsets):
+            keep = torch.ones(len(subsets), num, dtype=torch.bool, device=x.device)
+            keep.scatter_(1, subsets.to(x.device), False)
+            stack = x.expand(len(subsets), *x.shape)
+            keep = self.adapter.positions_to_input(keep.view(-1, *mask.shape), stack)
+            return torch.where(keep, stack, removed)
+
         correlations = []
-        for n in ns:
-            subsets = torch.as_tensor(np.stack([
-                rng.choice(num, size=n, replace=False)
-                for _ in range(self.num_subsets)]))
-            keep = torch.ones(self.num_subsets, num, dtype=torch.bool)
-            keep.scatter_(1, subsets, False)
-            images = torch.stack([torch.where(expand(k), x, torch.full_like(x, self.baseline))
-                                  for k in keep])
-            drops = full - self.logits(images, target).numpy()
-            sums = flat_mask[subsets].sum(1).numpy()
-            correlations.append(pearson(sums, drops))
+        for subsets in self.random_subsets(item['name'], num, ns):
+            drops = full - self.target_scores(
+                (perturbed(chunk) for chunk in torch.split(subsets, self.batch_size)),
+                target, softmax=False).numpy()
+            correlations.append(pearson(flat_mask[subsets].sum(1).numpy(), drops))
         finite = [c for c in correlations if np.isfinite(c)]
         return dict(target=target, ns=list(ns), correlations=correlations,
                     mean_correlation=float(np.mean(finite)) if finite else None)
