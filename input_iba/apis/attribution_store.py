@@ -27,7 +27,7 @@ import torch
 from tqdm import tqdm
 
 from input_iba.datasets import load_items
-from input_iba.utils import append_jsonl, atomic_path, sample_seed
+from input_iba.utils import append_jsonl, atomic_path, sample_seed, save_json
 
 SHARD_DIR = 'shards'
 TARGET_MODES = ('prediction', 'label')
@@ -39,6 +39,22 @@ class AttributionStore:
     def __init__(self, work_dir):
         self.work_dir = work_dir
         self.shard_dir = osp.join(work_dir, SHARD_DIR)
+
+    def check_layout(self, shard_size):
+        """Record ``shard_size`` in ``layout.json``, or check that it is the
+        one the stored shards were written with (shard k holds the indices
+        ``k * shard_size`` to ``(k + 1) * shard_size - 1``)."""
+        path = osp.join(self.work_dir, 'layout.json')
+        if osp.isfile(path):
+            with open(path) as f:
+                stored = json.load(f)['shard_size']
+            if stored != shard_size:
+                raise ValueError(
+                    f'{self.work_dir} holds shards of {stored} samples, not '
+                    f'{shard_size}: set explain.shard_size={stored} to resume, or '
+                    'use a new work dir.')
+        else:
+            save_json(path, dict(shard_size=shard_size))
 
     def shard_path(self, shard):
         return osp.join(self.shard_dir, f'shard-{shard:05d}.npz')
@@ -169,6 +185,7 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
     if target not in TARGET_MODES:
         raise ValueError(f'target must be one of {TARGET_MODES}, got {target!r}.')
     store = AttributionStore(work_dir)
+    store.check_layout(shard_size)
     count = len(dataset) if num_samples is None else min(num_samples, len(dataset))
     num_shards = -(-count // shard_size)
     todo = [s for s in range(num_shards) if not store.is_done(s)]

@@ -1,11 +1,17 @@
 import numpy as np
+import pytest
 import torch
 
-from input_iba.apis.explainer_training import explainer_loss, load_targets, train_explainer
-from input_iba.datasets import TextClassificationDataset
+from input_iba.apis.attribution_store import explain_dataset
+from input_iba.apis.explainer_evaluation import place_on_curve, sample_mse, set_key
+from input_iba.apis.explainer_training import (explainer_loss, load_targets, sample_mses,
+                                               split_indices, train_explainer)
+from input_iba.datasets import AugmentedCopies, TextClassificationDataset
+from input_iba.datasets.base import AttributionDataset
 from input_iba.models.attributors import EmpiricalExplainer, InputXGradient
 from input_iba.registry import MODELS
-from input_iba.utils import save_npy
+
+TEXT = dict(type='TokenEmbeddingAdapter')
 
 
 def _docs(n=40):
@@ -15,49 +21,121 @@ def _docs(n=40):
     return TextClassificationDataset(records)
 
 
+def _bilstm(ds):
+    torch.manual_seed(0)
+    return MODELS.build(dict(type='BiLSTMAttention', vocab_size=len(ds.vocab),
+                             embedding_dim=8, hidden_dim=8, attention_dim=8))
+
+
 def test_loss_ignores_padding_and_ranks():
     pred = torch.tensor([[1.0, 2.0, 50.0]])
     target = torch.tensor([[1.0, 0.0, 0.0]])
     pm = torch.tensor([[True, True, False]])
     assert explainer_loss(pred, target, pm).item() == 2.0  # (0 + 4) / 2
-    # the pair (0, 1) is ranked the wrong way: softplus(1) for every draw of it
+    # the only informative pair (0, 1) is ranked the wrong way round
     ranked = explainer_loss(pred, target, pm, rank_weight=1.0,
                             generator=torch.Generator().manual_seed(0))
-    assert ranked.item() > 2.0
+    assert ranked.item() == pytest.approx(2.0 + float(torch.nn.functional.softplus(
+        torch.tensor(1.0))))
 
 
 def test_training_lowers_the_loss_and_the_explainer_reloads(tmp_path):
-    torch.manual_seed(0)
     ds = _docs()
-    model = MODELS.build(dict(type='BiLSTMAttention', vocab_size=len(ds.vocab),
-                              embedding_dim=8, hidden_dim=8, attention_dim=8))
-    expensive = InputXGradient(model, adapter=dict(type='TokenEmbeddingAdapter'))
-    for i in range(len(ds)):
-        item = ds[i]
-        res = expensive.attribute(item['inputs'][None], torch.tensor([item['target']]))
-        save_npy(tmp_path / 'targets' / 'input_masks' / f"{item['name']}.npy",
-                 res.input_masks[0].numpy())
-    targets = load_targets(str(tmp_path / 'targets'), ds)
-    cfg = dict(layer='encoder', feature_dim=16, adapter=dict(type='TokenEmbeddingAdapter'))
+    model = _bilstm(ds)
+    explain_dataset(InputXGradient(model, adapter=TEXT), ds, str(tmp_path / 'targets'),
+                    shard_size=16, progress=False)
+    targets, scales, _ = load_targets(str(tmp_path / 'targets'), ds)
+    assert all(float(t.abs().max()) == pytest.approx(1.0) for t in targets.values())
+    train, val = split_indices(ds, sorted(targets), 0.25, seed=0)
+    assert len(val) == 10 and not set(train) & set(val)
+    cfg = dict(layer='encoder', feature_dim=16, adapter=TEXT)
     explainer = EmpiricalExplainer(model, **cfg)
-    result = train_explainer(explainer.net, ds, targets, str(tmp_path), epochs=15,
-                             batch_size=8, lr=1e-2, patience=15)
+    result = train_explainer(explainer.net, ds, targets, train, train, str(tmp_path),
+                             epochs=15, batch_size=8, lr=1e-2, patience=15)
     curve = [h['train_loss'] for h in result['history']]
-    assert curve[-1] < 0.7 * curve[0]
-    batch = ds.collate([ds[i] for i in result['val']])
+    assert curve[-1] < 0.5 * curve[0]
     reloaded = EmpiricalExplainer(model, checkpoint=str(tmp_path / 'explainer.pth'), **cfg)
     explainer.net.load_state_dict(torch.load(tmp_path / 'explainer.pth', weights_only=True))
     explainer.net.eval()
+    batch = ds.collate([ds[i] for i in val])
     a = explainer.attribute(batch['inputs'], batch['targets'], padding_mask=batch['padding_mask'])
     b = reloaded.attribute(batch['inputs'], batch['targets'], padding_mask=batch['padding_mask'])
     assert torch.equal(a.input_masks, b.input_masks)
-    assert (a.input_masks[~batch['padding_mask']] == 0).all()
+    # the best epoch's validation MSE is what the reloaded explainer scores
+    assert np.mean(sample_mses(reloaded.net, ds, train, targets)) == pytest.approx(
+        result['best_val_mse'], rel=1e-5)
     # the classifier itself is untouched by the explainer's training
     assert not any(p.requires_grad for p in model.parameters())
+    with pytest.raises(FileNotFoundError, match='train_explainer'):
+        EmpiricalExplainer(model, checkpoint=str(tmp_path / 'missing.pth'), **cfg)
 
 
-def test_image_decoder_head_shapes(tiny_convnet):
-    att = EmpiricalExplainer(tiny_convnet, layer='features.3', feature_dim=8, head='decoder',
+@pytest.mark.parametrize('head', ['token', 'flat'])
+def test_text_heads_zero_padding_and_padding_never_counts(head):
+    ds = _docs(6)
+    model = _bilstm(ds)
+    att = EmpiricalExplainer(model, layer='encoder', feature_dim=16, adapter=TEXT, head=head,
+                             max_length=12)
+    batch = ds.collate([ds[i] for i in range(6)])
+    pm = batch['padding_mask']
+    out = att.net(batch['inputs'], pm)
+    assert out.shape == pm.shape and (out[~pm] == 0).all()
+    # a sample's prediction does not depend on the padding its batch adds
+    alone = att.net(batch['inputs'][:1, :int(pm[0].sum())], pm[:1, :int(pm[0].sum())])
+    torch.testing.assert_close(alone[0], out[0, :int(pm[0].sum())])
+    # garbage targets on padding positions change nothing
+    target = torch.randn(out.shape)
+    noisy = target.masked_fill(~pm, 1e3)
+    torch.testing.assert_close(explainer_loss(out, target, pm), explainer_loss(out, noisy, pm))
+
+
+def test_image_decoder_head_shapes_and_batch_norm_stays_frozen(tiny_convnet):
+    tiny_convnet.features.insert(2, torch.nn.BatchNorm2d(8))
+    att = EmpiricalExplainer(tiny_convnet, layer='features.4', feature_dim=8, head='decoder',
                              hidden=4)
     out = att.attribute(torch.randn(2, 3, 16, 16), torch.tensor([0, 1]))
     assert out.input_masks.shape == (2, 16, 16)
+    att.net.train()
+    att.net(torch.randn(4, 3, 16, 16))
+    assert att.net.encoder.features[2].running_mean.abs().max() == 0
+
+
+def test_place_on_curve_interpolates():
+    curve = [dict(value=v, mse=dict(mean=m)) for v, m in ((1, 0.8), (2, 0.4), (4, 0.1))]
+    assert place_on_curve(0.25, curve) == dict(equivalent=3.0, bracket=[2, 4])
+    assert place_on_curve(0.9, curve) == dict(equivalent=1, bracket=[None, 1])
+    assert place_on_curve(0.05, curve) == dict(equivalent=None, bracket=[4, None])
+
+
+def test_sample_mse_uses_the_target_scale_and_set_key():
+    targets = {0: torch.tensor([1.0, -0.5])}
+    assert sample_mse({0: np.array([2.0, 0.0])}, targets, {0: 2.0}) == {0: 0.125}
+    cfg = dict(type='InputIBA', input_iba=dict(beta=1))
+    assert set_key(cfg, 'input_iba.steps', 3) == dict(type='InputIBA',
+                                                      input_iba=dict(beta=1, steps=3))
+    assert 'steps' not in cfg['input_iba']
+
+
+class _Photos(AttributionDataset):
+    def __len__(self):
+        return 3
+
+    def sample_name(self, index):
+        return f'p{index}'
+
+    def __getitem__(self, index):
+        image = np.random.default_rng(index).integers(0, 255, (20, 20, 3), dtype=np.uint8)
+        return dict(name=f'p{index}', inputs=torch.zeros(3, 20, 20), target=index,
+                    image=image, boxes=np.ones((1, 4), np.float32))
+
+
+def test_augmented_copies_are_deterministic_and_split_by_source():
+    ds = AugmentedCopies(_Photos(), copies=4, pipeline=dict(type='ResizeNormalize',
+                                                             size=(20, 20)))
+    assert len(ds) == 12 and ds.sample_name(5) == 'p1_aug1' and ds.sample_group(5) == 'p1'
+    a, b = ds[6], ds[6]
+    torch.testing.assert_close(a['inputs'], b['inputs'])
+    assert a['target'] == 1 and a['boxes'].shape == (0, 4)
+    assert not torch.equal(a['inputs'], ds[7]['inputs'])
+    train, val = split_indices(ds, list(range(12)), 0.34, seed=0)
+    assert len(val) == 4 and len({ds.sample_group(i) for i in val}) == 1

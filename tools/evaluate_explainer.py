@@ -1,0 +1,10 @@
+"""Evaluate a trained empirical explainer on its validation split: MSE to the
+target, the target's convergence curve, faithfulness side by side, pictures.
+
+    python tools/evaluate_explainer.py configs/empirical_explainer/ig_bilstm_sst2.py \
+        --work-dir work_dirs/ee_ig_sst2
+"""
+from input_iba.apis.evaluate_explainer_tool import main
+
+if __name__ == '__main__':
+    main(__doc__.splitlines()[0])

@@ -1,0 +1,10 @@
+"""Run any registered attributor over a dataset and store its attributions,
+predictions and labels in resumable shards (+ attributions.jsonl).
+
+    python tools/explain_dataset.py configs/empirical_explainer/ig_bilstm_sst2.py \
+        --work-dir work_dirs/ee_ig_sst2/targets
+"""
+from input_iba.apis.explain_dataset_tool import main
+
+if __name__ == '__main__':
+    main(__doc__.splitlines()[0])
