@@ -91,3 +91,16 @@ def test_huggingface_embed_is_word_embeddings_only():
     adapter = TokenEmbeddingAdapter()
     assert torch.allclose(adapter.forward(model, model.embed(ids), pm),
                           model.hf(input_ids=ids, attention_mask=pm.long()).logits, atol=1e-5)
+
+
+def test_iba_on_a_huggingface_layer_ignores_padding():
+    model = MODELS.build(dict(type='HuggingFaceClassifier', config=TINY_BERT)).eval()
+    ids, pm = _batch()
+    iba = IBA(model, 'hf.bert.encoder.layer.0', adapter=dict(type='TokenEmbeddingAdapter'),
+              steps=2, copies=2, sigma=0)
+    iba.estimate([dict(inputs=ids, padding_mask=pm)], 3, progress=False)
+    assert iba.estimator.count == int(pm.sum())
+    res = iba.attribute(ids, torch.tensor([0, 1, 0]), padding_mask=pm)
+    assert res.input_masks.shape == (3, 9)
+    assert (res.input_masks[~pm] == 0).all() and (res.input_masks[pm] > 0).all()
+    assert not any(m._forward_hooks for m in model.modules())
