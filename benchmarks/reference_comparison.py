@@ -1,0 +1,242 @@
+"""InputIBA of this project beside the reference implementation
+(CAMP-eXplain-AI/InputIBA), on the same model, images and schedule.
+
+Each run (the reference, then ours at every batch size) happens in a fresh
+process, one after the other, so that its peak memory (max RSS) is its own:
+
+    git --git-dir=<mirror of CAMP-eXplain-AI/InputIBA> archive HEAD | tar -x -C /tmp/refcode
+    python benchmarks/reference_comparison.py --reference-dir /tmp/refcode \\
+        --images 4 --batch-sizes 1 8 --schedule light --threads 1
+
+Model: EfficientNet-Lite0 (ImageNet weights, offline), layer ``blocks.2``;
+images: the first ``--images`` shared ImageNet images (ImageNetBoxes, 224x224,
+mean = std = 0.5); target: the predicted class; estimation on the same images.
+``--schedule reference`` is the reference's VGG16 schedule (methods.md §2);
+``light`` is the same with 2 GAN epochs and 10 input steps (a 2-core CPU).
+Timings cover the attribution only (not loading or estimation); peak memory
+is the whole process's. The reference needs mmcv 1.x names: a small shim
+(benchmarks/reference_shims/) stands in for them in its process only. No
+reference code is part of this project.
+"""
+import argparse
+import importlib
+import json
+import os.path as osp
+import random
+import resource
+import subprocess
+import sys
+import time
+
+import torch
+
+HERE = osp.dirname(osp.abspath(__file__))
+SHIMS = osp.join(HERE, 'reference_shims')
+FETCH_HINT = (
+    'Export the reference checkout first, outside the project, e.g.\n'
+    '  git clone https://github.com/CAMP-eXplain-AI/InputIBA /tmp/refcode\n'
+    'or, from a bare mirror: mkdir /tmp/refcode && git --git-dir=MIRROR archive '
+    'HEAD | tar -x -C /tmp/refcode\n'
+    'then pass --reference-dir /tmp/refcode.')
+
+REFERENCE_SCHEDULE = dict(
+    feat=dict(beta=20.0, steps=10, lr=1.0, copies=10),
+    gan=dict(dataset_size=200, subset_size=20, batch_size=32, epochs=20,
+             critic_iters=5, critic_lr=5e-5, weight_clip=0.01),
+    input=dict(beta=20.0, steps=60, lr=1.0, copies=10))
+LIGHT_OVERRIDES = dict(gan_epochs=2, input_steps=10)
+
+
+def build_schedule(args):
+    """The shared schedule (nested dicts) from --schedule and overrides."""
+    sched = {k: dict(v) for k, v in REFERENCE_SCHEDULE.items()}
+    light = LIGHT_OVERRIDES if args.schedule == 'light' else {}
+    epochs = args.gan_epochs or light.get('gan_epochs')
+    steps = args.input_steps or light.get('input_steps')
+    if epochs:
+        sched['gan']['epochs'] = epochs
+    if steps:
+        sched['input']['steps'] = steps
+    return sched
+
+
+def load_inputs(model, count):
+    """The first ``count`` shared ImageNet images and the model's predictions."""
+    from input_iba.datasets import ImageNetBoxes
+    dataset = ImageNetBoxes()
+    if len(dataset) < count:
+        raise SystemExit(f'only {len(dataset)} images available, asked {count}')
+    images = torch.stack([dataset[i]['inputs'] for i in range(count)])
+    with torch.no_grad():
+        targets = model(images).argmax(1)
+    return images, targets
+
+
+def run_ours(model, images, targets, sched, batch_size, channels_last):
+    from input_iba.models.attributors import InputIBA
+    att = InputIBA(model, 'blocks.2',
+                   adapter=dict(type='ImageAdapter', channels_last=channels_last),
+                   feat_iba=sched['feat'], gan=sched['gan'],
+                   input_iba=sched['input'], gan_feature_mask='capacity')
+    att.estimate([dict(inputs=images)], len(images), progress=False)
+
+    def attribute_all():
+        for i in range(0, len(images), batch_size):
+            sl = slice(i, i + batch_size)
+            att.attribute(images[sl], targets[sl],
+                          seeds=list(range(i, i + len(images[sl]))))
+    return attribute_all
+
+
+def import_reference(reference_dir):
+    """Swap this project's ``input_iba`` (and any mmcv 2 loaded) for the
+    reference's package (same name) and the mmcv shim; objects built before
+    keep working."""
+    if not osp.isfile(osp.join(reference_dir, 'input_iba', 'models',
+                               'attributors', 'vision_attributor.py')):
+        raise SystemExit(f'{reference_dir!r} is not a checkout of '
+                         f'CAMP-eXplain-AI/InputIBA.\n{FETCH_HINT}')
+    for name in [m for m in sys.modules
+                 if m.split('.')[0] in ('input_iba', 'mmcv')]:
+        del sys.modules[name]
+    sys.path[:0] = [osp.abspath(reference_dir), SHIMS]
+    # IPython >= 8 moved display() out of IPython.core.display, where the
+    # reference's text attributor imports it from.
+    import IPython.core.display
+    import IPython.display
+    IPython.core.display.display = IPython.display.display
+    importlib.invalidate_caches()
+    ref = importlib.import_module('input_iba.models')
+    if not osp.abspath(ref.__file__).startswith(osp.abspath(reference_dir)):
+        raise SystemExit(f'imported {ref.__file__}, not the reference')
+    return ref
+
+
+def run_reference(model, images, targets, sched, reference_dir):
+    ref = import_reference(reference_dir)
+    ref.MODELS.register_module(name='InjectedClassifier',
+                               module=lambda: model)
+    cpu = dict(device='cpu')
+    attributor = ref.build_attributor(dict(
+        type='VisionAttributor', layer='blocks.2', use_softmax=True,
+        classifier=dict(source='custom', type='InjectedClassifier'),
+        feat_iba=dict(type='VisionFeatureIBA', input_or_output='output',
+                      active_neurons_threshold=0.01, initial_alpha=5.0, **cpu),
+        input_iba=dict(type='VisionInputIBA', initial_alpha=5.0, sigma=1.0,
+                       **cpu),
+        gan=dict(type='VisionWGAN', generator=dict(type='VisionGenerator'),
+                 discriminator=dict(type='VisionDiscriminator')), **cpu))
+    attributor.estimate([(images, )], dict(n_samples=len(images),
+                                           verbose=False))
+    f, g, n = sched['feat'], sched['gan'], sched['input']
+    cfg = dict(
+        feat_iba=dict(batch_size=f['copies'], beta=f['beta'],
+                      opt_steps=f['steps'], lr=f['lr'], log_every_steps=-1),
+        gan=dict(dataset_size=g['dataset_size'],
+                 sub_dataset_size=g['subset_size'], lr=g['critic_lr'],
+                 batch_size=g['batch_size'], weight_clip=g['weight_clip'],
+                 epochs=g['epochs'], critic_iter=g['critic_iters'],
+                 verbose=False),
+        input_iba=dict(beta=n['beta'], opt_steps=n['steps'], lr=n['lr'],
+                       batch_size=n['copies'], log_every_steps=-1))
+
+    def attribute_all():
+        for image, target in zip(images, targets):
+            attributor.make_attribution(image, int(target), cfg)
+    return attribute_all
+
+
+def worker(args):
+    import warnings
+    warnings.filterwarnings('ignore')
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    random.seed(0)
+    from input_iba.registry import MODELS
+    model = MODELS.build(dict(type='EfficientNetLite0')).eval()
+    images, targets = load_inputs(model, args.images)
+    sched = build_schedule(args)
+    if args.worker == 'reference':
+        attribute_all = run_reference(model, images, targets, sched,
+                                      args.reference_dir)
+    else:
+        attribute_all = run_ours(model, images, targets, sched,
+                                 args.batch_size, args.channels_last)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    start, cpu0 = time.perf_counter(), usage.ru_utime + usage.ru_stime
+    attribute_all()
+    seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps(dict(
+        impl=args.worker, batch_size=args.batch_size, images=len(images),
+        seconds=seconds, images_per_s=len(images) / seconds,
+        cpu_s_per_image=(usage.ru_utime + usage.ru_stime - cpu0) / len(images),
+        peak_mib=usage.ru_maxrss / 1024)))
+
+
+def run_worker(args, impl, batch_size):
+    cmd = [sys.executable, osp.abspath(__file__), '--worker', impl,
+           '--batch-size', str(batch_size), '--images', str(args.images),
+           '--schedule', args.schedule, '--threads', str(args.threads),
+           '--channels-last', str(int(args.channels_last))]
+    for flag in ('reference_dir', 'gan_epochs', 'input_steps'):
+        if getattr(args, flag):
+            cmd += ['--' + flag.replace('_', '-'), str(getattr(args, flag))]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f'{impl} run failed:\n{out.stderr[-3000:]}')
+    row = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f'{impl:9s} batch {batch_size}: {row["images_per_s"]:.4f} images/s, '
+          f'{row["cpu_s_per_image"]:.1f} CPU s/image, peak '
+          f'{row["peak_mib"]:.0f} MiB', flush=True)
+    return row
+
+
+def print_table(args, rows):
+    ref = rows[0]
+    print(f'\nEfficientNet-Lite0, layer blocks.2, {args.images} shared ImageNet '
+          f'images 224x224, schedule {args.schedule!r} '
+          f'{json.dumps(build_schedule(args))}, CPU, {args.threads} thread(s), '
+          f'torch {torch.__version__}, ours channels_last={args.channels_last}')
+    print('| implementation | batch size | images/s | CPU s per image | '
+          'peak RSS (MiB) | speed vs reference (wall) | (CPU time) |')
+    print('|---|---:|---:|---:|---:|---:|---:|')
+    for r in rows:
+        print(f'| {r["impl"]} | {r["batch_size"]} | {r["images_per_s"]:.4f} | '
+              f'{r["cpu_s_per_image"]:.1f} | {r["peak_mib"]:.0f} | '
+              f'{r["images_per_s"] / ref["images_per_s"]:.2f}x | '
+              f'{ref["cpu_s_per_image"] / r["cpu_s_per_image"]:.2f}x |')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--reference-dir',
+                        help='exported checkout of CAMP-eXplain-AI/InputIBA')
+    parser.add_argument('--images', type=int, default=4)
+    parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 8])
+    parser.add_argument('--schedule', choices=('light', 'reference'),
+                        default='light')
+    parser.add_argument('--gan-epochs', type=int,
+                        help='override the schedule\'s GAN epochs')
+    parser.add_argument('--input-steps', type=int,
+                        help='override the schedule\'s input IBA steps')
+    parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--channels-last', type=int, choices=(0, 1), default=1,
+                        help='our memory layout (1: as in the configs)')
+    parser.add_argument('--worker', choices=('ours', 'reference'),
+                        help=argparse.SUPPRESS)
+    parser.add_argument('--batch-size', type=int, default=1,
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.channels_last = bool(args.channels_last)
+    if args.worker:
+        return worker(args)
+    if not args.reference_dir:
+        raise SystemExit(f'--reference-dir is required.\n{FETCH_HINT}')
+    rows = [run_worker(args, 'reference', 1)]
+    rows += [run_worker(args, 'ours', bs) for bs in args.batch_sizes]
+    print_table(args, rows)
+
+
+if __name__ == '__main__':
+    main()
