@@ -114,6 +114,11 @@ class GradCAM(CaptumAttributor):
 
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter')):
         super().__init__(model, adapter)
+        if getattr(self.adapter, 'modality', 'image') != 'image':
+            raise ValueError('GradCAM weights the channels of a (B, C, h, w) '
+                             f'layer; {type(self.adapter).__name__} is not an '
+                             'image adapter: use Saliency or '
+                             'IntegratedGradients for text.')
         self.layer = get_layer(self.model, layer)
 
     def captum_method(self):
@@ -130,8 +135,10 @@ class GradCAM(CaptumAttributor):
 @ATTRIBUTORS.register_module()
 class Occlusion(CaptumAttributor):
     """Occlusion (Zeiler & Fergus, 2014): the drop of the target logit when a
-    ``window`` x ``window`` patch is set to ``baseline``, sliding by
-    ``stride``; ``perturbations_per_eval`` patches per forward pass."""
+    ``window`` x ``window`` patch of all channels (text: ``window`` tokens of
+    all embedding dimensions) is set to ``baseline``, sliding by ``stride``;
+    ``perturbations_per_eval`` patches per forward pass. Signed: a positive
+    value means the patch supports the target."""
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), window=16,
                  stride=8, baseline=0.0, perturbations_per_eval=64):
@@ -143,13 +150,15 @@ class Occlusion(CaptumAttributor):
         return CaptumOcclusion(self._forward)
 
     def captum_kwargs(self, x):
-        channels = x.shape[1]
-        return dict(sliding_window_shapes=(channels, self.window, self.window),
-                    strides=(channels, self.stride, self.stride),
+        if x.dim() == 4:  # (B, C, H, W): square patches through all channels
+            window = (x.shape[1], self.window, self.window)
+            strides = (x.shape[1], self.stride, self.stride)
+        else:  # (B, L, D): runs of tokens through all embedding dimensions
+            window, strides = (self.window, x.shape[-1]), (self.stride, x.shape[-1])
+        return dict(sliding_window_shapes=window, strides=strides,
                     baselines=self.baseline,
                     perturbations_per_eval=self.perturbations_per_eval)
 
     def to_positions(self, attributions, x, padding_mask):
-        # every channel of a patch gets the same value: keep the sign (a
-        # positive value means the patch supports the target)
-        return attributions.mean(1)
+        # all channels of a patch share one value: average them, sign kept
+        return self.adapter.input_mask_to_positions(attributions, padding_mask)
