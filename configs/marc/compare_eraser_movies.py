@@ -1,0 +1,17 @@
+# MaRC next to InputIBA and Integrated Gradients on ERASER movie reviews
+# (validation, every 25th document: 4 negative and 4 positive) with the
+# trained deep LSTM, scored by ERASER comprehensiveness/sufficiency and
+# agreement with the human rationales (token F1, IOU F1, AUPRC). MaRC keeps
+# the published text defaults except at most 400 steps instead of 900 (a
+# 2-core CPU; docs/results/marc.md). Train the classifier first (see
+# configs/text/deep_lstm_eraser_movies.py), then
+#   python tools/nlp/compare_nlp.py configs/marc/compare_eraser_movies.py \
+#       --work-dir work_dirs/marc_compare_eraser
+_base_ = ['../compare/deep_lstm_eraser_movies.py']
+data = dict(attribute=dict(step=25))
+methods = dict(
+    _delete_=True,
+    MaRC=dict(type='MaRC', adapter={{_base_.adapter}}, max_steps=400),
+    InputIBA={{_base_.methods.InputIBA}},
+    IntegratedGradients={{_base_.methods.IntegratedGradients}})
+batch_sizes = dict(MaRC=4, InputIBA=4, IntegratedGradients=1)
