@@ -32,13 +32,26 @@ def test_masking_keeps_old_masks_and_never_touches_protected_tokens():
 
 def test_racu_by_hand():
     ks = [0, 50, 100]
-    random, floor = [0.9, 0.8, 0.5], 0.5
+    random = [0.9, 0.8, 0.5]  # the floor is random at 100%: 0.5
     # area(random - floor) = 25 * (0.4 + 0.3) + 25 * (0.3 + 0) = 25
-    assert racu(ks, [0.9, 0.5, 0.5], random, floor) == pytest.approx(0.3 * 50 / 25)
-    assert racu(ks, random, random, floor) == 0
-    assert racu(ks, [0.9, 0.9, 0.5], random, floor) == pytest.approx(-0.1 * 50 / 25)
-    ci = racu_with_ci(ks, [[0.9, 0.5, 0.5]] * 3, [random] * 3, [floor] * 3)
+    assert racu(ks, [0.9, 0.5, 0.5], random) == pytest.approx(0.3 * 50 / 25)
+    assert racu(ks, random, random) == 0
+    assert racu(ks, [0.9, 0.9, 0.5], random) == pytest.approx(-0.1 * 50 / 25)
+    # an explicit floor: area(random - 0.4) = 25 * 0.9 + 25 * 0.5 = 35
+    assert racu(ks, [0.9, 0.5, 0.5], random, floor=0.4) == pytest.approx(15 / 35)
+    ci = racu_with_ci(ks, [[0.9, 0.5, 0.5]] * 3, [random] * 3)
     assert ci['racu'] == pytest.approx(0.6) and ci['ci95'] == pytest.approx([0.6, 0.6])
+
+
+def test_racu_interval_resamples_seeds_in_pairs():
+    ks = [0, 50, 100]
+    random = [[0.9, 0.8, 0.5], [0.9, 0.8, 0.5]]
+    measure = [[0.9, 0.5, 0.5], [0.9, 0.8, 0.5]]  # RACU 0.6 and 0 per seed
+    ci = racu_with_ci(ks, measure, random, num_bootstrap=2000)
+    assert ci['racu'] == pytest.approx(0.3)  # of the mean curves
+    assert ci['ci95'] == pytest.approx([0.0, 0.6])  # all-seed-1 .. all-seed-0
+    with pytest.raises(ValueError, match='same seeds'):
+        racu_with_ci(ks, measure, random[:1])
 
 
 class BagOfWords(TextClassifier):
@@ -96,8 +109,10 @@ def test_recursive_roar_with_the_true_importance_falls_faster_than_random(tmp_pa
     ks = [0, 25, 50, 75, 100]
     curves = {m: np.array([[results[m][s][k] for k in ks] for s in (0, 1)])
               for m in results}
-    floor = study.floor()
-    value = racu(ks, curves['true'].mean(0), curves['random'].mean(0), floor)
-    assert value > 0.5
+    assert racu(ks, curves['true'].mean(0), curves['random'].mean(0)) > 0.5
+    # the fully masked model is trained once per seed and shared by the measures
+    assert results['true'][1][100] == results['random'][1][100]
+    assert not (tmp_path / 'true' / 'seed0' / 'k100').exists()
+    assert 0.4 < study.majority_accuracy() < 0.6
     # cached: a second run reads everything back
     assert study.run() == results

@@ -108,10 +108,12 @@ def _safe_name(prefix, index):
 
 @DATASETS.register_module()
 class SST2(TextClassificationDataset):
-    """GLUE SST-2 tsv files (``sentence\\tlabel``): ``root/<split>.tsv``."""
+    """GLUE SST-2 tsv files (``sentence\\tlabel``): ``root/<split>.tsv``.
+    ``min_tokens`` keeps only rows with at least that many tokens (the GLUE
+    training split is mostly short phrases; the test split is sentences)."""
 
     def __init__(self, root=None, split='train', vocab=None, max_length=None,
-                 min_freq=1, max_vocab=None, num_samples=None):
+                 min_freq=1, max_vocab=None, num_samples=None, min_tokens=1):
         root = require_dir(root or osp.join(default_data_root(), 'sst2'),
                            'SST-2 folder')
         path = osp.join(root, f'{split}.tsv')
@@ -125,7 +127,7 @@ class SST2(TextClassificationDataset):
                     break
                 sentence, _, label = line.rstrip('\n').rpartition('\t')
                 tokens = tokenize(sentence)
-                if tokens:
+                if len(tokens) >= max(min_tokens, 1):
                     records.append((_safe_name(f'sst2_{split}', i), tokens,
                                     int(label), None))
         super().__init__(records, vocab, max_length, min_freq, max_vocab)

@@ -132,18 +132,36 @@ class RoarStudy:
             torch.save(masked, tmp)
         return masked
 
+    def _masks_everything(self, k):
+        return self.strategy == 'quantile' and k >= 100
+
+    def _mask_all(self, ids_by_split):
+        return {split: [mask_top_tokens(doc, torch.zeros(len(doc)), len(doc),
+                                        self.mask_id, self.protected_ids)
+                        for doc in ids]
+                for split, ids in ids_by_split.items()}
+
     def run(self):
-        """Returns ``{measure: {seed: {k: test accuracy}}}`` (k = 0 included)."""
+        """Returns ``{measure: {seed: {k: test accuracy}}}`` (k = 0 included).
+        The unmasked model and, with ``quantile``, the fully masked one
+        (k >= 100: the same data whatever the measure) are trained once per
+        seed and shared by every measure."""
         unmasked = {s: [d[i]['inputs'] for i in range(len(d))]
                     for s, d in self.datasets.items()}
         results = {m: {} for m in self.measures}
         for seed in self.seeds:
-            base_acc, base_model = self._step(
-                osp.join(self.work_dir, f'seed{seed}', 'k0'), seed, unmasked)
+            seed_dir = osp.join(self.work_dir, f'seed{seed}')
+            base_acc, base_model = self._step(osp.join(seed_dir, 'k0'), seed, unmasked)
+            shared = {k: self._step(osp.join(seed_dir, f'k{k}'), seed,
+                                    self._mask_all(unmasked))[0]
+                      for k in self.ks if self._masks_everything(k)}
             for measure in self.measures:
                 curve = {0: base_acc}
                 prev_model, prev_ids = base_model, unmasked
                 for k in self.ks:
+                    if k in shared:
+                        curve[k] = shared[k]
+                        continue
                     step_dir = osp.join(self.work_dir, measure, f'seed{seed}', f'k{k}')
                     ids = self._masked_ids(step_dir, prev_model, prev_ids, measure,
                                            seed, k)
@@ -154,9 +172,9 @@ class RoarStudy:
                 results[measure][seed] = curve
         return results
 
-    def floor(self):
-        """Test accuracy of always predicting the majority training class:
-        what a model trained on fully masked documents can reach."""
+    def majority_accuracy(self):
+        """Test accuracy of always predicting the majority training class
+        (a reference line: roughly what fully masked documents allow)."""
         train = self.datasets['train']
         majority = Counter(train[i]['target'] for i in range(len(train))).most_common(1)[0][0]
         test = self.datasets['test']

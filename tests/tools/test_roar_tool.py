@@ -1,0 +1,43 @@
+"""tools/nlp/roar.py end to end on a few SST-2 sentences: a tiny recursive
+study, its RACU table, plot and results, then a cached rerun."""
+import json
+import os.path as osp
+
+import pytest
+
+from input_iba.apis.roar_tool import main
+from input_iba.utils import default_data_root
+
+CONFIG = '''
+_base_ = [r'{repo}/configs/roar/bilstm_attention_sst2.py']
+model = dict(embedding_dim=8, hidden_dim=4, attention_dim=4)
+data = dict(train=dict(num_samples=40), val=dict(num_samples=10),
+            test=dict(num_samples=20))
+train = dict(epochs=1)
+measures = dict(_delete_=True,
+                random=dict(type='Random', adapter=dict(type='TokenEmbeddingAdapter')),
+                attention=dict(type='Attention', adapter=dict(type='TokenEmbeddingAdapter')))
+roar = dict(ks=[50, 100], seeds=[0, 1])
+'''
+
+
+@pytest.mark.skipif(not osp.isfile(osp.join(default_data_root(), 'sst2', 'train.tsv')),
+                    reason='needs the shared SST-2 data (INPUT_IBA_DATA_ROOT)')
+def test_roar_tool_writes_table_plot_and_reuses_its_cache(tmp_path):
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    config = tmp_path / 'roar.py'
+    config.write_text(CONFIG.format(repo=repo))
+    work = tmp_path / 'work'
+    rows = main('roar', [str(config), '--work-dir', str(work), '--device', 'cpu'])
+    assert set(rows) == {'attention'}
+    results = json.loads((work / 'results.json').read_text())
+    assert set(results['curves']['random']) == {'0', '1'}
+    assert set(results['curves']['random']['0']) == {'0', '50', '100'}
+    assert (work / 'roar.png').stat().st_size > 0
+    assert (work / 'racu.md').read_text().startswith('| measure | RACU')
+    # the fully masked step is shared by both measures, then everything is cached
+    assert (work / 'seed0' / 'k100' / 'result.json').is_file()
+    mtime = (work / 'attention' / 'seed1' / 'k50' / 'result.json').stat().st_mtime
+    main('roar', [str(config), '--work-dir', str(work), '--device', 'cpu'])
+    assert json.loads((work / 'results.json').read_text())['curves'] == results['curves']
+    assert (work / 'attention' / 'seed1' / 'k50' / 'result.json').stat().st_mtime == mtime
