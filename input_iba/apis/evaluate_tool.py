@@ -54,6 +54,8 @@ def main(description, argv=None):
         ev_cfg = dict(METRICS[metric], **overrides.get(metric, {}))
         if metric == 'sanity_check':
             ev_cfg.setdefault('attributor', cfg.attributor)
+        if 'adapter' in cfg:  # the model's input layout (e.g. channels-last)
+            ev_cfg.setdefault('adapter', cfg.adapter)
         evaluator = EVALUATORS.build(dict(ev_cfg, model=model))
         results[metric] = evaluator.run(dataset, mask_dir, out_dir, range(count))
         plot = save_metric_plot(out_dir, metric)

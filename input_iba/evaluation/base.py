@@ -83,6 +83,9 @@ class MaskEvaluator:
         raise NotImplementedError
 
     def resolve_target(self, item, mask_dir):
+        """The class explained: ``target`` of the run's ``meta/<name>.json``,
+        else the dataset's label, else the model's prediction (None for
+        metrics without a model, which do not need it)."""
         meta = osp.join(osp.dirname(mask_dir.rstrip('/')), 'meta',
                         item['name'] + '.json')
         if osp.isfile(meta):
@@ -91,7 +94,7 @@ class MaskEvaluator:
         if item.get('target', -1) >= 0:
             return int(item['target'])
         if self.model is None:
-            raise ValueError(f'No target known for {item["name"]}.')
+            return None
         with torch.no_grad():
             x = item['inputs'][None].to(self.device)
             return int(self.adapter.forward(self.model, x).argmax(-1))

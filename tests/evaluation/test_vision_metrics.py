@@ -54,6 +54,31 @@ def test_insertion_deletion_auc_by_hand():
     assert worst['insertion_auc'] < rec['insertion_auc']
 
 
+def test_insertion_starts_from_the_blurred_copy():
+    # a constant image is its own blur: insertion then stays at p(x)
+    x = torch.full((1, 2, 2), 0.5)
+    ev = InsertionDeletion(PixelSum(), pixels_per_step=1, blur_sigma=0.5)
+    rec = ev.evaluate_sample(dict(inputs=x, name='c'), np.eye(2), 0)
+    assert rec['insertion'] == pytest.approx([sigmoid(2)] * 5, abs=1e-6)
+    assert rec['insertion_auc'] == pytest.approx(sigmoid(2), abs=1e-6)
+
+
+def test_batched_curves_equal_one_image_per_forward_pass(tiny_convnet):
+    x, mask = torch.randn(3, 16, 16), np.random.default_rng(0).random((16, 16))
+    item = dict(inputs=x, name='b')
+    single = InsertionDeletion(tiny_convnet, batch_size=1, pixels_per_step=10,
+                               blur_sigma=1.0).evaluate_sample(item, mask, 2)
+    batched = InsertionDeletion(tiny_convnet, batch_size=64, pixels_per_step=10,
+                                blur_sigma=1.0).evaluate_sample(item, mask, 2)
+    np.testing.assert_allclose(batched['insertion'], single['insertion'], atol=1e-6)
+    np.testing.assert_allclose(batched['deletion'], single['deletion'], atol=1e-6)
+    assert len(single['fractions']) == 27  # 0, 10, ..., 250, 256 pixels
+    sens = [SensitivityN(tiny_convnet, ns=[1, 8, 64], num_subsets=12, batch_size=bs)
+            .evaluate_sample(item, mask, 2)['correlations'] for bs in (1, 5, 64)]
+    np.testing.assert_allclose(sens[1], sens[0], atol=1e-5)
+    np.testing.assert_allclose(sens[2], sens[0], atol=1e-5)
+
+
 def test_random_maps_give_insertion_close_to_deletion_on_average():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.Tanh(),
@@ -92,6 +117,12 @@ def test_ehr_is_one_for_the_box_itself_and_by_hand_otherwise():
     assert value == pytest.approx(np.trapezoid(expected, quantiles))
     ev = EffectiveHeatRatio()
     item = dict(boxes=np.array([[0, 0, 2, 2]]), name='h')
+    # a map equal to its box, at any scale: all heat above every threshold
+    # (0.99 of the max at q = 1) lies in the box, so the curve is 1 everywhere
+    box_map = np.zeros((4, 4))
+    box_map[:2, :2] = 0.3
+    rec = ev.evaluate_sample(item, box_map, 0)
+    assert rec['ratios'] == [1.0] * 11 and rec['ehr'] == 1.0
     assert ev.evaluate_sample(item, heat, 0)['ehr'] == pytest.approx(value)
     big = dict(boxes=np.array([[0, 0, 4, 3]]), name='big')
     assert ev.evaluate_sample(big, heat, 0) is None  # boxes cover 3/4
