@@ -176,3 +176,17 @@ def test_sanity_check_of_a_gradient_decays(tiny_convnet):
 
 def test_pixel_order_breaks_ties_by_index():
     assert pixel_order(np.array([[0.5, 1.0], [0.5, 0.5]])).tolist() == [1, 0, 2, 3]
+
+
+def test_sanity_check_takes_a_factory_and_whole_blocks(tiny_convnet):
+    x = torch.randn(3, 16, 16)
+    edges = EdgeDetector(tiny_convnet).attribute(x[None], torch.tensor([0])).input_masks[0]
+    check = SanityCheck(tiny_convnet, lambda model: EdgeDetector(model),
+                        layers=['head', 'features'])
+    rec = check.evaluate_sample(dict(inputs=x, name='e'), edges.numpy(), 0)
+    assert rec['layers'] == ['head', 'features'] and rec['ssim'] == pytest.approx([1, 1])
+    scale = nn.Module()
+    scale.weight = nn.Parameter(torch.ones(1))  # no reset_parameters
+    with pytest.raises(ValueError, match='reset_parameters'):
+        SanityCheck(nn.Sequential(scale), lambda m: EdgeDetector(m)).evaluate_sample(
+            dict(inputs=x, name='e'), edges.numpy(), 0)

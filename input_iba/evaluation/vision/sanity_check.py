@@ -20,6 +20,18 @@ def parametrised_layers(model):
     return names[::-1]
 
 
+def reinitialise(module):
+    """Re-initialise every parametrised part of ``module`` (a layer or a
+    whole block) with its own ``reset_parameters``."""
+    for name, part in module.named_modules():
+        if any(True for _ in part.parameters(recurse=False)):
+            if not hasattr(part, 'reset_parameters'):
+                raise ValueError(f'{type(part).__name__} {name!r} cannot be '
+                                 're-initialised (no reset_parameters): pass '
+                                 'layers=[...] without it.')
+            part.reset_parameters()
+
+
 def ssim(a, b):
     """SSIM of two maps after min-max scaling each to [0, 1]."""
     def scale(m):
@@ -37,9 +49,10 @@ class SanityCheck(MaskEvaluator):
     an input-only method (an edge detector) stays at 1.
 
     Args:
-        attributor: config of the attributor to re-run (without ``model``).
-        layers: names to randomise, top first (default: every module with
-            parameters, output to input).
+        attributor: config of the attributor to re-run (without ``model``),
+            or a factory ``model -> attributor``.
+        layers: names of layers or blocks to randomise, top first (default:
+            every module with parameters, output to input).
         max_steps: stop after this many layers.
         estimation_inputs: inputs ``(N, ...)`` to re-estimate the layer
             statistics of each randomised model (needed by IBA, InputIBA).
@@ -58,7 +71,8 @@ class SanityCheck(MaskEvaluator):
         self.estimation_inputs = estimation_inputs
 
     def _attribute(self, model, item, target):
-        att = ATTRIBUTORS.build(dict(self.attributor_cfg, model=model))
+        att = (self.attributor_cfg(model) if callable(self.attributor_cfg) else
+               ATTRIBUTORS.build(dict(self.attributor_cfg, model=model)))
         if isinstance(att, LayerAttributor):
             if self.estimation_inputs is None:
                 raise ValueError(f'{type(att).__name__} needs layer statistics of '
@@ -76,10 +90,7 @@ class SanityCheck(MaskEvaluator):
         for step, name in enumerate(self.layers):
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(self.seed * 1000 + step)
-                if not hasattr(modules[name], 'reset_parameters'):
-                    raise ValueError(f'Layer {name!r} cannot be re-initialised '
-                                     '(no reset_parameters): pass layers=[...].')
-                modules[name].reset_parameters()
+                reinitialise(modules[name])
             scores.append(ssim(mask, self._attribute(model, item, target)))
         return dict(target=target, layers=list(self.layers), ssim=scores,
                     final_ssim=scores[-1], mean_ssim=float(np.mean(scores)))
