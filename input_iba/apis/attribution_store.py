@@ -7,6 +7,7 @@ indices. A shard is written atomically once all of its samples are done, so
 a killed run loses at most the shard in flight and a rerun skips finished
 shards. Every shard holds plain arrays (``np.load(..., allow_pickle=False)``):
 
+- ``stop``: the shard covers the dataset indices below it;
 - ``index``, ``names``, ``labels`` (-1 = unknown), ``targets`` (the class
   explained), ``seconds`` (attribution time per sample): one per sample;
 - ``predictions``: the classifier's logits, ``(n, classes)``;
@@ -59,8 +60,13 @@ class AttributionStore:
     def shard_path(self, shard):
         return osp.join(self.shard_dir, f'shard-{shard:05d}.npz')
 
-    def is_done(self, shard):
-        return osp.isfile(self.shard_path(shard))
+    def is_done(self, shard, stop):
+        """Whether shard ``shard`` is stored and covers the indices up to
+        ``stop`` (a run on fewer samples leaves the last shard short)."""
+        if not osp.isfile(self.shard_path(shard)):
+            return False
+        with np.load(self.shard_path(shard), allow_pickle=False) as z:
+            return int(z['stop']) >= stop
 
     def shards(self):
         """Numbers of the finished shards, sorted."""
@@ -69,10 +75,12 @@ class AttributionStore:
         return sorted(int(f[6:11]) for f in os.listdir(self.shard_dir)
                       if f.startswith('shard-') and f.endswith('.npz'))
 
-    def write_shard(self, shard, records):
-        """Write ``records`` (dicts as returned by :meth:`records`) atomically."""
+    def write_shard(self, shard, records, stop):
+        """Write ``records`` (dicts as returned by :meth:`records`) of the
+        indices below ``stop`` atomically."""
         maps = [np.asarray(r['attributions'], np.float32) for r in records]
         arrays = dict(
+            stop=np.array(stop, np.int64),
             index=np.array([r['index'] for r in records], np.int64),
             names=np.array([r['name'] for r in records], dtype=str),
             labels=np.array([r['label'] for r in records], np.int64),
@@ -188,7 +196,10 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
     store.check_layout(shard_size)
     count = len(dataset) if num_samples is None else min(num_samples, len(dataset))
     num_shards = -(-count // shard_size)
-    todo = [s for s in range(num_shards) if not store.is_done(s)]
+    def stop(shard):
+        return min(count, (shard + 1) * shard_size)
+
+    todo = [s for s in range(num_shards) if not store.is_done(s, stop(s))]
     summary = dict(samples=count, shards=num_shards, skipped_shards=num_shards - len(todo),
                    done=0, failed=0, seconds=0.0)
 
@@ -197,11 +208,11 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
         append_jsonl(osp.join(work_dir, 'failed.jsonl'),
                      dict(name=name, reason=f'could not load: {err}', time=time.time()))
 
-    bar = tqdm(total=sum(min(shard_size, count - s * shard_size) for s in todo),
+    bar = tqdm(total=sum(stop(s) - s * shard_size for s in todo),
                desc='attributions', disable=not progress)
     start = time.time()
     for shard in todo:
-        indices = range(shard * shard_size, min(count, (shard + 1) * shard_size))
+        indices = range(shard * shard_size, stop(shard))
         records = []
         for pos in range(0, len(indices), batch_size):
             chunk = list(indices[pos:pos + batch_size])
@@ -211,7 +222,7 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
                 for r in _explain_batch(attributor, dataset, items, seed, target):
                     records.append(dict(r, index=index_of[r['name']]))
             bar.update(len(chunk))
-        store.write_shard(shard, records)
+        store.write_shard(shard, records, stop(shard))
         summary['done'] += len(records)
     bar.close()
     summary['seconds'] = time.time() - start

@@ -81,5 +81,12 @@ def test_rerun_skips_finished_shards(tmp_path):
     after = store.load()
     for i in range(10):
         np.testing.assert_array_equal(before[i]['attributions'], after[i]['attributions'])
+    # a run on fewer samples leaves the last shard short: it is redone later
+    other = tmp_path / 'short'
+    explain_dataset(_attributor(ds), ds, str(other), shard_size=4, num_samples=5,
+                    progress=False)
+    counting.count = 0
+    explain_dataset(counting, ds, str(other), shard_size=4, progress=False)
+    assert counting.count == 6 and len(AttributionStore(str(other)).load()) == 10
     with pytest.raises(ValueError, match='shard_size=4'):
         explain_dataset(counting, ds, str(tmp_path), shard_size=5, progress=False)

@@ -1,0 +1,64 @@
+"""Samples per second of the expensive explainer and of its empirical
+explainer, measured side by side in one process on the same validation
+samples, batch size and threads (the speed-up of methods.md §4):
+
+    python benchmarks/empirical_explainer_speed.py configs/empirical_explainer/ig_bilstm_sst2.py \
+        --work-dir work_dirs/ee_ig_sst2 --num-samples 200 --threads 1
+
+Both run ``--repeats`` times, alternating; the median time counts. Writes
+``<work-dir>/speed.json``.
+"""
+import json
+import os.path as osp
+import statistics
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from input_iba.apis.builders import build_attributor, prepare_statistics  # noqa: E402
+from input_iba.apis.cli import tool_parser  # noqa: E402
+from input_iba.apis.explainer_evaluation import attribute_samples  # noqa: E402
+from input_iba.apis.explainer_tool import load_explainer_setup  # noqa: E402
+from input_iba.models.attributors import EmpiricalExplainer  # noqa: E402
+from input_iba.utils import save_json  # noqa: E402
+
+
+def main():
+    parser = tool_parser(__doc__.splitlines()[0], 'the explainer\'s work dir')
+    parser.add_argument('--num-samples', type=int, default=64)
+    parser.add_argument('--batch-size', type=int, default=None,
+                        help='default: the config\'s explain.batch_size')
+    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--threads', type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    cfg, device, model, dataset, _, _, records = load_explainer_setup(args)
+    with open(osp.join(args.work_dir, 'split.json')) as f:
+        samples = json.load(f)['val'][:args.num_samples]
+    classes = {i: r['target'] for i, r in records.items()}
+    batch_size = args.batch_size or cfg.get('explain', {}).get('batch_size', 16)
+    expensive = build_attributor(cfg.attributor, model)
+    prepare_statistics(cfg, expensive, cfg.targets_dir)
+    explainer = EmpiricalExplainer(model, checkpoint=osp.join(args.work_dir, 'explainer.pth'),
+                                   **cfg.explainer)
+    times = dict(expensive=[], explainer=[])
+    for _ in range(args.repeats):
+        for name, attributor in (('expensive', expensive), ('explainer', explainer)):
+            start = time.perf_counter()
+            attribute_samples(attributor, dataset, samples, classes, batch_size=batch_size)
+            times[name].append(time.perf_counter() - start)
+    rate = {k: len(samples) / statistics.median(v) for k, v in times.items()}
+    result = dict(config=args.config, device=str(device), threads=args.threads,
+                  samples=len(samples), batch_size=batch_size, repeats=args.repeats,
+                  expensive=cfg.attributor['type'],
+                  expensive_samples_per_s=rate['expensive'],
+                  explainer_samples_per_s=rate['explainer'],
+                  speed_up=rate['explainer'] / rate['expensive'], seconds=times)
+    save_json(osp.join(args.work_dir, 'speed.json'), result)
+    print(json.dumps({k: v for k, v in result.items() if k != 'seconds'}, indent=1))
+
+
+if __name__ == '__main__':
+    main()
