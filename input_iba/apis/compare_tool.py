@@ -124,8 +124,9 @@ def main(description, argv=None):
                 osp.join(run_dir, 'eval_input_masks'), range(count))
     table = markdown_table(summaries, cfg.metrics)
     save_text(osp.join(args.work_dir, 'table.md'), table + '\n')
-    mask_grid(args.work_dir, list(cfg.methods), dataset,
-              cfg.get('figure_samples', 4), osp.join(args.work_dir, 'masks.png'))
+    if 'image' in dataset[0]:  # text runs have an HTML page per document instead
+        mask_grid(args.work_dir, list(cfg.methods), dataset,
+                  cfg.get('figure_samples', 4), osp.join(args.work_dir, 'masks.png'))
     for metric in cfg.metrics:
         fig, ax = plt.subplots(figsize=(6, 4))
         drawn = [plot_metric(osp.join(args.work_dir, m, 'eval_input_masks'),

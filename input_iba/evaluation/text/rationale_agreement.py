@@ -73,8 +73,8 @@ class RationaleAgreement(MaskEvaluator):
       document's number of human rationale tokens (scale-free, so methods
       whose scores live on different scales compare fairly; token precision
       then equals token recall);
-    - ``fraction``: its top ``ceil(fraction * L)`` tokens (ERASER's way for
-      soft scores: a fixed share of each document);
+    - ``fraction``: its top ``ceil(fraction * L)`` tokens (a fixed share of
+      each document);
     - ``threshold``: tokens with ``score >= threshold * max(score)``.
 
     IOU F1: a predicted span (a run of hard-rationale tokens) matches a human
