@@ -235,3 +235,18 @@ def test_baseline_inputs():
 def test_unknown_keys_are_refused():
     with pytest.raises(TypeError, match='unknown keys'):
         MaRC(SpanReader(), adapter=dict(type='TokenEmbeddingAdapter'), lr_rate=1)
+
+
+@pytest.mark.parametrize('name', ['eraser_movies', 'efficientnet_lite0_imagenet',
+                                  'compare_eraser_movies',
+                                  'compare_efficientnet_lite0_imagenet'])
+def test_configs_build_a_marc(name):
+    import os.path as osp
+
+    from input_iba.apis.builders import build_attributor, load_config
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+    cfg = load_config(osp.join(repo, 'configs', 'marc', name + '.py'), required=('model', ))
+    att_cfg = cfg.methods.MaRC if 'methods' in cfg else cfg.attributor
+    model = SpanReader() if 'eraser' in name else PatchReader()
+    att = build_attributor(att_cfg, model)
+    assert isinstance(att, MaRC) and att.is_text == ('eraser' in name)
