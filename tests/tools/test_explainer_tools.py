@@ -1,0 +1,48 @@
+"""The three empirical-explainer tools end to end on a tiny SST-2-style set."""
+import json
+
+import numpy as np
+
+from input_iba.apis.evaluate_explainer_tool import main as evaluate
+from input_iba.apis.explain_dataset_tool import main as explain
+from input_iba.apis.explainer_tool import main as train
+from input_iba.datasets.text import Vocabulary
+
+CONFIG = '''
+model = dict(type='BiLSTMAttention', vocab_file=r'{vocab}', embedding_dim=8, hidden_dim=4,
+             attention_dim=4)
+adapter = dict(type='TokenEmbeddingAdapter')
+data = dict(attribute=dict(type='SST2', root=r'{root}', split='train', vocab=r'{vocab}'))
+attributor = dict(type='IntegratedGradients', adapter=adapter, steps=4, reduction='sum')
+explain = dict(shard_size=8, batch_size=4)
+targets_dir = r'{targets}'
+explainer = dict(layer='encoder', feature_dim=8, adapter=adapter)
+train = dict(epochs=2, batch_size=4, lr=1e-2, patience=2)
+evaluation = dict(convergence=dict(key='steps', values=[1, 2], target_value=4),
+                  curve_samples=3, faithfulness=dict(type='ERASERFaithfulness', adapter=adapter),
+                  faithfulness_samples=3, visuals=2)
+'''
+
+
+def test_explain_train_evaluate(tmp_path):
+    rng = np.random.default_rng(0)
+    words = [f'w{i}' for i in range(10)]
+    lines = [' '.join(rng.choice(words, rng.integers(2, 6))) + f'\t{i % 2}' for i in range(20)]
+    (tmp_path / 'train.tsv').write_text('sentence\tlabel\n' + '\n'.join(lines) + '\n')
+    Vocabulary.build([words]).save(str(tmp_path / 'vocab.json'))
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text(CONFIG.format(root=tmp_path, vocab=tmp_path / 'vocab.json',
+                                 targets=tmp_path / 'targets'))
+    summary = explain('explain', [str(cfg), '--work-dir', str(tmp_path / 'targets')])
+    assert summary['done'] == 20 and summary['jsonl'] == 20
+    assert explain('explain', [str(cfg), '--work-dir', str(tmp_path / 'targets')])['skipped_shards'] == 3
+    result = train('train', [str(cfg), '--work-dir', str(tmp_path / 'ee')])
+    assert result['val_samples'] == 4 and result['train_samples'] == 16
+    out = evaluate('evaluate', [str(cfg), '--work-dir', str(tmp_path / 'ee')])
+    assert abs(out['mse']['mean'] - result['val_mse']) < 1e-6
+    assert [p['value'] for p in out['curve']] == [1, 2]
+    assert set(out['faithfulness']['explainer']) == {'comprehensiveness', 'sufficiency'}
+    assert (tmp_path / 'ee' / 'convergence.png').is_file()
+    assert len(list((tmp_path / 'ee' / 'side_by_side').glob('*.html'))) == 2
+    with open(tmp_path / 'ee' / 'evaluation.json') as f:
+        assert json.load(f)['val_samples'] == 4
