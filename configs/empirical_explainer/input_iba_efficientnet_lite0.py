@@ -1,7 +1,7 @@
 # An empirical explainer of InputIBA masks for the ImageNet EfficientNet-Lite0
 # (layer blocks.2, the 28x28 stage). InputIBA costs tens of seconds per image
 # on a CPU, so this row is small: the 18 shared ImageNet images, each as the
-# original and one random crop/flip (36 images; AugmentedCopies), and a very
+# original and two random crops/flips (54 images; AugmentedCopies), and a very
 # light InputIBA schedule (below; the paper's is in configs/input_iba/). Validation
 # keeps all copies of an image together. The explainer: a frozen copy of the
 # classifier up to blocks.4 (14x14x112) and a two-layer convolutional decoder
@@ -17,7 +17,7 @@
 _base_ = ['../_base_/models/efficientnet_lite0.py', '../_base_/input_iba_vision.py']
 imagenet = dict(type='ImageNetBoxes', pipeline={{_base_.pipeline}})
 data = dict(
-    attribute=dict(type='AugmentedCopies', dataset=imagenet, copies=2, seed=0,
+    attribute=dict(type='AugmentedCopies', dataset=imagenet, copies=3, seed=0,
                    pipeline={{_base_.pipeline}}),
     estimate=dict(type='AugmentedCopies', dataset=imagenet, copies=4, seed=1,
                   pipeline={{_base_.pipeline}}),
@@ -31,7 +31,7 @@ attributor = dict(
     feat_iba=dict(copies=2),
     gan=dict(dataset_size=16, subset_size=8, batch_size=8, epochs=2),
     input_iba=dict(steps=10, copies=1))
-explain = dict(shard_size=6, batch_size=1, seed=0, target='prediction')
+explain = dict(shard_size=9, batch_size=1, seed=0, target='prediction')
 targets_dir = 'work_dirs/ee_input_iba_effnet/targets'
 explainer = dict(layer='blocks.4', feature_dim=112, adapter={{_base_.adapter}},
                  head='decoder', hidden=64, train_encoder=False)

@@ -22,9 +22,12 @@ def random_crop_flip(image, rng, min_scale=0.5):
 @DATASETS.register_module()
 class AugmentedCopies(AttributionDataset):
     """``copies`` versions of every image of ``dataset`` (a config or a
-    dataset): the original, then ``copies - 1`` random crops and flips of its
-    display ``image``, fixed by ``(seed, index)`` and resized back by
-    ``pipeline``. Crops keep the label and drop the boxes.
+    dataset): the originals first, then ``copies - 1`` rounds of random crops
+    and flips of their display ``image``, each fixed by ``(seed, round,
+    source index)`` and resized back by ``pipeline``. Crops keep the label
+    and drop the boxes. Raising ``copies`` appends samples and leaves the
+    earlier ones (and their indices) as they were, so stored results stay
+    valid.
 
     ``sample_group(i)`` names the source image, so that training and
     validation splits keep all copies of one image on the same side.
@@ -40,18 +43,25 @@ class AugmentedCopies(AttributionDataset):
     def __len__(self):
         return len(self.dataset) * self.copies
 
+    def _source(self, index):
+        """``(round, source index)`` of sample ``index`` (round 0: original)."""
+        return divmod(index, len(self.dataset))
+
     def sample_group(self, index):
-        return self.dataset.sample_name(index // self.copies)
+        return self.dataset.sample_name(self._source(index)[1])
 
     def sample_name(self, index):
-        copy = index % self.copies
+        copy = self._source(index)[0]
         return self.sample_group(index) + (f'_aug{copy}' if copy else '')
 
     def __getitem__(self, index):
-        item = self.dataset[index // self.copies]
-        if index % self.copies == 0:
+        if not 0 <= index < len(self):
+            raise IndexError(f'index {index} out of range for {len(self)} samples')
+        copy, source = self._source(index)
+        item = self.dataset[source]
+        if copy == 0:
             return item
-        rng = np.random.default_rng([self.seed, index])
+        rng = np.random.default_rng([self.seed, copy, source])
         x, resized, _ = self.transform(random_crop_flip(item['image'], rng, self.min_scale))
         return dict(item, name=self.sample_name(index), inputs=x, image=resized,
                     boxes=np.zeros((0, 4), np.float32))

@@ -132,10 +132,15 @@ class _Photos(AttributionDataset):
 def test_augmented_copies_are_deterministic_and_split_by_source():
     ds = AugmentedCopies(_Photos(), copies=4, pipeline=dict(type='ResizeNormalize',
                                                              size=(20, 20)))
-    assert len(ds) == 12 and ds.sample_name(5) == 'p1_aug1' and ds.sample_group(5) == 'p1'
-    a, b = ds[6], ds[6]
+    assert len(ds) == 12 and ds.sample_name(4) == 'p1_aug1' and ds.sample_group(4) == 'p1'
+    assert ds[1]['name'] == 'p1' and ds[1]['boxes'].shape == (1, 4)
+    a, b = ds[7], ds[7]
     torch.testing.assert_close(a['inputs'], b['inputs'])
-    assert a['target'] == 1 and a['boxes'].shape == (0, 4)
-    assert not torch.equal(a['inputs'], ds[7]['inputs'])
+    assert a['name'] == 'p1_aug2' and a['target'] == 1 and a['boxes'].shape == (0, 4)
+    assert not torch.equal(a['inputs'], ds[4]['inputs'])
+    # more copies append samples: the first ones stay as they were
+    more = AugmentedCopies(_Photos(), copies=5, pipeline=dict(type='ResizeNormalize',
+                                                              size=(20, 20)))
+    torch.testing.assert_close(more[7]['inputs'], a['inputs'])
     train, val = split_indices(ds, list(range(12)), 0.34, seed=0)
     assert len(val) == 4 and len({ds.sample_group(i) for i in val}) == 1
