@@ -62,12 +62,15 @@ def markdown_table(summaries, metrics):
 
 def mask_grid(work_dir, methods, dataset, count, out_file):
     """Images (rows) by methods (columns), each mask over its image; samples
-    that cannot be loaded are left out."""
+    that cannot be loaded are left out, and datasets without images (text)
+    get no grid."""
     items = []
     for i in range(len(dataset)):
         items += load_items(dataset, [i], on_error=lambda *_: None)
         if len(items) == count:
             break
+    if not items or 'image' not in items[0]:
+        return  # text runs have an HTML page per document instead
     count = len(items)
     fig, axes = plt.subplots(count, len(methods) + 1,
                              figsize=(2.2 * (len(methods) + 1), 2.2 * count),
@@ -124,9 +127,8 @@ def main(description, argv=None):
                 osp.join(run_dir, 'eval_input_masks'), range(count))
     table = markdown_table(summaries, cfg.metrics)
     save_text(osp.join(args.work_dir, 'table.md'), table + '\n')
-    if 'image' in dataset[0]:  # text runs have an HTML page per document instead
-        mask_grid(args.work_dir, list(cfg.methods), dataset,
-                  cfg.get('figure_samples', 4), osp.join(args.work_dir, 'masks.png'))
+    mask_grid(args.work_dir, list(cfg.methods), dataset,
+              cfg.get('figure_samples', 4), osp.join(args.work_dir, 'masks.png'))
     for metric in cfg.metrics:
         fig, ax = plt.subplots(figsize=(6, 4))
         drawn = [plot_metric(osp.join(args.work_dir, m, 'eval_input_masks'),
