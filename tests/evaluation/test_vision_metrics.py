@@ -10,8 +10,8 @@ from conftest import LinearModel
 
 from input_iba.evaluation.vision import (EffectiveHeatRatio, InsertionDeletion,
                                          PointingGame, SanityCheck, SensitivityN,
-                                         effective_heat_ratio, perturbation_path,
-                                         pixel_order)
+                                         effective_heat_ratio, order_ranks, path_counts,
+                                         path_inputs, pixel_order)
 from input_iba.models.attributors import AttributionResult, BaseAttributor
 from input_iba.registry import ATTRIBUTORS
 
@@ -30,10 +30,13 @@ class PixelSum(nn.Module):
 
 def test_perturbation_path_follows_the_order():
     start, end = torch.zeros(1, 2, 2), torch.ones(1, 2, 2)
-    images, fractions = perturbation_path(start, end, torch.tensor([3, 0, 2, 1]), 2,
-                                          lambda rank: rank.view(1, 2, 2))
-    assert fractions.tolist() == [0, 0.5, 1]
-    assert images[1].flatten().tolist() == [1, 0, 0, 1]
+    counts = path_counts(4, 2)
+    assert counts.tolist() == [0, 2, 4]
+    rank = order_ranks(torch.tensor([3, 0, 2, 1]))
+    assert rank.tolist() == [1, 3, 2, 0]
+    images = path_inputs(start, end, rank.view(1, 2, 2), counts)
+    assert [im.flatten().tolist() for im in images] == [[0, 0, 0, 0], [1, 0, 0, 1],
+                                                        [1, 1, 1, 1]]
 
 
 def test_insertion_deletion_auc_by_hand():

@@ -35,17 +35,6 @@ def path_inputs(start, end, rank, counts):
     return torch.where(changed, end, start)
 
 
-def perturbation_path(start, end, order, per_step, expand):
-    """Inputs that move ``start`` to ``end`` along ``order`` (flat position
-    indices): input k takes the first ``k * per_step`` positions from
-    ``end``. ``expand(values)`` broadcasts per-position values (shaped like
-    the mask) over the input (e.g. over colour channels or the embedding
-    dimension). Returns the stack of inputs and the fraction changed."""
-    counts = path_counts(order.numel(), per_step)
-    images = path_inputs(start, end, expand(order_ranks(order)), counts)
-    return images, counts.double() / order.numel()
-
-
 def auc(fractions, scores):
     """Area under ``scores`` over ``fractions`` (trapezoid rule)."""
     return float(np.trapezoid(np.asarray(scores), np.asarray(fractions)))
