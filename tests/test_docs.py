@@ -31,7 +31,7 @@ def _registered(name):
 
 @pytest.mark.parametrize('path', DOCS, ids=osp.basename)
 def test_every_type_named_in_the_docs_is_registered(path):
-    names = set(re.findall(r"type='(\w+)'", _text(path)))
+    names = set(re.findall(r"(?<!\w)type='(\w+)'", _text(path)))
     names |= set(re.findall(r'^### `(\w+)`', _text(path), flags=re.M))
     defined_here = set(re.findall(r'^class (\w+)', _text(path), flags=re.M))
     missing = sorted(n for n in names - defined_here if not _registered(n))
