@@ -16,8 +16,10 @@ methods = dict(
     Random=dict(type='Random', adapter=adapter),
     Saliency=dict(type='Saliency', adapter=adapter),
     InputXGradient=dict(type='InputXGradient', adapter=adapter),
-    # the last 7x7 stage, as Grad-CAM is usually applied to the last conv maps
-    GradCAM=dict(type='GradCAM', layer='blocks.5', adapter=adapter),
+    # the last conv maps (7x7x1280 after conv_head, BN and ReLU6), which the
+    # classifier average-pools: Grad-CAM's usual layer (there it equals CAM);
+    # the earlier 'blocks.5' gave masks no better than Random on insertion
+    GradCAM=dict(type='GradCAM', layer='bn2', adapter=adapter),
     # 16 Gauss-Legendre points (published: 50), black-in-normalised-space baseline 0
     IntegratedGradients=dict(type='IntegratedGradients', adapter=adapter, steps=16),
     IBA=dict(type='IBA', layer='blocks.2', adapter=adapter, beta=10.0),
