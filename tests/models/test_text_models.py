@@ -22,6 +22,8 @@ def _batch():
 @pytest.mark.parametrize('cfg', [dict(type='DeepLSTM', vocab_size=40, hidden_dim=8, embedding_dim=6),
                                  dict(type='DeepLSTM', vocab_size=40, hidden_dim=8, embedding_dim=6,
                                       pooling='max'),
+                                 dict(type='DeepLSTM', vocab_size=40, hidden_dim=8, embedding_dim=6,
+                                      pooling='mean'),
                                  dict(type='BiLSTMAttention', vocab_size=40, hidden_dim=8,
                                       embedding_dim=6, attention_dim=5),
                                  dict(type='HuggingFaceClassifier', config=TINY_BERT)])
