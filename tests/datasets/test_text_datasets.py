@@ -19,9 +19,9 @@ def test_text_folder_and_collate(tmp_path):
     for sub, texts in (('pos', ['good fun', 'great<br />film']), ('neg', ['bad'])):
         (tmp_path / sub).mkdir()
         for i, t in enumerate(texts):
-            (tmp_path / sub / f'{i}.txt').write_text(t)
+            (tmp_path / sub / f'{i}{" (copy)" * (sub == "neg")}.txt').write_text(t)
     ds = TextFolder(str(tmp_path))
-    assert [ds.sample_name(i) for i in range(3)] == ['neg_0', 'pos_0', 'pos_1']
+    assert [ds.sample_name(i) for i in range(3)] == ['neg_0__copy_', 'pos_0', 'pos_1']
     assert ds[2]['tokens'] == ['great', 'film'] and ds[2]['target'] == 1
     batch = ds.collate([ds[0], ds[1]])
     assert batch['inputs'].shape == (2, 2)

@@ -15,6 +15,12 @@ from ..base import AttributionDataset
 from .vocab import Vocabulary, tokenize
 
 
+def file_safe(stem):
+    """``stem`` with every character other than letters, digits, ``_``, ``.``
+    and ``-`` replaced by ``_`` (sample names become file names)."""
+    return re.sub(r'[^\w.-]', '_', stem)
+
+
 class TextClassificationDataset(AttributionDataset):
     """Records ``(name, tokens, label, rationale or None)``.
 
@@ -97,13 +103,9 @@ class EraserMovies(TextClassificationDataset):
             for group in ann['evidences']:
                 for ev in group:
                     rationale[ev['start_token']:ev['end_token']] = 1
-            records.append((osp.splitext(docid)[0], [t.lower() for t in tokens],
+            records.append((file_safe(osp.splitext(docid)[0]), [t.lower() for t in tokens],
                             self.LABELS[ann['classification']], rationale))
         super().__init__(records, vocab, max_length, min_freq, max_vocab)
-
-
-def _safe_name(prefix, index):
-    return f'{prefix}_{index:06d}'
 
 
 @DATASETS.register_module()
@@ -128,7 +130,7 @@ class SST2(TextClassificationDataset):
                 sentence, _, label = line.rstrip('\n').rpartition('\t')
                 tokens = tokenize(sentence)
                 if len(tokens) >= max(min_tokens, 1):
-                    records.append((_safe_name(f'sst2_{split}', i), tokens,
+                    records.append((file_safe(f'sst2_{split}_{i:06d}'), tokens,
                                     int(label), None))
         super().__init__(records, vocab, max_length, min_freq, max_vocab)
 
@@ -149,6 +151,6 @@ class TextFolder(TextClassificationDataset):
             for fname in sorted(os.listdir(folder))[:num_samples]:
                 with open(osp.join(folder, fname), encoding='utf-8') as f:
                     text = re.sub(r'<br\s*/?>', ' ', f.read())
-                stem = re.sub(r'[^\w.-]', '_', osp.splitext(fname)[0])
-                records.append((f'{sub}_{stem}', tokenize(text), label, None))
+                records.append((file_safe(f'{sub}_{osp.splitext(fname)[0]}'),
+                                tokenize(text), label, None))
         super().__init__(records, vocab, max_length, min_freq, max_vocab)
