@@ -45,3 +45,5 @@ metrics = ['insertion_deletion', 'ehr', 'pointing_game']
 evaluation = dict(insertion_deletion=dict(pixels_per_step=3584),
                   sensitivity_n=dict(num_subsets=10, ns=[100, 1000, 10000]))
 figure_samples = 4
+# table.md also lists InputIBA minus each method, paired per image
+paired_reference = 'InputIBA'

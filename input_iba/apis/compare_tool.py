@@ -1,5 +1,7 @@
 """The command line of tools/vision/compare.py: several attributors, several
 metrics, one table."""
+import glob
+import json
 import os
 import os.path as osp
 
@@ -10,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from input_iba.datasets import load_items  # noqa: E402
+from input_iba.evaluation.base import mean_ci  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
 from input_iba.registry import EVALUATORS
 from input_iba.utils import set_global_seed  # noqa: E402
@@ -57,6 +60,44 @@ def markdown_table(summaries, metrics):
                  for key, _, _ in COLUMNS[m]]
         n = max(by_metric[m].get('num_samples', 0) for m in metrics)
         lines.append(f'| {method} | ' + ' | '.join(cells) + f' | {n} |')
+    return '\n'.join(lines)
+
+
+def per_sample(eval_dir, metric, key):
+    """``{sample name: value}`` from an evaluator's per-sample JSON files."""
+    values = {}
+    for path in glob.glob(osp.join(eval_dir, metric, '*.json')):
+        with open(path) as f:
+            record = json.load(f)
+        if record.get(key) is not None:
+            values[record['name']] = record[key]
+    return values
+
+
+def paired_table(work_dir, methods, metrics, reference):
+    """``reference`` minus each other method, per sample, on the samples both
+    have: mean ± 95% CI of the difference and on how many samples the
+    reference is better. Pairing removes the spread between images, which
+    dominates the per-method intervals."""
+    cols = [c for m in metrics for c in COLUMNS[m]]
+    lines = [f'| {reference} minus | ' + ' | '.join(
+        f"{title} {'↑' if up else '↓'}" for _, title, up in cols) + ' |',
+             '|---|' + '---:|' * len(cols)]
+    evals = {m: osp.join(work_dir, m, 'eval_input_masks') for m in methods}
+    for method in methods:
+        if method == reference:
+            continue
+        cells = []
+        for metric in metrics:
+            for key, _, up in COLUMNS[metric]:
+                ref = per_sample(evals[reference], metric, key)
+                other = per_sample(evals[method], metric, key)
+                diffs = [ref[n] - other[n] for n in sorted(set(ref) & set(other))]
+                stats = mean_ci(diffs)
+                better = sum((d > 0) if up else (d < 0) for d in diffs)
+                cells.append('n/a' if not diffs else
+                             f'{format_cell(stats)} ({better}/{len(diffs)} better)')
+        lines.append(f'| {method} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
 
@@ -126,6 +167,13 @@ def main(description, argv=None):
                 dataset, osp.join(run_dir, 'input_masks'),
                 osp.join(run_dir, 'eval_input_masks'), range(count))
     table = markdown_table(summaries, cfg.metrics)
+    reference = cfg.get('paired_reference')
+    if reference is not None:
+        if reference not in cfg.methods:
+            raise KeyError(f'paired_reference {reference!r} is not one of the '
+                           f'methods {list(cfg.methods)}.')
+        table += '\n\nPaired differences (per sample):\n\n' + paired_table(
+            args.work_dir, list(cfg.methods), cfg.metrics, reference)
     save_text(osp.join(args.work_dir, 'table.md'), table + '\n')
     mask_grid(args.work_dir, list(cfg.methods), dataset,
               cfg.get('figure_samples', 4), osp.join(args.work_dir, 'masks.png'))

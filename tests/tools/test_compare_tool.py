@@ -8,6 +8,7 @@ methods = dict(
 metrics = ['insertion_deletion', 'pointing_game']
 evaluation = dict(insertion_deletion=dict(pixels_per_step=32))
 figure_samples = 2
+paired_reference = 'IBA'
 '''
 
 
@@ -18,6 +19,25 @@ def test_compare_writes_a_table_and_figures(image_run):
     assert set(summaries) == {'Saliency', 'Random', 'IBA'}
     table = (work / 'table.md').read_text().splitlines()
     assert table[0].startswith('| method | insertion AUC ↑ | deletion AUC ↓ |')
-    assert len(table) == 5 and table[3].startswith('| Random | ')
+    assert len(table) == 12 and table[3].startswith('| Random | ')
+    assert table[8].startswith('| IBA minus | insertion AUC ↑ |')
+    assert table[10].startswith('| Saliency | ') and '/4 better)' in table[10]
     assert (work / 'masks.png').is_file() and (work / 'insertion_deletion.png').is_file()
     assert (work / 'IBA' / 'input_masks' / 'img0.npy').is_file()
+
+
+def test_paired_table_by_hand(tmp_path):
+    import json
+
+    from input_iba.apis.compare_tool import paired_table
+    # pointing game hits per image: A = [1, 1, 0], B = [0, 1, 0, (1 only B)]
+    for method, hits in dict(A=[1, 1, 0], B=[0, 1, 0, 1]).items():
+        folder = tmp_path / method / 'eval_input_masks' / 'pointing_game'
+        folder.mkdir(parents=True)
+        for i, hit in enumerate(hits):
+            (folder / f'img{i}.json').write_text(json.dumps(dict(name=f'img{i}', hit=hit)))
+    table = paired_table(str(tmp_path), ['A', 'B'], ['pointing_game'], 'A').splitlines()
+    # differences on the 3 shared images: [1, 0, 0]: mean 1/3, std 0.577,
+    # CI half-width 1.96 * 0.577 / sqrt(3) = 0.653; A better on 1 of 3
+    assert table[0] == '| A minus | pointing game ↑ |'
+    assert table[2] == '| B | 0.333 ± 0.653 (1/3 better) |'
