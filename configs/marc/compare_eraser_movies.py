@@ -12,6 +12,11 @@ data = dict(attribute=dict(step=25))
 methods = dict(
     _delete_=True,
     MaRC=dict(type='MaRC', adapter={{_base_.adapter}}, max_steps=400),
-    InputIBA={{_base_.methods.InputIBA}},
+    # the reference text schedule except a lighter GAN (5 epochs over 64 samples)
+    InputIBA=dict(type='InputIBA', layer='rnn_4', adapter={{_base_.adapter}},
+                  feat_iba=dict(beta=15.0, steps=10, lr=1.0, copies=10, sigma=0),
+                  gan=dict(mask_lr=0.03, dataset_size=64, subset_size=16,
+                           batch_size=16, epochs=5),
+                  input_iba=dict(beta=30.0, steps=30, lr=0.5, copies=10, sigma=0)),
     IntegratedGradients={{_base_.methods.IntegratedGradients}})
 batch_sizes = dict(MaRC=4, InputIBA=4, IntegratedGradients=1)
