@@ -17,7 +17,7 @@ data = dict(attribute=dict(_delete_=True, type='Subset', step=10,
             estimate=dict(vocab=classifier_dir + '/vocab.json'))
 adapter = dict(type='TokenEmbeddingAdapter')
 methods = dict(
-    # cheapest first, so that a partial run already has rows
+    # cheapest first, so that a partial run already has rows (docs/results/text.md)
     IntegratedGradients=dict(type='IntegratedGradients', adapter=adapter, steps=50,
                              internal_batch_size=50),
     Saliency=dict(type='Saliency', adapter=adapter),
@@ -31,7 +31,10 @@ methods = dict(
                   gan=dict(mask_lr=0.03, dataset_size=64, subset_size=16,
                            batch_size=16, epochs=5),
                   input_iba=dict(beta=30.0, steps=30, lr=0.5, copies=5, sigma=0)),
+    # the reference text schedule itself (configs/input_iba/deep_lstm_eraser_movies.py)
+    InputIBAReference={{_base_.attributor}},
 )
 # one document at a time for InputIBA: batching measured slower on this CPU
-batch_sizes = dict(InputIBA=1, IntegratedGradients=1, Saliency=8, Random=8)
+batch_sizes = dict(InputIBA=1, InputIBAReference=1, IntegratedGradients=1, Saliency=8,
+                   Random=8)
 metrics = ['eraser', 'rationale_agreement']
