@@ -116,3 +116,43 @@ def test_recursive_roar_with_the_true_importance_falls_faster_than_random(tmp_pa
     assert 0.4 < study.majority_accuracy() < 0.6
     # cached: a second run reads everything back
     assert study.run() == results
+
+
+def test_a_finished_study_is_summarised_from_its_result_files_alone(tmp_path):
+    """Checkpoints and masks may be deleted (or left on a GPU machine): a
+    finished study is read back from ``result.json`` alone, and a step that
+    is not cached but needs a deleted model says which file is missing."""
+    train = synthetic(60, 0)
+    vocab = train.vocab
+    datasets = dict(train=train, val=synthetic(20, 1, vocab), test=synthetic(40, 2, vocab))
+    adapter = dict(type='TokenEmbeddingAdapter')
+
+    def study():
+        return RoarStudy(str(tmp_path), dict(type='SyntheticBagOfWords', vocab_size=len(vocab)),
+                         datasets, dict(random=dict(type='Random', adapter=adapter)),
+                         ks=[50, 100], train=dict(epochs=1, batch_size=32, lr=0.1),
+                         seeds=[0], device='cpu')
+
+    results = study().run()
+    for path in list(tmp_path.rglob('*.pt')) + list(tmp_path.rglob('*.pth')):
+        path.unlink()
+    assert study().run() == results
+    (tmp_path / 'random' / 'seed0' / 'k50' / 'result.json').unlink()
+    with pytest.raises(FileNotFoundError, match=r'k0.*best\.pth'):
+        study().run()
+
+
+def test_importance_is_returned_in_dataset_order_whatever_the_batching():
+    """Documents are batched by length; each keeps its own seed and length."""
+    from input_iba.evaluation.roar.study import compute_importance
+    data = synthetic(30, 3)
+    records = [(f'doc{i}', ['x1'] * (3 + (7 * i) % 11), i % 2, None) for i in range(30)]
+    data = TextClassificationDataset(records, vocab=data.vocab)
+    model = MODELS.build(dict(type='SyntheticBagOfWords', vocab_size=len(data.vocab)))
+    random = ATTRIBUTORS.build(dict(type='Random', model=model,
+                                    adapter=dict(type='TokenEmbeddingAdapter')))
+    one = compute_importance(random, data, 1, 0, 'one')
+    seven = compute_importance(random, data, 7, 0, 'seven')
+    assert [len(v) for v in one] == [3 + (7 * i) % 11 for i in range(30)]
+    for a, b in zip(one, seven):
+        torch.testing.assert_close(a, b)

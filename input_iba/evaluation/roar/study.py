@@ -39,17 +39,21 @@ class MaskedTokens(AttributionDataset):
 
 
 def compute_importance(attributor, dataset, batch_size, seed, desc):
-    """One importance vector per document, for its gold label."""
-    out = []
-    for batch in tqdm(iter_batches(dataset, batch_size, on_error=_raise),
-                      total=-(-len(dataset) // batch_size), desc=desc, leave=False):
-        start = len(out)
-        seeds = [sample_seed(seed, dataset.sample_name(start + i))
-                 for i in range(len(batch['targets']))]
+    """One importance vector per document, for its gold label. Documents are
+    batched in order of length (little padding); each has its own seed, so
+    the result does not depend on the batching."""
+    order = sorted(range(len(dataset)), key=lambda i: len(dataset[i]['inputs']))
+    out = [None] * len(dataset)
+    batches = iter_batches(dataset, batch_size, on_error=_raise, indices=order)
+    for start, batch in zip(tqdm(range(0, len(order), batch_size), desc=desc,
+                                 leave=False), batches):
+        rows = order[start:start + batch_size]
+        seeds = [sample_seed(seed, dataset.sample_name(i)) for i in rows]
         res = attributor.attribute(batch['inputs'], batch['targets'], seeds=seeds,
                                    padding_mask=batch['padding_mask'])
         lengths = batch['padding_mask'].sum(1).tolist()
-        out += [res.input_masks[row, :n] for row, n in enumerate(lengths)]
+        for row, (i, n) in enumerate(zip(rows, lengths)):
+            out[i] = res.input_masks[row, :n]
     return out
 
 
@@ -86,32 +90,39 @@ class RoarStudy:
         return MODELS.build(self.model_cfg).to(self.device)
 
     def _step(self, step_dir, seed, ids_by_split):
-        """Train on masked data (cached); returns (test accuracy, model)."""
+        """Train on masked data unless cached; returns the test accuracy."""
+        cached = self._cached_accuracy(step_dir)
+        if cached is not None:
+            return cached
         model = self._build_model(seed)
-        result_path = osp.join(step_dir, 'result.json')
         sets = {s: MaskedTokens(self.datasets[s], ids) for s, ids in ids_by_split.items()}
-        if osp.isfile(result_path):
-            with open(result_path) as f:
-                result = json.load(f)
-        else:
-            train_classifier(model, sets['train'], sets['val'], step_dir,
-                             device=self.device, **dict(self.train_cfg, seed=seed))
-            model.load_state_dict(torch.load(osp.join(step_dir, 'best.pth'),
-                                             map_location=self.device,
-                                             weights_only=True)['model'])
-            result = dict(test_accuracy=accuracy(model, sets['test'],
-                                                 device=self.device))
-            save_json(result_path, result)
-            return result['test_accuracy'], model
-        model.load_state_dict(torch.load(osp.join(step_dir, 'best.pth'),
-                                         map_location=self.device,
-                                         weights_only=True)['model'])
-        return result['test_accuracy'], model
+        train_classifier(model, sets['train'], sets['val'], step_dir,
+                         device=self.device, **dict(self.train_cfg, seed=seed))
+        self._load_best(model, step_dir)
+        acc = accuracy(model, sets['test'], device=self.device)
+        save_json(osp.join(step_dir, 'result.json'), dict(test_accuracy=acc))
+        return acc
 
-    def _masked_ids(self, step_dir, source_model, source_ids, measure, seed, k):
+    def _load_best(self, model, step_dir):
+        path = osp.join(step_dir, 'best.pth')
+        if not osp.isfile(path):
+            raise FileNotFoundError(
+                f'{path} is missing but a later step needs this model to compute '
+                'its importance. Delete the result.json beside it to retrain it.')
+        model.load_state_dict(torch.load(path, map_location=self.device,
+                                         weights_only=True)['model'])
+        return model.eval()
+
+    def _trained(self, step_dir, seed):
+        """A loader of the model trained in ``step_dir`` (called only when a
+        step that is not cached needs it)."""
+        return lambda: self._load_best(self._build_model(seed), step_dir)
+
+    def _masked_ids(self, step_dir, load_source_model, load_source_ids, measure, seed, k):
         path = osp.join(step_dir, 'masked_ids.pt')
         if osp.isfile(path):
             return torch.load(path, weights_only=True)
+        source_model, source_ids = load_source_model(), load_source_ids()
         attributor = ATTRIBUTORS.build(dict(self.measures[measure],
                                             model=source_model))
         masked = {}
@@ -127,7 +138,6 @@ class RoarStudy:
                 mask_top_tokens(doc, imp, tokens_to_mask(len(doc), k, self.strategy),
                                 self.mask_id, self.protected_ids)
                 for doc, imp in zip(ids, importance)]
-        source_model.eval()
         with atomic_path(path) as tmp:
             torch.save(masked, tmp)
         return masked
@@ -145,32 +155,58 @@ class RoarStudy:
         """Returns ``{measure: {seed: {k: test accuracy}}}`` (k = 0 included).
         The unmasked model and, with ``quantile``, the fully masked one
         (k >= 100: the same data whatever the measure) are trained once per
-        seed and shared by every measure."""
+        seed and shared by every measure. Cached steps are read from their
+        ``result.json``; masks and models are loaded only when a step after
+        them still has to be computed."""
         unmasked = {s: [d[i]['inputs'] for i in range(len(d))]
                     for s, d in self.datasets.items()}
         results = {m: {} for m in self.measures}
         for seed in self.seeds:
             seed_dir = osp.join(self.work_dir, f'seed{seed}')
-            base_acc, base_model = self._step(osp.join(seed_dir, 'k0'), seed, unmasked)
+            base_dir = osp.join(seed_dir, 'k0')
+            base_acc = self._step(base_dir, seed, unmasked)
             shared = {k: self._step(osp.join(seed_dir, f'k{k}'), seed,
-                                    self._mask_all(unmasked))[0]
+                                    self._mask_all(unmasked))
                       for k in self.ks if self._masks_everything(k)}
             for measure in self.measures:
                 curve = {0: base_acc}
-                prev_model, prev_ids = base_model, unmasked
+                load_model, load_ids = self._trained(base_dir, seed), lambda: unmasked
                 for k in self.ks:
                     if k in shared:
                         curve[k] = shared[k]
                         continue
                     step_dir = osp.join(self.work_dir, measure, f'seed{seed}', f'k{k}')
-                    ids = self._masked_ids(step_dir, prev_model, prev_ids, measure,
-                                           seed, k)
-                    acc, model = self._step(step_dir, seed, ids)
-                    curve[k] = acc
+                    cached = self._cached_accuracy(step_dir)
+                    if cached is None:
+                        ids = self._masked_ids(step_dir, load_model, load_ids,
+                                               measure, seed, k)
+                        cached = self._step(step_dir, seed, ids)
+                    curve[k] = cached
                     if self.recursive:
-                        prev_model, prev_ids = model, ids
+                        load_model = self._trained(step_dir, seed)
+                        load_ids = self._ids_loader(step_dir)
                 results[measure][seed] = curve
         return results
+
+    @staticmethod
+    def _cached_accuracy(step_dir):
+        path = osp.join(step_dir, 'result.json')
+        if not osp.isfile(path):
+            return None
+        with open(path) as f:
+            return json.load(f)['test_accuracy']
+
+    @staticmethod
+    def _ids_loader(step_dir):
+        path = osp.join(step_dir, 'masked_ids.pt')
+
+        def load():
+            if not osp.isfile(path):
+                raise FileNotFoundError(
+                    f'{path} is missing but the next step masks on top of it. '
+                    'Delete the result.json beside it to recompute that step.')
+            return torch.load(path, weights_only=True)
+        return load
 
     def majority_accuracy(self):
         """Test accuracy of always predicting the majority training class

@@ -12,8 +12,7 @@ class Attention(BaseAttributor):
     ``last_attention`` attribute ``(B, L)`` (e.g. ``BiLSTMAttention``)."""
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs = inputs.to(self.device)
-        pm = None if padding_mask is None else padding_mask.to(self.device)
+        inputs, pm = self.on_device(inputs, padding_mask)
         with torch.no_grad():
             self.adapter.forward(self.model, self.adapter.embed(self.model, inputs, pm),
                                  pm)

@@ -59,6 +59,10 @@ class BaseAttributor:
     def device(self):
         return model_device(self.model)
 
+    def on_device(self, *tensors):
+        """``tensors`` on the model's device (None stays None)."""
+        return [None if t is None else t.to(self.device) for t in tensors]
+
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
         raise NotImplementedError
 

@@ -60,9 +60,9 @@ class CaptumAttributor(BaseAttributor):
         return to_pos(attributions.abs(), padding_mask)
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets = inputs.to(self.device), targets.to(self.device)
+        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
         x = self.adapter.embed(self.model, inputs, padding_mask).detach()
-        extra = () if padding_mask is None else (padding_mask.to(self.device), )
+        extra = () if padding_mask is None else (padding_mask, )
         attributions = self.captum_method().attribute(
             x, target=targets, additional_forward_args=extra or None,
             **self.captum_kwargs(x))

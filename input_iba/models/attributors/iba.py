@@ -57,7 +57,7 @@ class IBA(LayerAttributor):
         return lam, capacity, r
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets = inputs.to(self.device), targets.to(self.device)
+        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
         seeds = range(len(inputs)) if seeds is None else seeds
         gens = make_generators(seeds, self.device)
         x = self.adapter.embed(self.model, inputs, padding_mask)

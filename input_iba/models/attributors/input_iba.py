@@ -109,7 +109,7 @@ class InputIBA(IBA):
         return lam, ce.detach(), info.detach()
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets = inputs.to(self.device), targets.to(self.device)
+        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
         seeds = list(range(len(inputs))) if seeds is None else list(seeds)
         gens = make_generators(seeds, self.device)
         x = self.adapter.embed(self.model, inputs, padding_mask).detach()

@@ -438,7 +438,7 @@ class MaRC(BaseAttributor):
         """Masks ``(B, H, W)`` or ``(B, L)``. Text only: ``word_ids`` ``(B, L)``
         maps tokens to words (pieces of one word share its mask value; ``-1``
         marks tokens that are never masked); None: every token is a word."""
-        inputs, targets = inputs.to(self.device), targets.to(self.device)
+        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
         seeds = list(range(len(inputs))) if seeds is None else [int(s) for s in seeds]
         x = self.adapter.embed(self.model, inputs, padding_mask).detach()
         if not self.is_text:
@@ -447,7 +447,7 @@ class MaRC(BaseAttributor):
                 input_masks=lam.float().cpu(),
                 meta=dict(steps=steps.float(), mean_mask=lam_grid.flatten(1).mean(1).cpu()))
         padding_mask = (torch.ones(x.shape[:2], dtype=torch.bool, device=x.device)
-                        if padding_mask is None else padding_mask.to(x.device))
+                        if padding_mask is None else padding_mask)
         problem = self._text_problem(x, targets, seeds, padding_mask, word_ids)
         lam_words, _, steps = self.optimise(problem)
         masks = torch.zeros(x.shape[:2])

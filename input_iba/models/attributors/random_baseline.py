@@ -10,7 +10,8 @@ class Random(BaseAttributor):
     """Uniform noise per position, from each sample's own seed."""
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        x = self.adapter.embed(self.model, inputs.to(self.device), padding_mask)
+        inputs, padding_mask = self.on_device(inputs, padding_mask)
+        x = self.adapter.embed(self.model, inputs, padding_mask)
         seeds = range(len(x)) if seeds is None else seeds
         noise = rand_per_sample(make_generators(seeds, self.device),
                                 x.shape[1:], self.device)
