@@ -49,6 +49,15 @@ def format_cell(stats):
     return f"{stats['mean']:.3f} ± {half:.3f}"
 
 
+def sample_counts(by_metric, metrics):
+    """The largest sample count, with the metrics that used fewer (e.g. EHR
+    skips images whose boxes cover over a third of them): '18 (EHR 6)'."""
+    counts = {m: by_metric[m].get('num_samples', 0) for m in metrics}
+    n = max(counts.values(), default=0)
+    fewer = [f'{COLUMNS[m][0][1]} {c}' for m, c in counts.items() if c != n]
+    return f"{n} ({', '.join(fewer)})" if fewer else str(n)
+
+
 def markdown_table(summaries, metrics):
     """Rows: methods; columns: the metrics' summary keys (mean ± 95% CI)."""
     cols = [c for m in metrics for c in COLUMNS[m]]
@@ -58,8 +67,7 @@ def markdown_table(summaries, metrics):
     for method, by_metric in summaries.items():
         cells = [format_cell(by_metric[m].get(key)) for m in metrics
                  for key, _, _ in COLUMNS[m]]
-        n = max(by_metric[m].get('num_samples', 0) for m in metrics)
-        lines.append(f'| {method} | ' + ' | '.join(cells) + f' | {n} |')
+        lines.append(f'| {method} | ' + ' | '.join(cells) + f' | {sample_counts(by_metric, metrics)} |')
     return '\n'.join(lines)
 
 

@@ -1,4 +1,5 @@
 from input_iba.apis.compare_tool import main as compare
+from input_iba.apis.compare_tool import sample_counts
 
 EXTRA = '''
 methods = dict(
@@ -41,3 +42,10 @@ def test_paired_table_by_hand(tmp_path):
     # CI half-width 1.96 * 0.577 / sqrt(3) = 0.653; A better on 1 of 3
     assert table[0] == '| A minus | pointing game ↑ |'
     assert table[2] == '| B | 0.333 ± 0.653 (1/3 better) |'
+
+
+def test_the_sample_count_names_metrics_that_used_fewer_samples():
+    by_metric = dict(insertion_deletion=dict(num_samples=18), ehr=dict(num_samples=6))
+    assert sample_counts(by_metric, ['insertion_deletion', 'ehr']) == '18 (EHR 6)'
+    assert sample_counts(by_metric, ['insertion_deletion']) == '18'
+    assert sample_counts({}, []) == '0'  # attribution only: metrics=[]

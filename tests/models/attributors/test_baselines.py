@@ -93,6 +93,13 @@ def test_smooth_mask_by_hand():
         v * math.exp(20 * v) / (math.exp(20 * v) + others), rel=1e-5)
     assert mask[0, 0].item() == pytest.approx(0.0, abs=1e-6)
 
+    # a margin of 3 px: the same mask on the image, drawn 3 px further out
+    wide = SmoothMaskGenerator((16, 16), step=2, sigma=2, margin=3)
+    canvas = wide(params)[0, 0]
+    assert canvas.shape == (22, 22)
+    torch.testing.assert_close(wide.crop(canvas), mask)
+    assert canvas[0, 0].item() == pytest.approx(0.0, abs=1e-6)
+
 
 def test_perturb_interpolates_the_blur_levels():
     x = torch.randn(2, 3, 16, 16)
