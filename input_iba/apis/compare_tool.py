@@ -14,14 +14,13 @@ import numpy as np  # noqa: E402
 from input_iba.datasets import load_items  # noqa: E402
 from input_iba.evaluation.base import mean_ci  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
-from input_iba.registry import EVALUATORS
 from input_iba.utils import set_global_seed  # noqa: E402
 from input_iba.utils import save_text  # noqa: E402
 
 from .builders import (build_attributor, build_dataset, build_model,  # noqa: E402
                        build_visualizer, load_config, prepare_statistics)
 from .cli import resolve_device, tool_parser  # noqa: E402
-from .evaluate_tool import METRICS  # noqa: E402
+from .evaluate_tool import build_evaluator  # noqa: E402
 from .runner import run_attribution  # noqa: E402
 
 # metric -> [(summary key, column title, higher is better)]
@@ -156,7 +155,6 @@ def main(description, argv=None):
     count = len(dataset) if args.num_samples is None else min(args.num_samples,
                                                                len(dataset))
     visualizer = build_visualizer(cfg.visualizer)
-    overrides = cfg.get('evaluation', {})
     summaries = {}
     for method, att_cfg in cfg.methods.items():
         run_dir = osp.join(args.work_dir, method)
@@ -167,10 +165,7 @@ def main(description, argv=None):
                         args.seed, range(count))
         summaries[method] = {}
         for metric in cfg.metrics:
-            ev_cfg = dict(METRICS[metric], **overrides.get(metric, {}))
-            if metric == 'sanity_check':
-                ev_cfg.setdefault('attributor', att_cfg)
-            evaluator = EVALUATORS.build(dict(ev_cfg, model=model))
+            evaluator = build_evaluator(cfg, metric, model, att_cfg)
             summaries[method][metric] = evaluator.run(
                 dataset, osp.join(run_dir, 'input_masks'),
                 osp.join(run_dir, 'eval_input_masks'), range(count))

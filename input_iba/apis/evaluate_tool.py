@@ -2,9 +2,12 @@
 import json
 import os.path as osp
 
+import torch
 
+from input_iba.datasets import load_items
 from input_iba.evaluation.plots import save_metric_plot
-from input_iba.registry import EVALUATORS
+from input_iba.models.attributors import LayerAttributor
+from input_iba.registry import ATTRIBUTORS, EVALUATORS
 from input_iba.utils import set_global_seed
 
 from .builders import build_dataset, build_model, load_config
@@ -23,6 +26,30 @@ METRICS = dict(
     text_insertion_deletion=dict(type='TextInsertionDeletion'),
     text_sensitivity_n=dict(type='TextSensitivityN'),
 )
+
+
+def build_evaluator(cfg, metric, model, attributor_cfg=None):
+    """The evaluator of ``metric``, with the config's ``evaluation`` overrides
+    and the model's input layout (``adapter``). The sanity check re-runs
+    ``attributor_cfg``; layer attributors (IBA, InputIBA) get the first
+    ``evaluation.sanity_check.estimation_samples`` (default 16) images of
+    ``data.estimate`` to re-estimate each randomised model's statistics."""
+    ev_cfg = dict(METRICS[metric], **cfg.get('evaluation', {}).get(metric, {}))
+    if 'adapter' in cfg:  # e.g. channels-last
+        ev_cfg.setdefault('adapter', cfg.adapter)
+    if metric == 'sanity_check':
+        ev_cfg.setdefault('attributor', attributor_cfg)
+        count = ev_cfg.pop('estimation_samples', 16)
+        layer_attributor = issubclass(ATTRIBUTORS.get(ev_cfg['attributor']['type']),
+                                      LayerAttributor)
+        if layer_attributor and 'estimation_inputs' not in ev_cfg:
+            data, items = build_dataset(cfg.data.estimate), []
+            for i in range(len(data)):  # the first `count` readable images
+                if len(items) == count:
+                    break
+                items += load_items(data, [i], lambda *_: None)
+            ev_cfg['estimation_inputs'] = torch.stack([it['inputs'] for it in items])
+    return EVALUATORS.build(dict(ev_cfg, model=model))
 
 
 def main(description, argv=None):
@@ -48,15 +75,9 @@ def main(description, argv=None):
     dataset = build_dataset(cfg.data.attribute)
     count = len(dataset) if args.num_samples is None else min(args.num_samples,
                                                                len(dataset))
-    overrides = cfg.get('evaluation', {})
     results = {}
     for metric in args.metrics:
-        ev_cfg = dict(METRICS[metric], **overrides.get(metric, {}))
-        if metric == 'sanity_check':
-            ev_cfg.setdefault('attributor', cfg.attributor)
-        if 'adapter' in cfg:  # the model's input layout (e.g. channels-last)
-            ev_cfg.setdefault('adapter', cfg.adapter)
-        evaluator = EVALUATORS.build(dict(ev_cfg, model=model))
+        evaluator = build_evaluator(cfg, metric, model, cfg.get('attributor'))
         results[metric] = evaluator.run(dataset, mask_dir, out_dir, range(count))
         plot = save_metric_plot(out_dir, metric)
         print(f'{metric}: ' + json.dumps({k: v for k, v in results[metric].items()

@@ -49,3 +49,20 @@ def test_the_sample_count_names_metrics_that_used_fewer_samples():
     assert sample_counts(by_metric, ['insertion_deletion', 'ehr']) == '18 (EHR 6)'
     assert sample_counts(by_metric, ['insertion_deletion']) == '18'
     assert sample_counts({}, []) == '0'  # attribution only: metrics=[]
+
+
+def test_compare_runs_the_sanity_check_for_layer_attributors(image_run):
+    """IBA needs statistics of every randomised model: the compare tool
+    gives the sanity check images of data.estimate for that."""
+    cfg, work = image_run
+    cfg.write_text(cfg.read_text() + EXTRA + '''
+metrics = ['sanity_check']
+evaluation = dict(sanity_check=dict(max_steps=2, estimation_samples=2))
+paired_reference = None
+''')
+    summaries = compare('c', [str(cfg), '--work-dir', str(work), '--device', 'cpu',
+                              '--num-samples', '2'])  # broken.png, img0
+    for method in ('IBA', 'Saliency'):
+        ssim = summaries[method]['sanity_check']['final_ssim']['mean']
+        assert -1.0 <= ssim <= 1.0
+    assert '| IBA | ' in (work / 'table.md').read_text()
