@@ -1,5 +1,6 @@
 """tools/nlp/roar.py end to end on a few SST-2 sentences: a tiny recursive
-study, its RACU table, plot and results, then a cached rerun."""
+study (random, attention and MaRC), its RACU table, plot and results, then a
+cached rerun."""
 import json
 import os.path as osp
 
@@ -16,7 +17,9 @@ data = dict(train=dict(num_samples=40), val=dict(num_samples=10),
 train = dict(epochs=1)
 measures = dict(_delete_=True,
                 random=dict(type='Random', adapter=dict(type='TokenEmbeddingAdapter')),
-                attention=dict(type='Attention', adapter=dict(type='TokenEmbeddingAdapter')))
+                attention=dict(type='Attention', adapter=dict(type='TokenEmbeddingAdapter')),
+                MaRC=dict(type='MaRC', adapter=dict(type='TokenEmbeddingAdapter'),
+                          max_steps=3, min_steps=1))
 roar = dict(ks=[50, 100], seeds=[0, 1])
 '''
 
@@ -29,7 +32,7 @@ def test_roar_tool_writes_table_plot_and_reuses_its_cache(tmp_path):
     config.write_text(CONFIG.format(repo=repo))
     work = tmp_path / 'work'
     rows = main('roar', [str(config), '--work-dir', str(work), '--device', 'cpu'])
-    assert set(rows) == {'attention'}
+    assert set(rows) == {'attention', 'MaRC'}
     results = json.loads((work / 'results.json').read_text())
     assert set(results['curves']['random']) == {'0', '1'}
     assert set(results['curves']['random']['0']) == {'0', '50', '100'}
