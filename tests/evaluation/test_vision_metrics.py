@@ -160,6 +160,7 @@ def test_sanity_check_of_an_edge_detector_stays_flat(tiny_convnet):
     rec = check.evaluate_sample(dict(inputs=x, name='e'), edges.numpy(), 0)
     assert len(rec['ssim']) == 3  # head linear, two convolutions
     assert rec['ssim'] == pytest.approx([1, 1, 1], abs=1e-6)
+    assert rec['repeat_ssim'] == pytest.approx(1, abs=1e-6)
 
 
 def test_sanity_check_of_a_gradient_decays(tiny_convnet):
@@ -174,6 +175,7 @@ def test_sanity_check_of_a_gradient_decays(tiny_convnet):
     grad = PlainGradient(tiny_convnet).attribute(x[None], torch.tensor([1])).input_masks[0]
     rec = SanityCheck(tiny_convnet, dict(type='PlainGradient')).evaluate_sample(
         dict(inputs=x, name='g'), grad.numpy(), 1)
+    assert rec['repeat_ssim'] == pytest.approx(1, abs=1e-6)  # deterministic
     assert rec['final_ssim'] < 0.5
 
 

@@ -1,3 +1,5 @@
+import pytest
+
 from input_iba.apis.compare_tool import main as compare
 from input_iba.apis.compare_tool import sample_counts
 
@@ -65,4 +67,7 @@ paired_reference = None
     for method in ('IBA', 'Saliency'):
         ssim = summaries[method]['sanity_check']['final_ssim']['mean']
         assert -1.0 <= ssim <= 1.0
-    assert '| IBA | ' in (work / 'table.md').read_text()
+    # the control: Saliency is deterministic, so its re-run is the same map
+    assert summaries['Saliency']['sanity_check']['repeat_ssim']['mean'] == pytest.approx(1)
+    table = (work / 'table.md').read_text()
+    assert '| IBA | ' in table and 'SSIM of a re-run (control)' in table
