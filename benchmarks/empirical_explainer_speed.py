@@ -17,10 +17,11 @@ import time
 import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from input_iba.apis.builders import build_attributor, prepare_statistics  # noqa: E402
-from input_iba.apis.cli import tool_parser  # noqa: E402
+from input_iba.apis.builders import build_attributor, load_config, prepare_statistics  # noqa: E402
 from input_iba.apis.explainer_evaluation import attribute_samples  # noqa: E402
-from input_iba.apis.explainer_tool import load_explainer_setup  # noqa: E402
+from input_iba.apis.explainer_training import (EXPLAINER_SECTIONS,  # noqa: E402
+                                               load_explainer_data)
+from input_iba.tools.prologue import resolve_device, tool_parser  # noqa: E402
 from input_iba.models.attributors import EmpiricalExplainer  # noqa: E402
 from input_iba.utils import save_json  # noqa: E402
 
@@ -34,7 +35,9 @@ def main():
     parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    cfg, device, model, dataset, _, _, records = load_explainer_setup(args)
+    cfg = load_config(args.config, args.cfg_options, required=EXPLAINER_SECTIONS)
+    device = resolve_device(args.device)
+    model, dataset, _, _, records = load_explainer_data(cfg, device)
     with open(osp.join(args.work_dir, 'split.json')) as f:
         samples = json.load(f)['val'][:args.num_samples]
     classes = {i: r['target'] for i, r in records.items()}

@@ -4,7 +4,7 @@ predictions and labels in resumable shards (+ attributions.jsonl).
     python tools/explain_dataset.py configs/empirical_explainer/ig_bilstm_sst2.py \
         --work-dir work_dirs/ee_ig_sst2/targets
 """
-from input_iba.apis.explain_dataset_tool import main
+from input_iba.tools.explain_dataset import main
 
 if __name__ == '__main__':
     main(__doc__.splitlines()[0])

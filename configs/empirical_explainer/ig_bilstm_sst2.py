@@ -23,12 +23,13 @@ data = dict(attribute=dict(type='SST2', split='train', num_samples=10000,
 # the expensive explainer and how tools/explain_dataset.py runs it
 attributor = dict(type='IntegratedGradients', adapter=text_adapter, steps=20,
                   baseline=0.0, reduction='sum', internal_batch_size=640)
-explain = dict(shard_size=500, batch_size=32, seed=0, target='prediction')
+explain = dict(shard_size=500, batch_size=32, target='prediction')
 targets_dir = 'work_dirs/ee_ig_sst2/targets'
 # the empirical explainer: encoder copy up to the BiLSTM (2 x 64 units)
 explainer = dict(layer='encoder', feature_dim=128, adapter=text_adapter, head='token')
 train = dict(epochs=30, batch_size=32, lr=1e-3, patience=3, rank_weight=0.0,
-             val_fraction=0.2, seed=0)
+             val_fraction=0.2)
+seed = 0
 evaluation = dict(
     # IG with 1..20 steps against the 20-step target
     convergence=dict(key='steps', values=[1, 2, 3, 4, 6, 8, 12, 16], target_value=20),

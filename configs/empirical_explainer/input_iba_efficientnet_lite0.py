@@ -31,12 +31,13 @@ attributor = dict(
     feat_iba=dict(copies=2),
     gan=dict(dataset_size=16, subset_size=8, batch_size=8, epochs=2),
     input_iba=dict(steps=10, copies=1))
-explain = dict(shard_size=9, batch_size=1, seed=0, target='prediction')
+explain = dict(shard_size=9, batch_size=1, target='prediction')
 targets_dir = 'work_dirs/ee_input_iba_effnet/targets'
 explainer = dict(layer='blocks.4', feature_dim=112, adapter={{_base_.adapter}},
                  head='decoder', hidden=64, train_encoder=False)
 train = dict(epochs=60, batch_size=8, lr=3e-3, patience=8, rank_weight=0.0,
-             val_fraction=0.2, seed=0)
+             val_fraction=0.2)
+seed = 0
 evaluation = dict(
     # InputIBA with fewer input-stage steps against the 10-step target (the
     # feature stage and the GAN are the same in every run: same seeds)

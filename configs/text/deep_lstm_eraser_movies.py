@@ -7,4 +7,5 @@ max_length = 256
 data = dict(
     train=dict(type='EraserMovies', split='train', max_length=max_length, min_freq=2),
     val=dict(type='EraserMovies', split='val', max_length=max_length))
-train = dict(epochs=8, batch_size=32, lr=5e-3, clip_grad=5.0, seed=0)
+train = dict(epochs=8, batch_size=32, lr=5e-3, clip_grad=5.0)
+seed = 0

@@ -3,12 +3,27 @@ import hashlib
 import json
 import os.path as osp
 
+import torch
 from mmengine.config import Config
 
-from input_iba.datasets import iter_batches
+from input_iba.datasets import iter_batches, load_items
 from input_iba.models.attributors import LayerAttributor
 from input_iba.models.estimators import WelfordEstimator
-from input_iba.registry import ATTRIBUTORS, DATASETS, MODELS, VISUALIZERS
+from input_iba.registry import ATTRIBUTORS, DATASETS, EVALUATORS, MODELS, VISUALIZERS
+
+# metric name -> default evaluator config (the config's `evaluation` dict
+# may override any of them, e.g. evaluation=dict(sensitivity_n=dict(num_subsets=50)))
+METRICS = dict(
+    insertion_deletion=dict(type='InsertionDeletion'),
+    sensitivity_n=dict(type='SensitivityN'),
+    ehr=dict(type='EffectiveHeatRatio'),
+    pointing_game=dict(type='PointingGame'),
+    sanity_check=dict(type='SanityCheck'),
+    eraser=dict(type='ERASERFaithfulness'),
+    rationale_agreement=dict(type='RationaleAgreement'),
+    text_insertion_deletion=dict(type='TextInsertionDeletion'),
+    text_sensitivity_n=dict(type='TextSensitivityN'),
+)
 
 
 def load_config(path, cfg_options=None,
@@ -79,3 +94,27 @@ def prepare_statistics(cfg, attributor, work_dir, logger=None):
         logger.info(f'layer statistics from {attributor.estimator.count} '
                     f'samples saved to {path}')
     return path
+
+
+def build_evaluator(cfg, metric, model, attributor_cfg=None):
+    """The evaluator of ``metric``, with the config's ``evaluation`` overrides
+    and the model's input layout (``adapter``). The sanity check re-runs
+    ``attributor_cfg``; layer attributors (IBA, InputIBA) get the first
+    ``evaluation.sanity_check.estimation_samples`` (default 16) images of
+    ``data.estimate`` to re-estimate each randomised model's statistics."""
+    ev_cfg = dict(METRICS[metric], **cfg.get('evaluation', {}).get(metric, {}))
+    if 'adapter' in cfg:  # e.g. channels-last
+        ev_cfg.setdefault('adapter', cfg.adapter)
+    if metric == 'sanity_check':
+        ev_cfg.setdefault('attributor', attributor_cfg)
+        count = ev_cfg.pop('estimation_samples', 16)
+        layer_attributor = issubclass(ATTRIBUTORS.get(ev_cfg['attributor']['type']),
+                                      LayerAttributor)
+        if layer_attributor and 'estimation_inputs' not in ev_cfg:
+            data, items = build_dataset(cfg.data.estimate), []
+            for i in range(len(data)):  # the first `count` readable images
+                if len(items) == count:
+                    break
+                items += load_items(data, [i], lambda *_: None)
+            ev_cfg['estimation_inputs'] = torch.stack([it['inputs'] for it in items])
+    return EVALUATORS.build(dict(ev_cfg, model=model))

@@ -9,6 +9,20 @@ from tqdm import tqdm
 from input_iba.utils import atomic_path
 
 from .attribution_store import AttributionStore
+from .builders import build_dataset, build_model
+
+#: the config sections the explainer tools need
+EXPLAINER_SECTIONS = ('model', 'data', 'targets_dir', 'explainer', 'train')
+
+
+def load_explainer_data(cfg, device):
+    """Model, dataset, normalised targets, their scales and the stored
+    records of an explainer config: what training, evaluation and the speed
+    benchmark share."""
+    model = build_model(cfg.model, device)
+    dataset = build_dataset(cfg.data.attribute)
+    targets, scales, records = load_targets(cfg.targets_dir, dataset)
+    return model, dataset, targets, scales, records
 
 
 def load_targets(store_dir, dataset):

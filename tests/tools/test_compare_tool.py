@@ -1,7 +1,7 @@
 import pytest
 
-from input_iba.apis.compare_tool import main as compare
-from input_iba.apis.compare_tool import sample_counts
+from input_iba.tools.compare import main as compare
+from input_iba.evaluation.tables import sample_counts
 
 EXTRA = '''
 methods = dict(
@@ -32,7 +32,7 @@ def test_compare_writes_a_table_and_figures(image_run):
 def test_paired_table_by_hand(tmp_path):
     import json
 
-    from input_iba.apis.compare_tool import paired_table
+    from input_iba.evaluation.tables import paired_table
     # pointing game hits per image: A = [1, 1, 0], B = [0, 1, 0, (1 only B)]
     for method, hits in dict(A=[1, 1, 0], B=[0, 1, 0, 1]).items():
         folder = tmp_path / method / 'eval_input_masks' / 'pointing_game'

@@ -3,9 +3,9 @@ import json
 
 import numpy as np
 
-from input_iba.apis.evaluate_explainer_tool import main as evaluate
-from input_iba.apis.explain_dataset_tool import main as explain
-from input_iba.apis.explainer_tool import main as train
+from input_iba.tools.evaluate_explainer import main as evaluate
+from input_iba.tools.explain_dataset import main as explain
+from input_iba.tools.train_explainer import main as train
 from input_iba.datasets.text import Vocabulary
 
 CONFIG = '''

@@ -6,7 +6,7 @@ import os.path as osp
 
 import pytest
 
-from input_iba.apis.roar_tool import main
+from input_iba.tools.roar import main
 from input_iba.utils import default_data_root
 
 CONFIG = '''

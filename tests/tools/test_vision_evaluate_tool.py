@@ -1,7 +1,7 @@
 import json
 
-from input_iba.apis.evaluate_tool import main as evaluate
-from input_iba.apis.train_tool import main as train
+from input_iba.tools.evaluate import main as evaluate
+from input_iba.tools.train import main as train
 
 
 def test_evaluate_a_finished_run(image_run):

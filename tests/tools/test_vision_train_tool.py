@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from input_iba.apis.train_tool import main
+from input_iba.tools.train import main
 
 from .helpers import FIXTURES, REPO, masks as _masks
 

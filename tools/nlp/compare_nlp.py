@@ -3,7 +3,7 @@ table (mean ± 95% CI per method and metric) and the curves.
 
     python tools/nlp/compare_nlp.py configs/compare/deep_lstm_eraser_movies.py --work-dir work_dirs/compare_text
 """
-from input_iba.apis.compare_tool import main
+from input_iba.tools.compare import main
 
 if __name__ == '__main__':
     main(__doc__.splitlines()[0])

@@ -3,7 +3,7 @@ sufficiency, agreement with human rationales, insertion/deletion, sensitivity-N.
 
     python tools/nlp/evaluate_nlp.py CONFIG --work-dir DIR --metrics eraser rationale_agreement
 """
-from input_iba.apis.evaluate_tool import main
+from input_iba.tools.evaluate import main
 
 if __name__ == '__main__':
     main(__doc__.splitlines()[0])

@@ -5,7 +5,7 @@ feat_masks/ and an HTML page per document.
     python tools/nlp/train_nlp.py configs/input_iba/deep_lstm_eraser_movies.py \
         --work-dir work_dirs/lstm_eraser [--cfg-options key=value ...]
 """
-from input_iba.apis.train_tool import main
+from input_iba.tools.train import main
 
 if __name__ == '__main__':
     main(__doc__.splitlines()[0])

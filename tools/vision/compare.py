@@ -3,7 +3,7 @@
 
     python tools/vision/compare.py configs/compare/efficientnet_lite0_imagenet.py --work-dir work_dirs/compare
 """
-from input_iba.apis.compare_tool import main
+from input_iba.tools.compare import main
 
 if __name__ == '__main__':
     main(__doc__.splitlines()[0])

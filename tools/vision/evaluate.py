@@ -2,7 +2,7 @@
 
     python tools/vision/evaluate.py CONFIG --work-dir DIR --metrics insertion_deletion ehr
 """
-from input_iba.apis.evaluate_tool import main
+from input_iba.tools.evaluate import main
 
 if __name__ == '__main__':
     main(__doc__.splitlines()[0])

@@ -4,7 +4,7 @@ of the configured attributor and write input_masks/ and feat_masks/.
     python tools/vision/train.py configs/input_iba/efficientnet_lite0_imagenet.py \
         --work-dir work_dirs/effnet [--cfg-options key=value ...]
 """
-from input_iba.apis.train_tool import main
+from input_iba.tools.train import main
 
 if __name__ == '__main__':
     main(__doc__.splitlines()[0])

@@ -12,7 +12,7 @@ from collections import Counter
 import torch
 from tqdm import tqdm
 
-from input_iba.apis.classifier_training import accuracy, train_classifier
+from input_iba.models.classifiers.training import accuracy, train_classifier
 from input_iba.datasets import AttributionDataset, iter_batches
 from input_iba.models.attributors import LayerAttributor
 from input_iba.registry import ATTRIBUTORS, MODELS

@@ -1,22 +1,24 @@
-"""The command line of tools/evaluate_explainer.py: MSE, convergence curve,
-faithfulness and pictures of a trained empirical explainer."""
+"""tools/evaluate_explainer.py: MSE to the target, the target's convergence
+curve, faithfulness side by side and pictures of a trained empirical
+explainer, on its validation split."""
 import json
 import os.path as osp
 
 import numpy as np
 from mmengine.config import ConfigDict
 
+from input_iba.apis.builders import build_attributor, prepare_statistics
+from input_iba.apis.explainer_evaluation import (attribute_samples, convergence_curve,
+                                                 faithfulness, place_on_curve,
+                                                 plot_convergence, sample_mse,
+                                                 save_side_by_side, set_key)
+from input_iba.apis.explainer_training import EXPLAINER_SECTIONS, load_explainer_data
 from input_iba.evaluation.base import mean_ci
 from input_iba.models.attributors import EmpiricalExplainer
 from input_iba.registry import EVALUATORS
-from input_iba.utils import save_json, save_text, set_global_seed
+from input_iba.utils import save_json, save_text
 
-from .builders import build_attributor, prepare_statistics
-from .cli import tool_parser
-from .explainer_evaluation import (attribute_samples, convergence_curve, faithfulness,
-                                   place_on_curve, plot_convergence, sample_mse,
-                                   save_side_by_side, set_key)
-from .explainer_tool import load_explainer_setup
+from .prologue import prepare_run, tool_parser
 
 DEFAULTS = dict(curve_samples=32, faithfulness_samples=32, visuals=8, batch_size=16,
                 convergence=None, faithfulness=None)
@@ -55,13 +57,15 @@ def main(description, argv=None):
     ``side_by_side/``. Returns the summary."""
     args = tool_parser(description, 'the training work dir (explainer.pth, '
                        'split.json); results go there too').parse_args(argv)
-    cfg, device, model, dataset, targets, scales, records = load_explainer_setup(args)
+    run = prepare_run(args, required=EXPLAINER_SECTIONS,
+                      out_dir=osp.join(args.work_dir, 'evaluation'))
+    work_dir = run.work_dir
+    cfg, seed = run.cfg, run.seed
+    model, dataset, targets, scales, records = load_explainer_data(cfg, run.device)
     settings = dict(DEFAULTS, **cfg.get('evaluation', {}))
-    seed = cfg.get('explain', {}).get('seed', cfg.get('seed', 0))
-    set_global_seed(seed)
-    val = _read_split(args.work_dir)
+    val = _read_split(work_dir)
     classes = {i: r['target'] for i, r in records.items()}
-    explainer = EmpiricalExplainer(model, checkpoint=osp.join(args.work_dir, 'explainer.pth'),
+    explainer = EmpiricalExplainer(model, checkpoint=osp.join(work_dir, 'explainer.pth'),
                                    **cfg.explainer)
     predicted = attribute_samples(explainer, dataset, val, classes, seed,
                                   settings['batch_size'])
@@ -87,7 +91,7 @@ def main(description, argv=None):
                          target_value=conv['target_value'], samples=len(subset),
                          explainer_mse_on_these=sub_mse)
         summary.update(curve=curve, placement=placement)
-        plot_convergence(osp.join(args.work_dir, 'convergence.png'), curve, sub_mse,
+        plot_convergence(osp.join(work_dir, 'convergence.png'), curve, sub_mse,
                          conv['key'], label)
     if settings['faithfulness']:
         subset = val[:settings['faithfulness_samples']]
@@ -100,9 +104,9 @@ def main(description, argv=None):
                                    classes))
     for i in val[:settings['visuals']]:
         item = dataset[i]
-        save_side_by_side(osp.join(args.work_dir, 'side_by_side', item['name']), item,
+        save_side_by_side(osp.join(work_dir, 'side_by_side', item['name']), item,
                           targets[i].numpy(), predicted[i])
-    save_json(osp.join(args.work_dir, 'evaluation.json'), summary)
-    save_text(osp.join(args.work_dir, 'evaluation.md'), _table(summary, label))
+    save_json(osp.join(work_dir, 'evaluation.json'), summary)
+    save_text(osp.join(work_dir, 'evaluation.md'), _table(summary, label))
     print(_table(summary, label))
     return summary

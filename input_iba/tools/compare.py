@@ -1,0 +1,69 @@
+"""tools/vision/compare.py and tools/nlp/compare_nlp.py: several attributors,
+several metrics, one table (mean ± 95% CI), a mask grid and the curves."""
+import os.path as osp
+
+import matplotlib
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+
+from input_iba.apis import (build_attributor, build_dataset, build_model,  # noqa: E402
+                            build_visualizer, prepare_statistics, run_attribution)
+from input_iba.apis.builders import build_evaluator  # noqa: E402
+from input_iba.evaluation.plots import plot_metric  # noqa: E402
+from input_iba.evaluation.tables import markdown_table, paired_table  # noqa: E402
+from input_iba.utils import save_text  # noqa: E402
+from input_iba.visualization import mask_grid  # noqa: E402
+
+from .prologue import prepare_run, tool_parser  # noqa: E402
+
+
+def main(description, argv=None):
+    """Run every method of ``methods`` and every metric of ``metrics``;
+    returns the summaries ``{method: {metric: summary}}``."""
+    parser = tool_parser(description)
+    parser.add_argument('--num-samples', type=int, default=None)
+    args = parser.parse_args(argv)
+    run = prepare_run(args, required=('model', 'data', 'methods', 'metrics'))
+    cfg, work_dir = run.cfg, run.work_dir
+    model = build_model(cfg.model, run.device)
+    dataset = build_dataset(cfg.data.attribute)
+    count = len(dataset) if args.num_samples is None else min(args.num_samples,
+                                                               len(dataset))
+    visualizer = build_visualizer(cfg.visualizer)
+    summaries = {}
+    for method, att_cfg in cfg.methods.items():
+        run_dir = osp.join(work_dir, method)
+        attributor = build_attributor(att_cfg, model)
+        prepare_statistics(cfg, attributor, work_dir, run.logger)
+        batch_size = cfg.get('batch_sizes', {}).get(method, 1)
+        run_attribution(attributor, dataset, run_dir, visualizer, batch_size,
+                        run.seed, range(count), logger=run.logger)
+        summaries[method] = {}
+        for metric in cfg.metrics:
+            evaluator = build_evaluator(cfg, metric, model, att_cfg)
+            summaries[method][metric] = evaluator.run(
+                dataset, osp.join(run_dir, 'input_masks'),
+                osp.join(run_dir, 'eval_input_masks'), range(count))
+    table = markdown_table(summaries, cfg.metrics)
+    reference = cfg.get('paired_reference')
+    if reference is not None:
+        if reference not in cfg.methods:
+            raise KeyError(f'paired_reference {reference!r} is not one of the '
+                           f'methods {list(cfg.methods)}.')
+        table += '\n\nPaired differences (per sample):\n\n' + paired_table(
+            work_dir, list(cfg.methods), cfg.metrics, reference)
+    save_text(osp.join(work_dir, 'table.md'), table + '\n')
+    mask_grid(work_dir, list(cfg.methods), dataset, cfg.get('figure_samples', 4),
+              osp.join(work_dir, 'masks.png'))
+    for metric in cfg.metrics:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        drawn = [plot_metric(osp.join(work_dir, m, 'eval_input_masks'),
+                             metric, label=m, ax=ax) for m in cfg.methods]
+        if any(d is not None for d in drawn):
+            fig.tight_layout()
+            fig.savefig(osp.join(work_dir, f'{metric}.png'), dpi=100)
+        plt.close(fig)
+    print(table)
+    print(f'Table, masks.png and curves in {work_dir}')
+    return summaries

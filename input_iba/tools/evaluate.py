@@ -1,0 +1,42 @@
+"""tools/vision/evaluate.py and tools/nlp/evaluate_nlp.py: metrics over the
+masks of a finished run; JSON per sample, summaries and curves."""
+import json
+import os.path as osp
+
+from input_iba.apis.builders import METRICS, build_dataset, build_evaluator, build_model
+from input_iba.evaluation.plots import save_metric_plot
+
+from .prologue import prepare_run, tool_parser
+
+
+def main(description, argv=None):
+    """Evaluate the masks of a run; returns the summaries by metric."""
+    parser = tool_parser(description, 'a finished run (with input_masks/)')
+    parser.add_argument('--metrics', nargs='+', default=['insertion_deletion', 'ehr'],
+                        choices=sorted(METRICS))
+    parser.add_argument('--masks', default='input_masks',
+                        help='mask folder inside the work dir')
+    parser.add_argument('--out-dir', default=None,
+                        help='default: <work-dir>/eval_<masks>')
+    parser.add_argument('--num-samples', type=int, default=None)
+    args = parser.parse_args(argv)
+    mask_dir = osp.join(args.work_dir, args.masks)
+    if not osp.isdir(mask_dir):
+        raise FileNotFoundError(f'No masks at {mask_dir}: run tools/vision/train.py '
+                                'first, or pass --masks.')
+    out_dir = args.out_dir or osp.join(args.work_dir, f'eval_{args.masks}')
+    run = prepare_run(args, required=('model', 'data'), out_dir=out_dir)
+    cfg = run.cfg
+    model = build_model(cfg.model, run.device)
+    dataset = build_dataset(cfg.data.attribute)
+    count = len(dataset) if args.num_samples is None else min(args.num_samples,
+                                                               len(dataset))
+    results = {}
+    for metric in args.metrics:
+        evaluator = build_evaluator(cfg, metric, model, cfg.get('attributor'))
+        results[metric] = evaluator.run(dataset, mask_dir, run.out_dir, range(count))
+        plot = save_metric_plot(run.out_dir, metric)
+        print(f'{metric}: ' + json.dumps({k: v for k, v in results[metric].items()
+                                          if k != 'num_samples'}) +
+              (f' (curve: {plot})' if plot else ''))
+    return results

@@ -1,0 +1,36 @@
+"""tools/explain_dataset.py: a config's attributor over its dataset, stored
+in resumable shards (see :mod:`input_iba.apis.attribution_store`)."""
+import json
+import os.path as osp
+
+from input_iba.apis import build_attributor, build_dataset, build_model, prepare_statistics
+from input_iba.apis.attribution_store import AttributionStore, explain_dataset
+
+from .prologue import prepare_run, tool_parser
+
+
+def main(description, argv=None):
+    """Run the config's ``attributor`` over ``data.attribute`` (settings in the
+    config's ``explain`` dict); returns the run summary."""
+    parser = tool_parser(description, 'where shards/, attributions.jsonl and logs go')
+    parser.add_argument('--num-samples', type=int, default=None,
+                        help='only the first N samples (default: explain.num_samples, else all)')
+    parser.add_argument('--no-jsonl', action='store_true',
+                        help='skip the JSON lines export')
+    args = parser.parse_args(argv)
+    run = prepare_run(args)
+    cfg = run.cfg
+    settings = dict(cfg.get('explain', {}))
+    if args.num_samples is not None:
+        settings['num_samples'] = args.num_samples
+    model = build_model(cfg.model, run.device)
+    attributor = build_attributor(cfg.attributor, model)
+    prepare_statistics(cfg, attributor, run.work_dir, run.logger)
+    dataset = build_dataset(cfg.data.attribute)
+    summary = explain_dataset(attributor, dataset, run.work_dir, seed=run.seed,
+                              logger=run.logger, **settings)
+    if not args.no_jsonl:
+        path = osp.join(run.work_dir, 'attributions.jsonl')
+        summary['jsonl'] = AttributionStore(run.work_dir).export_jsonl(path)
+    print(json.dumps(summary))
+    return summary

@@ -1,0 +1,38 @@
+"""tools/nlp/roar.py: a (Recursive) ROAR study; RACU with bootstrap
+intervals and the curves."""
+import os.path as osp
+
+from input_iba.apis import build_dataset
+from input_iba.evaluation.roar import RoarStudy, plot_curves, summarise
+from input_iba.utils import save_json, save_text
+
+from .prologue import prepare_run, tool_parser
+
+
+def main(description, argv=None):
+    """Run (or read back) the study of the config; returns RACU by measure."""
+    args = tool_parser(description).parse_args(argv)
+    run = prepare_run(args, required=('model', 'data', 'measures', 'roar', 'train'))
+    cfg, work_dir = run.cfg, run.work_dir
+    if 'random' not in cfg.measures:
+        raise KeyError("The study needs a 'random' measure: RACU is relative to it.")
+    train = build_dataset(cfg.data.train)
+    datasets = dict(train=train,
+                    val=build_dataset(dict(cfg.data.val, vocab=train.vocab)),
+                    test=build_dataset(dict(cfg.data.test, vocab=train.vocab)))
+    model = dict(cfg.model, vocab_size=len(train.vocab))
+    study = RoarStudy(work_dir, model, datasets, cfg.measures,
+                      train=cfg.train, device=run.device,
+                      mask_id=train.vocab.mask_id,
+                      protected_ids=(train.vocab.pad_id, ), **cfg.roar)
+    results = study.run()
+    majority = study.majority_accuracy()
+    table, rows = summarise(results, study.ks)
+    save_json(osp.join(work_dir, 'results.json'),
+              dict(curves={m: {str(s): {str(k): v for k, v in c.items()}
+                               for s, c in r.items()} for m, r in results.items()},
+                   racu=rows, majority_class_accuracy=majority))
+    save_text(osp.join(work_dir, 'racu.md'), table + '\n')
+    plot_curves(results, study.ks, majority, osp.join(work_dir, 'roar.png'))
+    print(table)
+    return rows

@@ -1,0 +1,55 @@
+"""tools/vision/train.py and tools/nlp/train_nlp.py: attribute a dataset
+from a config into ``input_masks/``, ``feat_masks/`` and ``meta/``."""
+import os.path as osp
+
+from mmengine import dist
+
+from input_iba.apis import (build_attributor, build_dataset, build_model,
+                            build_visualizer, prepare_statistics, run_attribution)
+
+from .prologue import prepare_run, tool_parser
+
+
+def default_batch_size(device):
+    """Samples per batch when neither --batch-size nor the config sets it.
+
+    On a GPU, batching fills the device (8). On a CPU one sample with its
+    noise copies already keeps the cores busy; larger batches measured slower
+    per image and use far more memory (benchmarks/input_iba_throughput.py).
+    """
+    return 8 if str(device).startswith('cuda') else 1
+
+
+def main(description, argv=None):
+    """Attribute a dataset from a config; returns the run summary."""
+    parser = tool_parser(description, 'where masks, logs and the config dump go')
+    parser.add_argument('--num-samples', type=int, default=None,
+                        help='only the first N samples of the dataset')
+    parser.add_argument('--batch-size', type=int, default=None,
+                        help='samples optimised together (default: the config, '
+                        'else 8 on a GPU and 1 on a CPU)')
+    args = parser.parse_args(argv)
+    run = prepare_run(args)
+    cfg = run.cfg
+    model = build_model(cfg.model, run.device)
+    attributor = build_attributor(cfg.attributor, model)
+    if run.rank == 0:
+        prepare_statistics(cfg, attributor, run.work_dir, run.logger)
+    dist.barrier()
+    if run.rank != 0:
+        prepare_statistics(cfg, attributor, run.work_dir, run.logger)
+    dataset = build_dataset(cfg.data.attribute)
+    count = len(dataset) if args.num_samples is None else min(
+        args.num_samples, len(dataset))
+    batch_size = args.batch_size or cfg.get('attribution', {}).get(
+        'batch_size') or default_batch_size(run.device)
+    summary = run_attribution(attributor, dataset, run.work_dir,
+                              build_visualizer(cfg.visualizer), batch_size,
+                              run.seed, range(run.rank, count, run.world_size),
+                              progress=run.rank == 0, logger=run.logger)
+    dist.barrier()
+    if run.rank == 0:
+        print(f'Masks written to {osp.join(run.work_dir, "input_masks")} '
+              f'({summary["done"]} new, {summary["skipped"]} already done, '
+              f'{summary["failed"]} failed; see failed.jsonl)')
+    return summary

@@ -1,0 +1,33 @@
+"""tools/nlp/train_classifier.py: train a text classifier from a config;
+checkpoints and the vocabulary go to the work dir, and a rerun resumes."""
+import json
+import os.path as osp
+
+from input_iba.apis import build_dataset, build_model
+from input_iba.models.classifiers.training import train_classifier
+from input_iba.utils import save_json
+
+from .prologue import prepare_run, tool_parser
+
+
+def main(description, argv=None):
+    """Train the config's classifier; returns the best accuracy and seconds."""
+    args = tool_parser(description).parse_args(argv)
+    run = prepare_run(args, required=('model', 'data', 'train'))
+    cfg, work_dir = run.cfg, run.work_dir
+    vocab_path = osp.join(work_dir, 'vocab.json')
+    train_cfg = dict(cfg.data.train)
+    if osp.isfile(vocab_path):
+        train_cfg['vocab'] = vocab_path
+    train_set = build_dataset(train_cfg)
+    train_set.vocab.save(vocab_path)
+    val_set = build_dataset(dict(cfg.data.val, vocab=vocab_path))
+    model = build_model(dict(cfg.model, vocab_size=len(train_set.vocab)), run.device)
+    run.logger.info(f'{len(train_set)} training and {len(val_set)} validation samples, '
+                    f'vocabulary of {len(train_set.vocab)}')
+    result = train_classifier(model, train_set, val_set, work_dir, device=run.device,
+                              logger=run.logger, seed=run.seed, **cfg.train)
+    save_json(osp.join(work_dir, 'result.json'), result)
+    print(json.dumps(result))
+    print(f'Best weights: {osp.join(work_dir, "best.pth")}; vocabulary: {vocab_path}')
+    return result

@@ -1,0 +1,46 @@
+"""tools/train_explainer.py: train an empirical explainer on the attribution
+store of an expensive one; report its validation MSE."""
+import json
+import os.path as osp
+
+import numpy as np
+
+from input_iba.apis.explainer_training import (EXPLAINER_SECTIONS, load_explainer_data,
+                                               sample_mses, split_indices, train_explainer)
+from input_iba.models.attributors import EmpiricalExplainer
+from input_iba.utils import save_json, set_global_seed
+
+from .prologue import prepare_run, tool_parser
+
+
+def main(description, argv=None):
+    """Train, keep the best weights (``explainer.pth``) and the split
+    (``split.json``); returns the summary written to ``result.json``."""
+    args = tool_parser(description, 'where explainer.pth, split.json and '
+                       'result.json go').parse_args(argv)
+    run = prepare_run(args, required=EXPLAINER_SECTIONS)
+    cfg, work_dir, device = run.cfg, run.work_dir, run.device
+    model, dataset, targets, _, _ = load_explainer_data(cfg, device)
+    settings = dict(cfg.train)
+    val_fraction = settings.pop('val_fraction', 0.2)
+    train, val = split_indices(dataset, sorted(targets), val_fraction, run.seed)
+    save_json(osp.join(work_dir, 'split.json'), dict(train=train, val=val))
+    run.logger.info(f'{len(train)} training and {len(val)} validation samples from '
+                    f'{cfg.targets_dir}')
+    # reseed: the head's initialisation and the training's random numbers do
+    # not depend on how many numbers building the classifier drew
+    set_global_seed(run.seed)
+    explainer = EmpiricalExplainer(model, **cfg.explainer)
+    result = train_explainer(explainer.net, dataset, targets, train, val, work_dir,
+                             device=device, logger=run.logger, seed=run.seed, **settings)
+    best = EmpiricalExplainer(model, checkpoint=osp.join(work_dir, 'explainer.pth'),
+                              **cfg.explainer)
+    summary = dict(val_mse=float(np.mean(sample_mses(best.net, dataset, val, targets,
+                                                     device=device))),
+                   zero_predictor_mse=float(np.mean([float((targets[i]**2).mean())
+                                                     for i in val])),
+                   train_samples=len(train), val_samples=len(val),
+                   epochs=len(result['history']), history=result['history'])
+    save_json(osp.join(work_dir, 'result.json'), summary)
+    print(json.dumps({k: v for k, v in summary.items() if k != 'history'}, indent=1))
+    return summary
