@@ -1,5 +1,7 @@
 from .base import InputAdapter
 from .image import ImageAdapter
 from .text import TokenEmbeddingAdapter
+from .token_image import TokenImageAdapter
 
-__all__ = ['InputAdapter', 'ImageAdapter', 'TokenEmbeddingAdapter']
+__all__ = ['InputAdapter', 'ImageAdapter', 'TokenEmbeddingAdapter',
+           'TokenImageAdapter']

@@ -74,6 +74,12 @@ class InputAdapter:
         """One value per position -> broadcast over ``x``'s shape."""
         raise NotImplementedError
 
+    def feature_grid(self, r):
+        """A layer output as a ``(B, C, h, w)`` feature map (CAM methods)."""
+        raise NotImplementedError(
+            f'{type(self).__name__} has no spatial feature maps: CAM methods '
+            'need an image adapter.')
+
     def noise_param_shape(self, x):
         """Shape of a per-sample, per-channel noise parameter (without B)."""
         raise NotImplementedError

@@ -3,8 +3,19 @@ from .base import (AttributionResult, BaseAttributor, LayerAttributor,
 from .attention import Attention
 from .empirical_explainer import EmpiricalExplainer, ExplainerNet
 from .extremal_perturbation import ExtremalPerturbation
-from .gradients import (GradCAM, InputXGradient, IntegratedGradients, Occlusion,
-                        Saliency)
+from .deeplift import DeepLift, DeepLiftShap
+from .feature_ablation import FeatureAblation
+from .grad_cam import GradCAM
+from .grad_cam_plus_plus import GradCAMPlusPlus
+from .gradient_shap import GradientShap
+from .gradients import InputXGradient, IntegratedGradients, Occlusion, Saliency
+from .guided_backprop import GuidedBackprop
+from .kernel_shap import KernelShap
+from .layer_cam import LayerCAM
+from .lime import Lime
+from .rise import RISE
+from .score_cam import ScoreCAM
+from .smoothgrad import SmoothGrad
 from .iba import IBA
 from .input_iba import InputIBA
 from .marc import MaRC
@@ -14,5 +25,7 @@ __all__ = [
     'AttributionResult', 'BaseAttributor', 'LayerAttributor', 'check_targets',
     'IBA', 'InputIBA', 'GradCAM', 'InputXGradient', 'IntegratedGradients',
     'Occlusion', 'Saliency', 'Random', 'ExtremalPerturbation', 'MaRC', 'Attention',
-    'EmpiricalExplainer', 'ExplainerNet'
+    'EmpiricalExplainer', 'ExplainerNet', 'DeepLift', 'DeepLiftShap',
+    'FeatureAblation', 'GradCAMPlusPlus', 'GradientShap', 'GuidedBackprop',
+    'KernelShap', 'LayerCAM', 'Lime', 'RISE', 'ScoreCAM', 'SmoothGrad'
 ]

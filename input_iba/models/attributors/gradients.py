@@ -5,15 +5,14 @@ attribution of the continuous input ``x`` (pixels or token embeddings) and
 the adapter reduces it to one value per position, as the mean absolute
 value over channels (images) or embedding dimensions (text).
 """
-import torch.nn.functional as F
 from captum.attr import (IntegratedGradients as CaptumIntegratedGradients,
-                         InputXGradient as CaptumInputXGradient, LayerGradCam,
+                         InputXGradient as CaptumInputXGradient,
                          Occlusion as CaptumOcclusion, Saliency as CaptumSaliency)
 
-from input_iba.models.hooks import get_layer
 from input_iba.registry import ATTRIBUTORS
 
 from .base import AttributionResult, BaseAttributor
+from .reference_inputs import reference_input
 
 
 REDUCTIONS = ('mean_abs', 'l2', 'abs_sum', 'sum')
@@ -48,6 +47,11 @@ class CaptumAttributor(BaseAttributor):
 
     def captum_kwargs(self, x):
         return {}
+
+    def reference(self, x, baseline, blur_sigma=20.0):
+        """The baseline input for ``x``: a number, or a kind such as
+        ``'blur'`` (see :func:`reference_input`)."""
+        return reference_input(self.adapter, self.model, x, baseline, blur_sigma)
 
     def to_positions(self, attributions, x, padding_mask):
         to_pos = self.adapter.input_mask_to_positions
@@ -88,63 +92,47 @@ class InputXGradient(CaptumAttributor):
 
 @ATTRIBUTORS.register_module()
 class IntegratedGradients(CaptumAttributor):
-    """Integrated Gradients (Sundararajan et al., 2017) from a constant
-    ``baseline`` (0: black in normalised space, or the zero embedding),
-    ``steps`` Gauss-Legendre points, ``internal_batch_size`` inputs per pass.
+    """Integrated Gradients (Sundararajan et al., 2017) from ``baseline``: a
+    constant (0: the mean image in normalised space, or the zero embedding)
+    or a kind of the adapter (``'black'``, ``'white'``, ``'blur'``: the image
+    blurred with a Gaussian of ``blur_sigma`` pixels, as MaRC compared;
+    ``'pad'`` for text); ``steps`` Gauss-Legendre points,
+    ``internal_batch_size`` inputs per pass.
     """
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), steps=50,
-                 baseline=0.0, internal_batch_size=64, reduction='mean_abs'):
+                 baseline=0.0, internal_batch_size=64, reduction='mean_abs',
+                 blur_sigma=20.0):
         super().__init__(model, adapter, reduction)
         self.steps, self.baseline = steps, baseline
         self.internal_batch_size = internal_batch_size
+        self.blur_sigma = blur_sigma
 
     def captum_method(self):
         return CaptumIntegratedGradients(self._forward)
 
     def captum_kwargs(self, x):
-        return dict(baselines=self.baseline, n_steps=self.steps,
+        return dict(baselines=self.reference(x, self.baseline, self.blur_sigma),
+                    n_steps=self.steps,
                     internal_batch_size=self.internal_batch_size)
-
-
-@ATTRIBUTORS.register_module()
-class GradCAM(CaptumAttributor):
-    """Grad-CAM (Selvaraju et al., 2017) at ``layer``, ReLU'd and resized to
-    the input bilinearly."""
-
-    def __init__(self, model, layer, adapter=dict(type='ImageAdapter')):
-        super().__init__(model, adapter)
-        if getattr(self.adapter, 'modality', 'image') != 'image':
-            raise ValueError('GradCAM weights the channels of a (B, C, h, w) '
-                             f'layer; {type(self.adapter).__name__} is not an '
-                             'image adapter: use Saliency or '
-                             'IntegratedGradients for text.')
-        self.layer = get_layer(self.model, layer)
-
-    def captum_method(self):
-        return LayerGradCam(self._forward, self.layer)
-
-    def captum_kwargs(self, x):
-        return dict(relu_attributions=True)
-
-    def to_positions(self, attributions, x, padding_mask):
-        return F.interpolate(attributions, size=x.shape[-2:], mode='bilinear',
-                             align_corners=False)[:, 0]
 
 
 @ATTRIBUTORS.register_module()
 class Occlusion(CaptumAttributor):
     """Occlusion (Zeiler & Fergus, 2014): the drop of the target logit when a
     ``window`` x ``window`` patch of all channels (text: ``window`` tokens of
-    all embedding dimensions) is set to ``baseline``, sliding by ``stride``;
-    ``perturbations_per_eval`` patches per forward pass. Signed: a positive
-    value means the patch supports the target."""
+    all embedding dimensions) is set to ``baseline`` (a number, or a kind as
+    for :class:`IntegratedGradients`, e.g. ``'blur'``), sliding by
+    ``stride``; ``perturbations_per_eval`` patches per forward pass. Signed:
+    a positive value means the patch supports the target."""
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), window=16,
-                 stride=8, baseline=0.0, perturbations_per_eval=64):
+                 stride=8, baseline=0.0, perturbations_per_eval=64,
+                 blur_sigma=20.0):
         super().__init__(model, adapter)
         self.window, self.stride, self.baseline = window, stride, baseline
         self.perturbations_per_eval = perturbations_per_eval
+        self.blur_sigma = blur_sigma
 
     def captum_method(self):
         return CaptumOcclusion(self._forward)
@@ -156,7 +144,7 @@ class Occlusion(CaptumAttributor):
         else:  # (B, L, D): runs of tokens through all embedding dimensions
             window, strides = (self.window, x.shape[-1]), (self.stride, x.shape[-1])
         return dict(sliding_window_shapes=window, strides=strides,
-                    baselines=self.baseline,
+                    baselines=self.reference(x, self.baseline, self.blur_sigma),
                     perturbations_per_eval=self.perturbations_per_eval)
 
     def to_positions(self, attributions, x, padding_mask):

@@ -1,0 +1,98 @@
+"""The shared part of the surrogate-model explainers (KernelSHAP, LIME):
+switch features (image cells or tokens) on and off at random, score the
+perturbed inputs in batches, and fit a weighted linear model of the score
+on the on/off pattern; its coefficients are the attributions."""
+import torch
+
+from input_iba.utils import make_generators
+
+from .base import AttributionResult, BaseAttributor, check_targets
+from .feature_groups import position_features
+from .reference_inputs import reference_input
+
+OUTPUTS = ('logit', 'probability')
+
+
+def weighted_linear_fit(z, y, weights, ridge=0.0):
+    """Per sample, the coefficients ``(B, M)`` of ``y ~ c + z . phi``
+    minimising ``sum w (y - c - z . phi)^2 + ridge |phi|^2`` (in float64;
+    the intercept is not penalised). ``z``: ``(B, n, M)``, ``y`` and
+    ``weights``: ``(B, n)``."""
+    z, y, w = z.double(), y.double(), weights.double()
+    design = torch.cat([torch.ones_like(z[..., :1]), z], -1)
+    gram = design.transpose(1, 2) @ (w[..., None] * design)
+    penalty = torch.full((design.shape[-1], ), float(ridge), dtype=gram.dtype,
+                         device=gram.device)
+    penalty[0] = 0
+    gram = gram + torch.diag(penalty)
+    rhs = design.transpose(1, 2) @ (w * y)[..., None]
+    return torch.linalg.lstsq(gram, rhs).solution[..., 1:, 0]
+
+
+class SurrogateAttributor(BaseAttributor):
+    """Subclasses choose the coalitions and their weights in
+    :meth:`coalitions`.
+
+    Args:
+        cell: pixels per side of an image feature (text: one token each).
+        samples: coalitions per sample.
+        baseline: what a switched-off feature becomes: a number in the
+            normalised input space or a kind such as ``'blur'``.
+        output: the explained score, the target ``'logit'`` or its softmax
+            ``'probability'``.
+        ridge: L2 penalty of the linear fit.
+        batch_size: perturbed inputs per forward pass.
+    """
+
+    def __init__(self, model, adapter=dict(type='ImageAdapter'), cell=16,
+                 samples=1000, baseline=0.0, blur_sigma=20.0, output='logit',
+                 ridge=0.0, batch_size=64):
+        super().__init__(model, adapter)
+        if output not in OUTPUTS:
+            raise ValueError(f'output must be one of {OUTPUTS}, got {output!r}.')
+        self.cell, self.samples, self.baseline = cell, samples, baseline
+        self.blur_sigma, self.output, self.ridge = blur_sigma, output, ridge
+        self.batch_size = batch_size
+
+    def coalitions(self, generator, num_features, device):
+        """``(z, weights)``: ``(n, M)`` on/off patterns and their weights."""
+        raise NotImplementedError
+
+    @torch.no_grad()
+    def scores(self, x, base, ids, z, targets, padding_mask=None):
+        """The explained score of every coalition, ``(B, n)``."""
+        b, n = z.shape[:2]
+        sample = torch.arange(b, device=x.device).repeat_interleave(n)
+        flat_z = z.flatten(0, 1)
+        out = []
+        for rows in torch.split(torch.arange(b * n, device=x.device), self.batch_size):
+            keep = flat_z[rows][:, ids.flatten()].view(len(rows), *ids.shape[1:])
+            keep = keep.to(x.dtype)
+            s = sample[rows]
+            perturbed = keep * x[s] + (1 - keep) * base[s]
+            pm = None if padding_mask is None else padding_mask[s]
+            logits = self.adapter.forward(self.model, perturbed, pm)
+            check_targets(logits, targets[s])
+            if self.output == 'probability':
+                logits = logits.softmax(-1)
+            out.append(logits.gather(1, targets[s, None])[:, 0])
+        return torch.cat(out).view(b, n)
+
+    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
+        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
+        x = self.adapter.embed(self.model, inputs, padding_mask).detach()
+        seeds = range(len(x)) if seeds is None else seeds
+        ids, num = position_features(self.adapter, x, self.cell)
+        drawn = [self.coalitions(g, num, x.device)
+                 for g in make_generators(seeds, x.device)]
+        z = torch.stack([d[0] for d in drawn])
+        weights = torch.stack([d[1] for d in drawn])
+        base = reference_input(self.adapter, self.model, x, self.baseline,
+                               self.blur_sigma)
+        y = self.scores(x, base, ids, z, targets, padding_mask)
+        phi = weighted_linear_fit(z, y, weights, self.ridge).to(x.dtype)
+        per_position = phi[:, ids.flatten()].view(len(x), *ids.shape[1:])
+        masks = self.adapter.input_mask_to_positions(per_position.expand_as(x),
+                                                     padding_mask)
+        return AttributionResult(input_masks=masks.float().cpu(),
+                                 extras=dict(feature_attributions=phi.float().cpu()))
