@@ -28,10 +28,10 @@ import torch
 from tqdm import tqdm
 
 from input_iba.datasets import load_items
-from input_iba.utils import append_jsonl, atomic_path, sample_seed, save_json
+from input_iba.models.attributors.batch import TARGET_MODES, attribute_items
+from input_iba.utils import append_jsonl, atomic_path, save_json
 
 SHARD_DIR = 'shards'
-TARGET_MODES = ('prediction', 'label')
 
 
 class AttributionStore:
@@ -147,24 +147,11 @@ class AttributionStore:
         return count
 
 
-def _explain_batch(attributor, dataset, items, seed, target_mode):
-    batch = dataset.collate(items)
-    pm = batch.get('padding_mask')
-    dev = attributor.device
-    logits = attributor.predict(batch['inputs'].to(dev), None if pm is None else pm.to(dev))
-    preds = logits.argmax(-1).cpu()
-    labels = batch['targets']
-    targets = preds if target_mode == 'prediction' else torch.where(labels >= 0, labels, preds)
-    start = time.perf_counter()
-    result = attributor.attribute(batch['inputs'], targets,
-                                  seeds=[sample_seed(seed, it['name']) for it in items],
-                                  padding_mask=pm)
-    seconds = (time.perf_counter() - start) / len(items)
+def _records(attributor, dataset, items, seed, target_mode):
+    attributed = attribute_items(attributor, items, dataset.collate, seed, target_mode)
     records = []
     for row, item in enumerate(items):
-        length = None if pm is None else int(pm[row].sum())
-        mask = result.input_masks[row]
-        mask = mask if length is None else mask[:length]
+        mask = attributed.mask(row)
         if not torch.isfinite(mask).all():
             raise FloatingPointError(
                 f'{type(attributor).__name__} produced NaN/inf for {item["name"]}: '
@@ -172,8 +159,9 @@ def _explain_batch(attributor, dataset, items, seed, target_mode):
         ids = item['inputs']
         records.append(dict(
             name=item['name'], attributions=mask.numpy(),
-            prediction=logits[row].float().cpu().numpy(), label=int(labels[row]),
-            target=int(targets[row]), seconds=seconds,
+            prediction=attributed.logits[row].numpy(),
+            label=int(attributed.batch['targets'][row]),
+            target=int(attributed.targets[row]), seconds=attributed.seconds,
             input_ids=ids.numpy() if not ids.is_floating_point() else None))
     return records
 
@@ -219,7 +207,7 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
             items = load_items(dataset, chunk, failed)
             index_of = {dataset.sample_name(i): i for i in chunk}
             if items:
-                for r in _explain_batch(attributor, dataset, items, seed, target):
+                for r in _records(attributor, dataset, items, seed, target):
                     records.append(dict(r, index=index_of[r['name']]))
             bar.update(len(chunk))
         store.write_shard(shard, records, stop(shard))

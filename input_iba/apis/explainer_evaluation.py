@@ -13,7 +13,8 @@ import torch  # noqa: E402
 
 from input_iba.datasets import load_items  # noqa: E402
 from input_iba.evaluation.base import mean_ci  # noqa: E402
-from input_iba.utils import atomic_path, sample_seed, save_text  # noqa: E402
+from input_iba.models.attributors.batch import attribute_items  # noqa: E402
+from input_iba.utils import atomic_path, save_text  # noqa: E402
 from input_iba.visualization import (heatmap_overlay, html_page, save_png,  # noqa: E402
                                      token_heatmap_html)
 
@@ -29,15 +30,11 @@ def attribute_samples(attributor, dataset, indices, classes, seed=0, batch_size=
     out = {}
     for start in range(0, len(indices), batch_size):
         chunk = indices[start:start + batch_size]
-        items = load_items(dataset, chunk, _raise)
-        batch = dataset.collate(items)
-        pm = batch.get('padding_mask')
-        result = attributor.attribute(
-            batch['inputs'], torch.tensor([classes[i] for i in chunk]),
-            seeds=[sample_seed(seed, it['name']) for it in items], padding_mask=pm)
+        attributed = attribute_items(attributor, load_items(dataset, chunk, _raise),
+                                     dataset.collate, seed,
+                                     torch.tensor([classes[i] for i in chunk]))
         for row, i in enumerate(chunk):
-            mask = result.input_masks[row]
-            out[i] = (mask if pm is None else mask[:int(pm[row].sum())]).numpy()
+            out[i] = attributed.mask(row).numpy()
     return out
 
 

@@ -14,8 +14,8 @@ import torch
 from tqdm import tqdm
 
 from input_iba.datasets import load_items
-from input_iba.models.attributors import check_targets
-from input_iba.utils import append_jsonl, sample_seed, save_json, save_npy
+from input_iba.models.attributors.batch import attribute_items
+from input_iba.utils import append_jsonl, save_json, save_npy
 from input_iba.utils.io import TMP_PREFIX
 
 INPUT_DIR, FEAT_DIR, META_DIR = 'input_masks', 'feat_masks', 'meta'
@@ -40,28 +40,16 @@ def _record_failure(work_dir, name, reason):
     tqdm.write(f'skipped {name}: {reason}')
 
 
-def _resolve_targets(attributor, batch):
-    """Targets from the labels; the prediction where no label is known."""
-    inputs, pm = batch['inputs'], batch.get('padding_mask')
-    logits = attributor.predict(inputs.to(attributor.device),
-                                None if pm is None else pm.to(attributor.device))
-    preds = logits.argmax(-1).cpu()
-    targets = batch['targets'].clone()
-    unknown = targets < 0
-    targets[unknown] = preds[unknown]
-    check_targets(logits, targets)
-    return targets, preds, logits.softmax(-1).cpu()
-
-
-def _write_sample(work_dir, item, result, row, visualizer, meta):
+def _write_sample(work_dir, attributed, row, visualizer, meta):
+    item, result = attributed.items[row], attributed.result
     name = item['name']
     if result.feat_masks is not None:
-        feat = result.feat_masks[row].numpy()
+        feat = attributed.cut(result.feat_masks, row).numpy()
         save_npy(osp.join(work_dir, FEAT_DIR, name + '.npy'), feat)
         visualizer(osp.join(work_dir, FEAT_DIR, name), item, feat)
     for key, maps in result.extras.items():
-        save_npy(osp.join(work_dir, key, name + '.npy'), maps[row].numpy())
-    mask = result.input_masks[row].numpy()
+        save_npy(osp.join(work_dir, key, name + '.npy'), attributed.cut(maps, row).numpy())
+    mask = attributed.mask(row).numpy()
     visualizer(osp.join(work_dir, INPUT_DIR, name), item, mask)
     save_json(osp.join(work_dir, META_DIR, name + '.json'), meta)
     save_npy(osp.join(work_dir, INPUT_DIR, name + '.npy'), mask)
@@ -108,15 +96,8 @@ def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
     """Attribute one batch. A batch that runs out of memory is split in two
     and retried; on any other error the samples are retried one by one, so
     that one bad sample does not take the others with it."""
-    batch = dataset.collate(items)
     try:
-        targets, preds, probs = _resolve_targets(attributor, batch)
-        t0 = time.time()
-        seeds = [sample_seed(seed, it['name']) for it in items]
-        pm = batch.get('padding_mask')
-        result = attributor.attribute(batch['inputs'], targets, seeds=seeds,
-                                      padding_mask=pm)
-        per_sample = (time.time() - t0) / len(items)
+        attributed = attribute_items(attributor, items, dataset.collate, seed)
     except Exception as err:  # noqa: BLE001
         if len(items) == 1:
             _record_failure(work_dir, items[0]['name'], str(err))
@@ -134,6 +115,7 @@ def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
                                    visualizer, seed) for part in parts]
         return sum(c[0] for c in counts), sum(c[1] for c in counts)
     done = failed = 0
+    result, probs = attributed.result, attributed.logits.softmax(-1)
     for row, item in enumerate(items):
         mask = result.input_masks[row]
         if not torch.isfinite(mask).all() or (
@@ -144,13 +126,13 @@ def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
                             'learning rate or beta, or check the input')
             failed += 1
             continue
-        t = int(targets[row])
-        meta = dict(name=item['name'], target=t, prediction=int(preds[row]),
-                    label=int(batch['targets'][row]),
+        t = int(attributed.targets[row])
+        meta = dict(name=item['name'], target=t, prediction=int(attributed.logits[row].argmax()),
+                    label=int(attributed.batch['targets'][row]),
                     target_probability=float(probs[row, t]),
-                    seconds=per_sample,
+                    seconds=attributed.seconds,
                     **{k: float(np.asarray(v[row])) for k, v in
                        result.meta.items()})
-        _write_sample(work_dir, item, result, row, visualizer, meta)
+        _write_sample(work_dir, attributed, row, visualizer, meta)
         done += 1
     return done, failed

@@ -13,10 +13,11 @@ import torch
 from tqdm import tqdm
 
 from input_iba.models.classifiers.training import accuracy, train_classifier
-from input_iba.datasets import AttributionDataset, iter_batches
+from input_iba.datasets import AttributionDataset, iter_batches, load_items
 from input_iba.models.attributors import LayerAttributor
+from input_iba.models.attributors.batch import attribute_items
 from input_iba.registry import ATTRIBUTORS, MODELS
-from input_iba.utils import atomic_path, save_json, sample_seed
+from input_iba.utils import atomic_path, save_json
 
 from .masking import mask_top_tokens, tokens_to_mask
 
@@ -44,16 +45,13 @@ def compute_importance(attributor, dataset, batch_size, seed, desc):
     the result does not depend on the batching."""
     order = sorted(range(len(dataset)), key=lambda i: len(dataset[i]['inputs']))
     out = [None] * len(dataset)
-    batches = iter_batches(dataset, batch_size, on_error=_raise, indices=order)
-    for start, batch in zip(tqdm(range(0, len(order), batch_size), desc=desc,
-                                 leave=False), batches):
+    for start in tqdm(range(0, len(order), batch_size), desc=desc, leave=False):
         rows = order[start:start + batch_size]
-        seeds = [sample_seed(seed, dataset.sample_name(i)) for i in rows]
-        res = attributor.attribute(batch['inputs'], batch['targets'], seeds=seeds,
-                                   padding_mask=batch['padding_mask'])
-        lengths = batch['padding_mask'].sum(1).tolist()
-        for row, (i, n) in enumerate(zip(rows, lengths)):
-            out[i] = res.input_masks[row, :n]
+        items = load_items(dataset, rows, _raise)
+        attributed = attribute_items(attributor, items, dataset.collate, seed,
+                                     torch.tensor([it['target'] for it in items]))
+        for row, i in enumerate(rows):
+            out[i] = attributed.mask(row)
     return out
 
 
