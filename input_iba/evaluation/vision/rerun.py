@@ -1,0 +1,33 @@
+"""Metrics that re-run an attributor (randomisation and robustness checks):
+build it on a model, give layer attributors their statistics, explain."""
+import torch
+
+from input_iba.models.attributors import LayerAttributor
+from input_iba.registry import ATTRIBUTORS
+
+
+def build_rerun_attributor(attributor, model, estimation_inputs=None):
+    """``attributor`` (a config without ``model``, or a factory
+    ``model -> attributor``) built on ``model``; layer attributors (IBA,
+    InputIBA) estimate their statistics on ``estimation_inputs``."""
+    att = (attributor(model) if callable(attributor) else
+           ATTRIBUTORS.build(dict(attributor, model=model)))
+    if isinstance(att, LayerAttributor):
+        if estimation_inputs is None:
+            raise ValueError(f'{type(att).__name__} needs layer statistics: pass '
+                             'estimation_inputs (a stack of inputs).')
+        att.estimate([dict(inputs=estimation_inputs)], len(estimation_inputs),
+                     progress=False)
+    return att
+
+
+def explain(att, inputs, targets, seed, batch_size=None):
+    """Masks ``(N, *positions)`` of ``inputs`` for ``targets``, every input
+    with the same sample ``seed`` (so a stochastic method's own noise does
+    not count as a change), ``batch_size`` inputs per call (None: all)."""
+    targets = torch.as_tensor(targets).expand(len(inputs))
+    step = batch_size or len(inputs)
+    return torch.cat([
+        att.attribute(inputs[i:i + step], targets[i:i + step],
+                      seeds=[seed] * len(inputs[i:i + step])).input_masks
+        for i in range(0, len(inputs), step)])
