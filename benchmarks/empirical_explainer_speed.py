@@ -17,7 +17,8 @@ import time
 import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from input_iba.apis.builders import build_attributor, load_config, prepare_statistics  # noqa: E402
+from input_iba.apis.builders import (build_attributor, config_adapter,  # noqa: E402
+                                     load_config, prepare_statistics, with_adapter)
 from input_iba.apis.explainer_evaluation import attribute_samples  # noqa: E402
 from input_iba.apis.explainer_training import (EXPLAINER_SECTIONS,  # noqa: E402
                                                load_explainer_data)
@@ -42,10 +43,10 @@ def main():
         samples = json.load(f)['val'][:args.num_samples]
     classes = {i: r['target'] for i, r in records.items()}
     batch_size = args.batch_size or cfg.get('explain', {}).get('batch_size', 16)
-    expensive = build_attributor(cfg.attributor, model)
+    expensive = build_attributor(cfg.attributor, model, config_adapter(cfg))
     prepare_statistics(cfg, expensive, cfg.targets_dir)
     explainer = EmpiricalExplainer(model, checkpoint=osp.join(args.work_dir, 'explainer.pth'),
-                                   **cfg.explainer)
+                                   **with_adapter(cfg.explainer, config_adapter(cfg)))
     times = dict(expensive=[], explainer=[])
     for _ in range(args.repeats):
         for name, attributor in (('expensive', expensive), ('explainer', explainer)):

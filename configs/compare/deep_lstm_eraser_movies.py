@@ -15,18 +15,16 @@ data = dict(attribute=dict(_delete_=True, type='Subset', step=10,
                                         max_length={{_base_.max_length}},
                                         vocab=classifier_dir + '/vocab.json')),
             estimate=dict(vocab=classifier_dir + '/vocab.json'))
-adapter = dict(type='TokenEmbeddingAdapter')
 methods = dict(
     # cheapest first, so that a partial run already has rows (docs/results/text.md)
-    IntegratedGradients=dict(type='IntegratedGradients', adapter=adapter, steps=50,
-                             internal_batch_size=50),
-    Saliency=dict(type='Saliency', adapter=adapter),
-    Random=dict(type='Random', adapter=adapter),
+    IntegratedGradients=dict(type='IntegratedGradients', steps=50, internal_batch_size=50),
+    Saliency=dict(type='Saliency'),
+    Random=dict(type='Random'),
     # the reference text schedule (methods.md §2) made lighter to fit a shared
     # 2-core CPU: 5 noise copies instead of 10 (feature and input IBA) and a
     # GAN of 5 epochs over 64 samples (20 critic, 4 generator steps) instead
     # of 20 epochs over 200
-    InputIBA=dict(type='InputIBA', layer='rnn_4', adapter=adapter,
+    InputIBA=dict(type='InputIBA', layer='rnn_4',
                   feat_iba=dict(beta=15.0, steps=10, lr=1.0, copies=5, sigma=0),
                   gan=dict(mask_lr=0.03, dataset_size=64, subset_size=16,
                            batch_size=16, epochs=5),

@@ -11,21 +11,20 @@ _base_ = ['../_base_/models/efficientnet_lite0.py',
           '../_base_/datasets/imagenet_boxes.py']
 data = dict(attribute=dict(pipeline={{_base_.pipeline}}),
             estimate=dict(pipeline={{_base_.pipeline}}))
-adapter = {{_base_.adapter}}
 methods = dict(
-    Random=dict(type='Random', adapter=adapter),
-    Saliency=dict(type='Saliency', adapter=adapter),
-    InputXGradient=dict(type='InputXGradient', adapter=adapter),
+    Random=dict(type='Random'),
+    Saliency=dict(type='Saliency'),
+    InputXGradient=dict(type='InputXGradient'),
     # the last conv maps (7x7x1280 after conv_head, BN and ReLU6), which the
     # classifier average-pools: Grad-CAM's usual layer (there it equals CAM);
     # the earlier 'blocks.5' gave masks no better than Random on insertion
-    GradCAM=dict(type='GradCAM', layer='bn2', adapter=adapter),
+    GradCAM=dict(type='GradCAM', layer='bn2'),
     # 16 Gauss-Legendre points (published: 50), black-in-normalised-space baseline 0
-    IntegratedGradients=dict(type='IntegratedGradients', adapter=adapter, steps=16),
-    IBA=dict(type='IBA', layer='blocks.2', adapter=adapter, beta=10.0),
+    IntegratedGradients=dict(type='IntegratedGradients', steps=16),
+    IBA=dict(type='IBA', layer='blocks.2', beta=10.0),
     # light schedule (published: feature stage 10 copies; GAN 200 samples, batch
     # 32, 20 epochs; input stage 60 steps x 10 copies): ~20x less work per image
-    InputIBA=dict(type='InputIBA', layer='blocks.2', adapter=adapter,
+    InputIBA=dict(type='InputIBA', layer='blocks.2',
                   feat_iba=dict(copies=5),
                   gan=dict(dataset_size=64, subset_size=16, batch_size=16, epochs=5),
                   input_iba=dict(steps=30, copies=4)),
@@ -33,8 +32,7 @@ methods = dict(
     # 800) with 8x the learning rate and the area weight growing 1.0035**8 per
     # step (so it ends, as published, at 16.4x its start); with lr 0.01 the
     # masks have not left their start after 100 steps (mean 0.59 for area 0.1)
-    ExtremalPerturbation=dict(type='ExtremalPerturbation', adapter=adapter,
-                              steps=100, lr=0.08, area_weight_growth=1.0035**8),
+    ExtremalPerturbation=dict(type='ExtremalPerturbation', steps=100, lr=0.08, area_weight_growth=1.0035**8),
 )
 metrics = ['insertion_deletion', 'ehr', 'pointing_game', 'sensitivity_n']
 # Coarse evaluation for a 2-core CPU: 3,584 pixels (16 rows) per

@@ -13,7 +13,6 @@ data = dict(
 visualizer = dict(type='ImageHeatmap')
 attributor = dict(
     layer='blocks.2',
-    adapter={{_base_.adapter}},
     feat_iba=dict(copies=5),
     gan=dict(dataset_size=64, subset_size=16, batch_size=16, epochs=5),
     input_iba=dict(steps=30, copies=4))

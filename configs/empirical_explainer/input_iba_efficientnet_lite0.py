@@ -27,14 +27,13 @@ data = dict(
 # samples, 2 epochs; input stage 10 steps x 1 copy (the reference: 10 copies,
 # GAN 200 samples and 20 epochs, 60 input steps x 10 copies)
 attributor = dict(
-    layer='blocks.2', adapter={{_base_.adapter}},
+    layer='blocks.2',
     feat_iba=dict(copies=2),
     gan=dict(dataset_size=16, subset_size=8, batch_size=8, epochs=2),
     input_iba=dict(steps=10, copies=1))
 explain = dict(shard_size=9, batch_size=1, target='prediction')
 targets_dir = 'work_dirs/ee_input_iba_effnet/targets'
-explainer = dict(layer='blocks.4', feature_dim=112, adapter={{_base_.adapter}},
-                 head='decoder', hidden=64, train_encoder=False)
+explainer = dict(layer='blocks.4', feature_dim=112, head='decoder', hidden=64, train_encoder=False)
 train = dict(epochs=60, batch_size=8, lr=3e-3, patience=8, rank_weight=0.0,
              val_fraction=0.2)
 seed = 0
@@ -43,8 +42,7 @@ evaluation = dict(
     # feature stage and the GAN are the same in every run: same seeds)
     convergence=dict(key='input_iba.steps', values=[1, 3, 6], target_value=10),
     curve_samples=4,
-    faithfulness=dict(type='InsertionDeletion', adapter={{_base_.adapter}},
-                      pixels_per_step=1792),
+    faithfulness=dict(type='InsertionDeletion', pixels_per_step=1792),
     faithfulness_samples=8,
     visuals=8,
     batch_size=1)

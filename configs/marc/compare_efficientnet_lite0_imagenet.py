@@ -13,7 +13,7 @@ data = dict(attribute=dict(_delete_=True, type='Subset', indices=[0, 1, 2, 3, 4,
                            dataset={{_base_.data.attribute}}))
 methods = dict(
     _delete_=True,
-    MaRC=dict(type='MaRC', adapter={{_base_.adapter}}, baselines=('blur', ),
+    MaRC=dict(type='MaRC', baselines=('blur', ),
               grid_stride=4, max_steps=150, min_steps=100),
     InputIBA={{_base_.methods.InputIBA}},
     IntegratedGradients={{_base_.methods.IntegratedGradients}})

@@ -11,9 +11,9 @@ _base_ = ['../compare/deep_lstm_eraser_movies.py']
 data = dict(attribute=dict(step=25))
 methods = dict(
     _delete_=True,
-    MaRC=dict(type='MaRC', adapter={{_base_.adapter}}, max_steps=400),
+    MaRC=dict(type='MaRC', max_steps=400),
     # the reference text schedule except a lighter GAN (5 epochs over 64 samples)
-    InputIBA=dict(type='InputIBA', layer='rnn_4', adapter={{_base_.adapter}},
+    InputIBA=dict(type='InputIBA', layer='rnn_4',
                   feat_iba=dict(beta=15.0, steps=10, lr=1.0, copies=10, sigma=0),
                   gan=dict(mask_lr=0.03, dataset_size=64, subset_size=16,
                            batch_size=16, epochs=5),

@@ -8,4 +8,4 @@
 _base_ = ['../_base_/models/efficientnet_lite0.py', '../_base_/datasets/imagenet_boxes.py']
 data = dict(attribute=dict(pipeline={{_base_.pipeline}}),
             estimate=dict(pipeline={{_base_.pipeline}}))
-attributor = dict(type='MaRC', adapter={{_base_.adapter}})
+attributor = dict(type='MaRC')

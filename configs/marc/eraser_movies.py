@@ -5,4 +5,4 @@
 # classifier first (see configs/text/deep_lstm_eraser_movies.py), then
 #   python tools/nlp/train_nlp.py configs/marc/eraser_movies.py --work-dir work_dirs/marc_eraser
 _base_ = ['../input_iba/deep_lstm_eraser_movies.py']
-attributor = dict(_delete_=True, type='MaRC', adapter=dict(type='TokenEmbeddingAdapter'))
+attributor = dict(_delete_=True, type='MaRC')

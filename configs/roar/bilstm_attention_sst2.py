@@ -14,15 +14,13 @@ data = dict(
     test=dict(type='SST2', split='test', num_samples=300))
 train = dict(epochs=3, batch_size=32, lr=2e-3, clip_grad=5.0)
 num_threads = 1
-text_adapter = dict(type='TokenEmbeddingAdapter')
 measures = dict(
-    random=dict(type='Random', adapter=text_adapter),
-    attention=dict(type='Attention', adapter=text_adapter),
-    gradient=dict(type='Saliency', adapter=text_adapter, reduction='l2'),
-    input_x_gradient=dict(type='InputXGradient', adapter=text_adapter, reduction='abs_sum'),
-    integrated_gradients=dict(type='IntegratedGradients', adapter=text_adapter, steps=5,
-                              reduction='abs_sum'),
-    InputIBA=dict(type='InputIBA', layer='encoder', adapter=text_adapter,
+    random=dict(type='Random'),
+    attention=dict(type='Attention'),
+    gradient=dict(type='Saliency', reduction='l2'),
+    input_x_gradient=dict(type='InputXGradient', reduction='abs_sum'),
+    integrated_gradients=dict(type='IntegratedGradients', steps=5, reduction='abs_sum'),
+    InputIBA=dict(type='InputIBA', layer='encoder',
                   feat_iba=dict(beta=15.0, steps=3, copies=1, sigma=0),
                   gan=dict(dataset_size=8, subset_size=8, batch_size=8, epochs=1,
                            mask_lr=0.03),

@@ -7,23 +7,10 @@ import torch
 from mmengine.config import Config
 
 from input_iba.datasets import iter_batches, load_items
+from input_iba.evaluation import catalogue
 from input_iba.models.attributors import LayerAttributor
 from input_iba.models.estimators import WelfordEstimator
 from input_iba.registry import ATTRIBUTORS, DATASETS, EVALUATORS, MODELS, VISUALIZERS
-
-# metric name -> default evaluator config (the config's `evaluation` dict
-# may override any of them, e.g. evaluation=dict(sensitivity_n=dict(num_subsets=50)))
-METRICS = dict(
-    insertion_deletion=dict(type='InsertionDeletion'),
-    sensitivity_n=dict(type='SensitivityN'),
-    ehr=dict(type='EffectiveHeatRatio'),
-    pointing_game=dict(type='PointingGame'),
-    sanity_check=dict(type='SanityCheck'),
-    eraser=dict(type='ERASERFaithfulness'),
-    rationale_agreement=dict(type='RationaleAgreement'),
-    text_insertion_deletion=dict(type='TextInsertionDeletion'),
-    text_sensitivity_n=dict(type='TextSensitivityN'),
-)
 
 
 def load_config(path, cfg_options=None,
@@ -46,9 +33,32 @@ def build_model(cfg, device='cpu'):
     return MODELS.build(cfg).to(device)
 
 
-def build_attributor(cfg, model):
-    """An attributor for ``model`` from its config dict."""
-    return ATTRIBUTORS.build(dict(cfg, model=model))
+def config_adapter(cfg):
+    """The input adapter a config gives every attributor and evaluator that
+    names none: its top-level ``adapter``, else an ``ImageAdapter`` when the
+    config has an image ``pipeline`` (top level, else ``data.attribute``),
+    else None (the classes' defaults). An ``ImageAdapter`` takes the
+    pipeline's normalisation unless it sets ``pixel_mean`` / ``pixel_std``."""
+    pipeline = cfg.get('pipeline') or cfg.get('data', {}).get('attribute', {}).get('pipeline')
+    if 'adapter' not in cfg and pipeline is None:
+        return None
+    adapter = dict(cfg.get('adapter', dict(type='ImageAdapter')))
+    if adapter['type'] == 'ImageAdapter' and pipeline is not None:
+        for key, own in (('mean', 'pixel_mean'), ('std', 'pixel_std')):
+            if key in pipeline:
+                adapter.setdefault(own, tuple(pipeline[key]))
+    return adapter
+
+
+def with_adapter(cfg, adapter):
+    """``cfg`` (a dict) with ``adapter`` where it names none."""
+    return dict(cfg) if adapter is None or 'adapter' in cfg else dict(cfg, adapter=adapter)
+
+
+def build_attributor(cfg, model, adapter=None):
+    """An attributor for ``model`` from its config dict; ``adapter`` (e.g.
+    :func:`config_adapter`) where the dict names none."""
+    return ATTRIBUTORS.build(dict(with_adapter(cfg, adapter), model=model))
 
 
 def build_dataset(cfg):
@@ -98,15 +108,15 @@ def prepare_statistics(cfg, attributor, work_dir, logger=None):
 
 def build_evaluator(cfg, metric, model, attributor_cfg=None):
     """The evaluator of ``metric``, with the config's ``evaluation`` overrides
-    and the model's input layout (``adapter``). The sanity check re-runs
+    and its adapter (:func:`config_adapter`). The sanity check re-runs
     ``attributor_cfg``; layer attributors (IBA, InputIBA) get the first
     ``evaluation.sanity_check.estimation_samples`` (default 16) images of
     ``data.estimate`` to re-estimate each randomised model's statistics."""
-    ev_cfg = dict(METRICS[metric], **cfg.get('evaluation', {}).get(metric, {}))
-    if 'adapter' in cfg:  # e.g. channels-last
-        ev_cfg.setdefault('adapter', cfg.adapter)
+    adapter = config_adapter(cfg)
+    ev_cfg = with_adapter(dict(type=catalogue.metric(metric),
+                               **cfg.get('evaluation', {}).get(metric, {})), adapter)
     if metric == 'sanity_check':
-        ev_cfg.setdefault('attributor', attributor_cfg)
+        ev_cfg.setdefault('attributor', attributor_cfg and with_adapter(attributor_cfg, adapter))
         count = ev_cfg.pop('estimation_samples', 16)
         layer_attributor = issubclass(ATTRIBUTORS.get(ev_cfg['attributor']['type']),
                                       LayerAttributor)

@@ -28,12 +28,20 @@ class MaskEvaluator:
     """A metric over the masks of a work dir.
 
     Subclasses implement :meth:`evaluate_sample` (one sample's numbers as a
-    JSON-able dict) and name the scalar keys to summarise in ``summary_keys``.
-    ``model`` is needed by perturbation metrics only.
+    JSON-able dict) and declare themselves for the catalogue
+    (:mod:`input_iba.evaluation.catalogue`). ``model`` is needed by
+    perturbation metrics only.
     """
 
+    #: the metric's name: for ``--metrics``, ``metrics = [...]`` and its folders
     name = None
+    #: the record keys whose mean and 95% CI the summary holds
     summary_keys = ()
+    #: table columns: ``(summary key, title, higher is better)``
+    columns = ()
+    #: the mean curve drawn from the records: ``dict(x=record key (None: 1,
+    #: 2, ...), ys=[(record key, label)], x_label=, y_label=, log_x=)``
+    curve = None
 
     def __init__(self, model=None, adapter=dict(type='ImageAdapter'),
                  batch_size=64):
@@ -44,6 +52,13 @@ class MaskEvaluator:
     @property
     def device(self):
         return model_device(self.model)
+
+    def by_modality(self, value, image, text):
+        """``value``, or when it is None the default for the adapter's
+        modality (``text`` for token adapters, ``image`` otherwise)."""
+        if value is not None:
+            return value
+        return text if self.adapter.modality == 'text' else image
 
     @torch.no_grad()
     def embed(self, item):

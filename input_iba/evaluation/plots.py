@@ -9,21 +9,7 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-# metric name -> (x key, [(y key, label)], x label, y label, log x)
-CURVES = dict(
-    insertion_deletion=('fractions', [('insertion', 'insertion'),
-                                      ('deletion', 'deletion')],
-                        'fraction of pixels', 'target probability', False),
-    eraser=('fractions', [('comprehensiveness_per_fraction', 'comprehensiveness'),
-                          ('sufficiency_per_fraction', 'sufficiency')],
-            'fraction of tokens', 'probability drop', False),
-    sensitivity_n=('ns', [('correlations', 'sensitivity-N')], 'N (pixels)',
-                   'Pearson correlation', True),
-    ehr=('quantiles', [('ratios', 'heat share in boxes')], 'quantile',
-         'effective heat ratio', False),
-    sanity_check=(None, [('ssim', 'SSIM to the original map')],
-                  'layers randomised (top first)', 'SSIM', False),
-)
+from .catalogue import metric as metric_class  # noqa: E402
 
 
 def load_records(out_dir, metric):
@@ -41,22 +27,23 @@ def load_records(out_dir, metric):
 def plot_metric(out_dir, metric, label=None, ax=None):
     """Draw the mean curve of ``metric`` from ``out_dir``; returns the axes
     (None when the metric has no curve or no records)."""
-    if metric not in CURVES:
+    curve = metric_class(metric).curve
+    if curve is None:
         return None
     records = load_records(out_dir, metric)
     if not records:
         return None
-    x_key, ys, x_label, y_label, log_x = CURVES[metric]
+    x_key = curve['x']
     ax = ax or plt.subplots(figsize=(5, 3.5))[1]
-    for y_key, name in ys:
+    for y_key, name in curve['ys']:
         curves = np.array([r[y_key] for r in records], dtype=np.float64)
         x = (np.asarray(records[0][x_key]) if x_key else
              np.arange(1, curves.shape[1] + 1))
         ax.plot(x, np.nanmean(curves, 0),
                 label=f'{label}: {name}' if label else name)
-    ax.set_xlabel(x_label)
-    ax.set_ylabel(y_label)
-    if log_x:
+    ax.set_xlabel(curve['x_label'])
+    ax.set_ylabel(curve['y_label'])
+    if curve.get('log_x'):
         ax.set_xscale('log')
     ax.legend(fontsize=7)
     return ax

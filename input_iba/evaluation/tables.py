@@ -1,29 +1,12 @@
 """Markdown tables of evaluation summaries: mean ± 95% CI per method and
-metric, and paired per-sample differences against a reference method."""
+metric, and paired per-sample differences against a reference method; the
+columns are those each metric declares (:mod:`.catalogue`)."""
 import glob
 import json
 import os.path as osp
 
 from .base import mean_ci
-
-# metric -> [(summary key, column title, higher is better)]
-COLUMNS = dict(
-    insertion_deletion=[('insertion_auc', 'insertion AUC', True),
-                        ('deletion_auc', 'deletion AUC', False)],
-    sensitivity_n=[('mean_correlation', 'sensitivity-N', True)],
-    ehr=[('ehr', 'EHR', True)],
-    pointing_game=[('hit', 'pointing game', True)],
-    sanity_check=[('repeat_ssim', 'SSIM of a re-run (control)', True),
-                  ('final_ssim', 'SSIM after randomisation', False)],
-    eraser=[('comprehensiveness', 'comprehensiveness', True),
-            ('sufficiency', 'sufficiency', False)],
-    rationale_agreement=[('token_f1', 'token F1', True), ('iou_f1', 'IOU F1', True),
-                         ('auprc', 'AUPRC', True)],
-    text_insertion_deletion=[('insertion_auc', 'insertion AUC', True),
-                             ('deletion_auc', 'deletion AUC', False)],
-    text_sensitivity_n=[('mean_correlation', 'sensitivity-N', True)],
-)
-
+from .catalogue import metric
 
 def format_cell(stats):
     """``'mean ± half-width of the 95% CI'``, or ``'n/a'``."""
@@ -38,24 +21,24 @@ def sample_counts(by_metric, metrics):
     skips images whose boxes cover over a third of them): '18 (EHR 6)'."""
     counts = {m: by_metric[m].get('num_samples', 0) for m in metrics}
     n = max(counts.values(), default=0)
-    fewer = [f'{COLUMNS[m][0][1]} {c}' for m, c in counts.items() if c != n]
+    fewer = [f'{metric(m).columns[0][1]} {c}' for m, c in counts.items() if c != n]
     return f"{n} ({', '.join(fewer)})" if fewer else str(n)
 
 
 def _titles(metrics):
     """The column titles with their direction, joined by ``' | '``."""
     return ' | '.join(f"{title} {'↑' if up else '↓'}"
-                      for m in metrics for _, title, up in COLUMNS[m])
+                      for m in metrics for _, title, up in metric(m).columns)
 
 
 def markdown_table(summaries, metrics):
     """Rows: methods; columns: the metrics' summary keys (mean ± 95% CI)."""
-    cols = [c for m in metrics for c in COLUMNS[m]]
+    cols = [c for m in metrics for c in metric(m).columns]
     lines = [f'| method | {_titles(metrics)} | n |',
              '|---|' + '---:|' * (len(cols) + 1)]
     for method, by_metric in summaries.items():
         cells = [format_cell(by_metric[m].get(key)) for m in metrics
-                 for key, _, _ in COLUMNS[m]]
+                 for key, _, _ in metric(m).columns]
         lines.append(f'| {method} | ' + ' | '.join(cells) + f' | {sample_counts(by_metric, metrics)} |')
     return '\n'.join(lines)
 
@@ -76,17 +59,17 @@ def paired_table(work_dir, methods, metrics, reference):
     have: mean ± 95% CI of the difference and on how many samples the
     reference is better. Pairing removes the spread between images, which
     dominates the per-method intervals."""
-    cols = [c for m in metrics for c in COLUMNS[m]]
+    cols = [c for m in metrics for c in metric(m).columns]
     lines = [f'| {reference} minus | {_titles(metrics)} |', '|---|' + '---:|' * len(cols)]
     evals = {m: osp.join(work_dir, m, 'eval_input_masks') for m in methods}
     for method in methods:
         if method == reference:
             continue
         cells = []
-        for metric in metrics:
-            for key, _, up in COLUMNS[metric]:
-                ref = per_sample(evals[reference], metric, key)
-                other = per_sample(evals[method], metric, key)
+        for name in metrics:
+            for key, _, up in metric(name).columns:
+                ref = per_sample(evals[reference], name, key)
+                other = per_sample(evals[method], name, key)
                 diffs = [ref[n] - other[n] for n in sorted(set(ref) & set(other))]
                 better = sum((d > 0) if up else (d < 0) for d in diffs)
                 cells.append('n/a' if not diffs else

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from input_iba.apis import (build_attributor, build_dataset, build_model,  # noqa: E402
                             build_visualizer, prepare_statistics, run_attribution)
-from input_iba.apis.builders import build_evaluator  # noqa: E402
+from input_iba.apis.builders import build_evaluator, config_adapter  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
 from input_iba.evaluation.tables import markdown_table, paired_table  # noqa: E402
 from input_iba.utils import save_text  # noqa: E402
@@ -31,10 +31,11 @@ def main(description, argv=None):
     count = len(dataset) if args.num_samples is None else min(args.num_samples,
                                                                len(dataset))
     visualizer = build_visualizer(cfg.visualizer)
+    adapter = config_adapter(cfg)
     summaries = {}
     for method, att_cfg in cfg.methods.items():
         run_dir = osp.join(work_dir, method)
-        attributor = build_attributor(att_cfg, model)
+        attributor = build_attributor(att_cfg, model, adapter)
         prepare_statistics(cfg, attributor, work_dir, run.logger)
         batch_size = cfg.get('batch_sizes', {}).get(method, 1)
         run_attribution(attributor, dataset, run_dir, visualizer, batch_size,

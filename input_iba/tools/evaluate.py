@@ -3,7 +3,8 @@ masks of a finished run; JSON per sample, summaries and curves."""
 import json
 import os.path as osp
 
-from input_iba.apis.builders import METRICS, build_dataset, build_evaluator, build_model
+from input_iba.apis.builders import build_dataset, build_evaluator, build_model
+from input_iba.evaluation.catalogue import metrics
 from input_iba.evaluation.plots import save_metric_plot
 
 from .prologue import prepare_run, tool_parser
@@ -13,7 +14,7 @@ def main(description, argv=None):
     """Evaluate the masks of a run; returns the summaries by metric."""
     parser = tool_parser(description, 'a finished run (with input_masks/)')
     parser.add_argument('--metrics', nargs='+', default=['insertion_deletion', 'ehr'],
-                        choices=sorted(METRICS))
+                        choices=sorted(metrics()))
     parser.add_argument('--masks', default='input_masks',
                         help='mask folder inside the work dir')
     parser.add_argument('--out-dir', default=None,

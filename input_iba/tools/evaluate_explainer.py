@@ -7,7 +7,8 @@ import os.path as osp
 import numpy as np
 from mmengine.config import ConfigDict
 
-from input_iba.apis.builders import build_attributor, prepare_statistics
+from input_iba.apis.builders import (build_attributor, config_adapter, prepare_statistics,
+                                     with_adapter)
 from input_iba.apis.explainer_evaluation import (attribute_samples, convergence_curve,
                                                  faithfulness, place_on_curve,
                                                  plot_convergence, sample_mse,
@@ -65,8 +66,9 @@ def main(description, argv=None):
     settings = dict(DEFAULTS, **cfg.get('evaluation', {}))
     val = _read_split(work_dir)
     classes = {i: r['target'] for i, r in records.items()}
+    adapter = config_adapter(cfg)
     explainer = EmpiricalExplainer(model, checkpoint=osp.join(work_dir, 'explainer.pth'),
-                                   **cfg.explainer)
+                                   **with_adapter(cfg.explainer, adapter))
     predicted = attribute_samples(explainer, dataset, val, classes, seed,
                                   settings['batch_size'])
     mses = sample_mse(predicted, targets)
@@ -80,7 +82,7 @@ def main(description, argv=None):
 
         def build(key, value):
             attr_cfg = set_key(cfg.attributor.to_dict(), key, value)
-            attributor = build_attributor(ConfigDict(attr_cfg), model)
+            attributor = build_attributor(ConfigDict(attr_cfg), model, adapter)
             prepare_statistics(cfg, attributor, cfg.targets_dir)
             return attributor
 
@@ -95,7 +97,8 @@ def main(description, argv=None):
                          conv['key'], label)
     if settings['faithfulness']:
         subset = val[:settings['faithfulness_samples']]
-        evaluator = EVALUATORS.build(dict(settings['faithfulness'], model=model))
+        evaluator = EVALUATORS.build(dict(with_adapter(settings['faithfulness'], adapter),
+                                          model=model))
         summary['faithfulness'] = dict(
             samples=len(subset),
             target=faithfulness(evaluator, dataset,

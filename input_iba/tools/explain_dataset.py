@@ -5,6 +5,7 @@ import os.path as osp
 
 from input_iba.apis import build_attributor, build_dataset, build_model, prepare_statistics
 from input_iba.apis.attribution_store import AttributionStore, explain_dataset
+from input_iba.apis.builders import config_adapter
 
 from .prologue import prepare_run, tool_parser
 
@@ -24,7 +25,7 @@ def main(description, argv=None):
     if args.num_samples is not None:
         settings['num_samples'] = args.num_samples
     model = build_model(cfg.model, run.device)
-    attributor = build_attributor(cfg.attributor, model)
+    attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
     prepare_statistics(cfg, attributor, run.work_dir, run.logger)
     dataset = build_dataset(cfg.data.attribute)
     summary = explain_dataset(attributor, dataset, run.work_dir, seed=run.seed,

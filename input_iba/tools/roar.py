@@ -3,6 +3,7 @@ intervals and the curves."""
 import os.path as osp
 
 from input_iba.apis import build_dataset
+from input_iba.apis.builders import config_adapter, with_adapter
 from input_iba.evaluation.roar import RoarStudy, plot_curves, summarise
 from input_iba.utils import save_json, save_text
 
@@ -21,7 +22,9 @@ def main(description, argv=None):
                     val=build_dataset(dict(cfg.data.val, vocab=train.vocab)),
                     test=build_dataset(dict(cfg.data.test, vocab=train.vocab)))
     model = dict(cfg.model, vocab_size=len(train.vocab))
-    study = RoarStudy(work_dir, model, datasets, cfg.measures,
+    adapter = config_adapter(cfg)
+    measures = {name: with_adapter(m, adapter) for name, m in cfg.measures.items()}
+    study = RoarStudy(work_dir, model, datasets, measures,
                       train=cfg.train, device=run.device,
                       mask_id=train.vocab.mask_id,
                       protected_ids=(train.vocab.pad_id, ), **cfg.roar)

@@ -6,6 +6,7 @@ from mmengine import dist
 
 from input_iba.apis import (build_attributor, build_dataset, build_model,
                             build_visualizer, prepare_statistics, run_attribution)
+from input_iba.apis.builders import config_adapter
 
 from .prologue import prepare_run, tool_parser
 
@@ -32,7 +33,7 @@ def main(description, argv=None):
     run = prepare_run(args)
     cfg = run.cfg
     model = build_model(cfg.model, run.device)
-    attributor = build_attributor(cfg.attributor, model)
+    attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
     if run.rank == 0:
         prepare_statistics(cfg, attributor, run.work_dir, run.logger)
     dist.barrier()

@@ -5,6 +5,7 @@ import os.path as osp
 
 import numpy as np
 
+from input_iba.apis.builders import config_adapter, with_adapter
 from input_iba.apis.explainer_training import (EXPLAINER_SECTIONS, load_explainer_data,
                                                sample_mses, split_indices, train_explainer)
 from input_iba.models.attributors import EmpiricalExplainer
@@ -30,11 +31,12 @@ def main(description, argv=None):
     # reseed: the head's initialisation and the training's random numbers do
     # not depend on how many numbers building the classifier drew
     set_global_seed(run.seed)
-    explainer = EmpiricalExplainer(model, **cfg.explainer)
+    explainer_cfg = with_adapter(cfg.explainer, config_adapter(cfg))
+    explainer = EmpiricalExplainer(model, **explainer_cfg)
     result = train_explainer(explainer.net, dataset, targets, train, val, work_dir,
                              device=device, logger=run.logger, seed=run.seed, **settings)
     best = EmpiricalExplainer(model, checkpoint=osp.join(work_dir, 'explainer.pth'),
-                              **cfg.explainer)
+                              **explainer_cfg)
     summary = dict(val_mse=float(np.mean(sample_mses(best.net, dataset, val, targets,
                                                      device=device))),
                    zero_predictor_mse=float(np.mean([float((targets[i]**2).mean())

@@ -9,9 +9,9 @@ import torch.nn as nn
 from conftest import requires_shared_data
 from input_iba.datasets import EraserMovies
 from input_iba.evaluation.text import (FRACTIONS, ERASERFaithfulness,
-                                       RationaleAgreement, TextInsertionDeletion,
-                                       average_precision, iou, spans,
-                                       trapezoid_auprc)
+                                       RationaleAgreement, average_precision, iou,
+                                       spans, trapezoid_auprc)
+from input_iba.evaluation.vision import InsertionDeletion
 from input_iba.models.classifiers import DeepLSTM, TextClassifier
 from input_iba.registry import EVALUATORS
 
@@ -151,7 +151,7 @@ def test_eraser_batches_equal_single_documents(removal):
 def test_text_deletion_curve_by_hand():
     model = TokenSum([0.0, 0.0, 0.0, 2.0, 0.0, 1.0])
     ids = torch.tensor([3, 4, 5])  # weights 2, 0, 1
-    ev = TextInsertionDeletion(model)
+    ev = InsertionDeletion(model, adapter=dict(type='TokenEmbeddingAdapter'))
     rec = ev.evaluate_sample(dict(inputs=ids, name='d'), np.array([0.9, 0.1, 0.5]), 0)
     # deleting token 0, then 2, then 1: s = 3, 1, 0, 0
     assert rec['deletion'] == pytest.approx([sigmoid(6), sigmoid(2), 0.5, 0.5], abs=1e-6)
@@ -165,8 +165,8 @@ def test_text_sensitivity_n_of_a_linear_model():
     weights = [0.0, 0.0, 0.0, 0.5, 1.0, 2.0, -1.0, 3.0, 0.25]
     model = TokenSum(weights)
     ids = torch.arange(3, 9)
-    ev = EVALUATORS.build(dict(type='TextSensitivityN', model=model, ns=(1, 2, 3),
-                               num_subsets=12))
+    ev = EVALUATORS.build(dict(type='SensitivityN', model=model, ns=(1, 2, 3),
+                               num_subsets=12, adapter=dict(type='TokenEmbeddingAdapter')))
     exact = np.array(weights[3:])
     rec = ev.evaluate_sample(dict(inputs=ids, name='doc'), exact, 0)
     assert rec['correlations'] == pytest.approx([1.0] * 3)

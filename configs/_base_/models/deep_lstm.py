@@ -3,3 +3,5 @@
 # max-pooled readout stayed at chance (see DeepLSTM's docstring).
 model = dict(type='DeepLSTM', embedding_dim=100, hidden_dim=256, num_layers=4,
              dropout=0.5, pooling='mean')
+# masks act on the token embeddings; every attributor and metric gets it
+adapter = dict(type='TokenEmbeddingAdapter')

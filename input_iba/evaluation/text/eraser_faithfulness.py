@@ -7,7 +7,7 @@ import torch
 from input_iba.registry import EVALUATORS
 
 from ..base import MaskEvaluator
-from ..vision.insertion_deletion import pixel_order
+from ..ranking import pixel_order
 
 # named sets of fractions of the document: ours (5%, 10%, ..., 95%; methods.md
 # §6) and the bins of the ERASER paper and its reference code
@@ -42,6 +42,11 @@ class ERASERFaithfulness(MaskEvaluator):
     """
     name = 'eraser'
     summary_keys = ('comprehensiveness', 'sufficiency')
+    columns = (('comprehensiveness', 'comprehensiveness', True),
+               ('sufficiency', 'sufficiency', False))
+    curve = dict(x='fractions', ys=[('comprehensiveness_per_fraction', 'comprehensiveness'),
+                                    ('sufficiency_per_fraction', 'sufficiency')],
+                 x_label='fraction of tokens', y_label='probability drop')
 
     def __init__(self, model, adapter=dict(type='TokenEmbeddingAdapter'),
                  batch_size=64, fractions='default', removal='delete',

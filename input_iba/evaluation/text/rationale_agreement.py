@@ -7,7 +7,7 @@ import numpy as np
 from input_iba.registry import EVALUATORS
 
 from ..base import MaskEvaluator
-from ..vision.insertion_deletion import pixel_order
+from ..ranking import pixel_order
 
 
 def spans(binary):
@@ -85,6 +85,8 @@ class RationaleAgreement(MaskEvaluator):
     """
     name = 'rationale_agreement'
     summary_keys = ('token_f1', 'iou_f1', 'auprc', 'auprc_trapezoid')
+    columns = (('token_f1', 'token F1', True), ('iou_f1', 'IOU F1', True),
+               ('auprc', 'AUPRC', True))
 
     def __init__(self, model=None, fraction=None, threshold=None,
                  iou_threshold=0.5, **kwargs):

@@ -34,6 +34,9 @@ class EffectiveHeatRatio(MaskEvaluator):
     image, are skipped (their localisation says little)."""
     name = 'ehr'
     summary_keys = ('ehr', )
+    columns = (('ehr', 'EHR', True), )
+    curve = dict(x='quantiles', ys=[('ratios', 'heat share in boxes')], x_label='quantile',
+                 y_label='effective heat ratio')
 
     def __init__(self, model=None, base_threshold=0.1, max_box_share=1 / 3,
                  **kwargs):

@@ -6,25 +6,12 @@ from input_iba.models.bottlenecks import smooth2d
 from input_iba.registry import EVALUATORS
 
 from ..base import MaskEvaluator
-
-
-def pixel_order(mask):
-    """Flat pixel indices from the highest to the lowest attribution (ties:
-    lower index first, so the order is reproducible)."""
-    flat = torch.as_tensor(np.ascontiguousarray(mask), dtype=torch.float64).flatten()
-    return torch.sort(-flat, stable=True).indices
+from ..ranking import order_ranks, pixel_order
 
 
 def path_counts(num_positions, per_step):
     """Positions changed at each point of a curve: 0, per_step, ..., all."""
     return torch.tensor(list(range(0, num_positions, per_step)) + [num_positions])
-
-
-def order_ranks(order):
-    """Rank of each flat position in ``order`` (0 = changed first)."""
-    rank = torch.empty_like(order)
-    rank[order] = torch.arange(order.numel(), device=order.device)
-    return rank
 
 
 def path_inputs(start, end, rank, counts):
@@ -47,19 +34,30 @@ class InsertionDeletion(MaskEvaluator):
     blurred copy (Gaussian, ``blur_sigma``; ``insertion_from='baseline'``
     starts from the baseline instead). The score is the target's softmax
     probability; AUCs over the fraction of pixels changed. High insertion and
-    low deletion are good.
+    low deletion are good. With a text adapter the positions are tokens
+    (their embedding set to ``baseline``, 0: the padding embedding of our
+    models) and the defaults change to one token per step and insertion on
+    an all-baseline document.
 
     Args:
-        pixels_per_step: pixels changed between two forward passes (224 gives
-            225 images per curve at 224x224).
+        pixels_per_step: positions changed between two forward passes
+            (default 224 pixels, which gives 225 images per curve at
+            224x224; 1 token).
+        insertion_from: ``'blur'`` (images) or ``'baseline'`` (text).
     """
     name = 'insertion_deletion'
     summary_keys = ('insertion_auc', 'deletion_auc', 'difference')
+    columns = (('insertion_auc', 'insertion AUC', True),
+               ('deletion_auc', 'deletion AUC', False))
+    curve = dict(x='fractions', ys=[('insertion', 'insertion'), ('deletion', 'deletion')],
+                 x_label='fraction of positions', y_label='target probability')
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), batch_size=64,
-                 pixels_per_step=224, baseline=0.0, blur_sigma=5.0,
-                 insertion_from='blur'):
+                 pixels_per_step=None, baseline=0.0, blur_sigma=5.0,
+                 insertion_from=None):
         super().__init__(model, adapter, batch_size)
+        pixels_per_step = self.by_modality(pixels_per_step, image=224, text=1)
+        insertion_from = self.by_modality(insertion_from, image='blur', text='baseline')
         if insertion_from not in ('blur', 'baseline'):
             raise ValueError("insertion_from must be 'blur' or 'baseline', got "
                              f'{insertion_from!r}.')

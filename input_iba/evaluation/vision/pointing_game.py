@@ -23,6 +23,7 @@ class PointingGame(MaskEvaluator):
     ``tolerance`` pixels (15) of a ground-truth box."""
     name = 'pointing_game'
     summary_keys = ('hit', )
+    columns = (('hit', 'pointing game', True), )
 
     def __init__(self, model=None, tolerance=15, **kwargs):
         super().__init__(model, **kwargs)

@@ -63,6 +63,10 @@ class SanityCheck(MaskEvaluator):
     """
     name = 'sanity_check'
     summary_keys = ('final_ssim', 'mean_ssim', 'repeat_ssim')
+    columns = (('repeat_ssim', 'SSIM of a re-run (control)', True),
+               ('final_ssim', 'SSIM after randomisation', False))
+    curve = dict(x=None, ys=[('ssim', 'SSIM to the original map')],
+                 x_label='layers randomised (top first)', y_label='SSIM')
 
     def __init__(self, model, attributor, layers=None, max_steps=None, seed=0,
                  estimation_inputs=None, **kwargs):

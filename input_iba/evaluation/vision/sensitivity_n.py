@@ -30,14 +30,21 @@ class SensitivityN(MaskEvaluator):
     dimensions); the Pearson correlation between
     the sum of the attribution over the set and the drop of the target's
     logit is reported per N. Subsets are drawn from a generator seeded by
-    ``seed`` and the sample's name, so every method meets the same subsets."""
+    ``seed`` and the sample's name, so every method meets the same subsets.
+    Defaults: images 20 sizes on a log scale (:func:`default_ns`) with 100
+    subsets each; text (a token adapter; ``baseline`` 0 is the padding
+    embedding of our models) N = 1, 2, 4, ..., 64 with 50 subsets each."""
     name = 'sensitivity_n'
     summary_keys = ('mean_correlation', )
+    columns = (('mean_correlation', 'sensitivity-N', True), )
+    curve = dict(x='ns', ys=[('correlations', 'sensitivity-N')], x_label='N (positions)',
+                 y_label='Pearson correlation', log_x=True)
 
-    def __init__(self, model, ns=None, num_subsets=100, baseline=0.0, seed=0,
+    def __init__(self, model, ns=None, num_subsets=None, baseline=0.0, seed=0,
                  **kwargs):
         super().__init__(model, **kwargs)
-        self.ns, self.num_subsets = ns, num_subsets
+        self.ns = self.by_modality(ns, image=None, text=(1, 2, 4, 8, 16, 32, 64))
+        self.num_subsets = self.by_modality(num_subsets, image=100, text=50)
         self.baseline, self.seed = baseline, seed
 
     def random_subsets(self, name, num_positions, ns):
