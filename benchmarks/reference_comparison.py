@@ -1,12 +1,15 @@
 """InputIBA of this project beside the reference implementation
-(CAMP-eXplain-AI/InputIBA), on the same model, images and schedule.
+(CAMP-eXplain-AI/InputIBA), on the same model and images: ours with the
+reference's schedule (``--ours same``) and with our named schedules (e.g.
+``fast``, the default).
 
-Each run (the reference, then ours at every batch size) happens in a fresh
-process, one after the other, so that its peak memory (max RSS) is its own:
+Each run (the reference, then ours for every ``--ours`` and batch size)
+happens in a fresh process, one after the other, so that its peak memory
+(max RSS) is its own:
 
     git --git-dir=<mirror of CAMP-eXplain-AI/InputIBA> archive HEAD | tar -x -C /tmp/refcode
     python benchmarks/reference_comparison.py --reference-dir /tmp/refcode \\
-        --images 4 --batch-sizes 1 8 --schedule light --threads 1
+        --images 2 --batch-sizes 1 --schedule reference --ours same fast --threads 1
 
 Model: EfficientNet-Lite0 (ImageNet weights, offline), layer ``blocks.2``;
 images: the first ``--images`` shared ImageNet images (ImageNetBoxes, 224x224,
@@ -39,17 +42,16 @@ FETCH_HINT = (
     'HEAD | tar -x -C /tmp/refcode\n'
     'then pass --reference-dir /tmp/refcode.')
 
-REFERENCE_SCHEDULE = dict(
-    feat=dict(beta=20.0, steps=10, lr=1.0, copies=10),
-    gan=dict(dataset_size=200, subset_size=20, batch_size=32, epochs=20,
-             critic_iters=5, critic_lr=5e-5, weight_clip=0.01),
-    input=dict(beta=20.0, steps=60, lr=1.0, copies=10))
 LIGHT_OVERRIDES = dict(gan_epochs=2, input_steps=10)
 
 
 def build_schedule(args):
-    """The shared schedule (nested dicts) from --schedule and overrides."""
-    sched = {k: dict(v) for k, v in REFERENCE_SCHEDULE.items()}
+    """The reference's schedule (ours, 'published', with the stages named
+    feat / gan / input) after --schedule light and the overrides."""
+    from input_iba.models.attributors.input_iba import SCHEDULES
+    published = SCHEDULES['published']
+    sched = dict(feat=dict(published['feat_iba']), gan=dict(published['gan']),
+                 input=dict(published['input_iba']))
     light = LIGHT_OVERRIDES if args.schedule == 'light' else {}
     epochs = args.gan_epochs or light.get('gan_epochs')
     steps = args.input_steps or light.get('input_steps')
@@ -72,12 +74,19 @@ def load_inputs(model, count):
     return images, targets
 
 
-def run_ours(model, images, targets, sched, batch_size, channels_last):
+def run_ours(model, images, targets, sched, batch_size, channels_last,
+             schedule_name):
+    """Our InputIBA with the reference's schedule (``schedule_name='same'``)
+    or one of our named schedules, batch norm folded as in the configs."""
     from input_iba.models.attributors import InputIBA
-    att = InputIBA(model, 'blocks.2',
-                   adapter=dict(type='ImageAdapter', channels_last=channels_last),
-                   feat_iba=sched['feat'], gan=sched['gan'],
-                   input_iba=sched['input'], gan_feature_mask='capacity')
+    adapter = dict(type='ImageAdapter', channels_last=channels_last,
+                   fold_batchnorm=True)
+    if schedule_name == 'same':
+        att = InputIBA(model, 'blocks.2', adapter=adapter, schedule='published',
+                       feat_iba=sched['feat'], gan=sched['gan'],
+                       input_iba=sched['input'])
+    else:
+        att = InputIBA(model, 'blocks.2', adapter=adapter, schedule=schedule_name)
     att.estimate([dict(inputs=images)], len(images), progress=False)
 
     def attribute_all():
@@ -161,21 +170,23 @@ def worker(args):
                                       args.reference_dir)
     else:
         attribute_all = run_ours(model, images, targets, sched,
-                                 args.batch_size, args.channels_last)
+                                 args.batch_size, args.channels_last, args.ours)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     start, cpu0 = time.perf_counter(), usage.ru_utime + usage.ru_stime
     attribute_all()
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps(dict(
-        impl=args.worker, batch_size=args.batch_size, images=len(images),
+        impl=args.worker if args.worker == 'reference' else f'ours ({args.ours})',
+        batch_size=args.batch_size, images=len(images),
         seconds=seconds, images_per_s=len(images) / seconds,
         cpu_s_per_image=(usage.ru_utime + usage.ru_stime - cpu0) / len(images),
         peak_mib=usage.ru_maxrss / 1024)))
 
 
-def run_worker(args, impl, batch_size):
+def run_worker(args, impl, batch_size, ours='same'):
     cmd = [sys.executable, osp.abspath(__file__), '--worker', impl,
+           '--ours', ours,
            '--batch-size', str(batch_size), '--images', str(args.images),
            '--schedule', args.schedule, '--threads', str(args.threads),
            '--channels-last', str(int(args.channels_last))]
@@ -186,7 +197,7 @@ def run_worker(args, impl, batch_size):
     if out.returncode != 0:
         raise SystemExit(f'{impl} run failed:\n{out.stderr[-3000:]}')
     row = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f'{impl:9s} batch {batch_size}: {row["images_per_s"]:.4f} images/s, '
+    print(f'{row["impl"]:9s} batch {batch_size}: {row["images_per_s"]:.4f} images/s, '
           f'{row["cpu_s_per_image"]:.1f} CPU s/image, peak '
           f'{row["peak_mib"]:.0f} MiB', flush=True)
     return row
@@ -215,7 +226,11 @@ def main():
     parser.add_argument('--images', type=int, default=4)
     parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 8])
     parser.add_argument('--schedule', choices=('light', 'reference'),
-                        default='light')
+                        default='light', help="the reference's schedule (and "
+                        "ours with --ours same): 'reference' = published")
+    parser.add_argument('--ours', nargs='+', default=['same', 'fast'],
+                        help="our runs: 'same' (the reference's schedule) or "
+                        'names of our schedules (fast, published)')
     parser.add_argument('--gan-epochs', type=int,
                         help='override the schedule\'s GAN epochs')
     parser.add_argument('--input-steps', type=int,
@@ -234,7 +249,8 @@ def main():
     if not args.reference_dir:
         raise SystemExit(f'--reference-dir is required.\n{FETCH_HINT}')
     rows = [run_worker(args, 'reference', 1)]
-    rows += [run_worker(args, 'ours', bs) for bs in args.batch_sizes]
+    rows += [run_worker(args, 'ours', bs, ours) for ours in args.ours
+             for bs in args.batch_sizes]
     print_table(args, rows)
 
 

@@ -10,6 +10,4 @@ model = dict(hidden_dim=128, dropout=0.3,
              checkpoint='work_dirs/deep_lstm_eraser_movies/best.pth')
 attributor = dict(
     type='InputIBA', layer='rnn_4', adapter=dict(type='TokenEmbeddingAdapter'),
-    feat_iba=dict(beta=15.0, steps=10, lr=1.0, copies=10, sigma=0),
-    gan=dict(mask_lr=0.03),
-    input_iba=dict(beta=30.0, steps=30, lr=0.5, copies=10, sigma=0))
+    schedule='published_text')

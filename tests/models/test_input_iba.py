@@ -82,7 +82,46 @@ def test_attribute_without_statistics_says_what_to_do(tiny_convnet):
 
 def test_gan_feature_mask_option_is_checked(tiny_convnet):
     with pytest.raises(ValueError, match='lambda'):
-        InputIBA(tiny_convnet, 'features.2', gan_feature_mask='lamda')
+        InputIBA(tiny_convnet, "features.2", gan_feature_mask="lamda")
     att = _attributor(tiny_convnet, gan_feature_mask='capacity', **SMALL)
     res = att.attribute(torch.randn(1, 3, 16, 16), torch.tensor([0]))
     assert torch.isfinite(res.input_masks).all()
+
+
+def test_schedules_are_named_and_misspelt_keys_refused(tiny_convnet):
+    from input_iba.models.attributors.input_iba import SCHEDULES
+    assert InputIBA(tiny_convnet, 'features.2').schedule == 'fast'
+    published = InputIBA(tiny_convnet, 'features.2', schedule='published')
+    assert published.gan_cfg['epochs'] == 20 and published.input_cfg['steps'] == 60
+    assert published.steps == 10 and published.copies == 10
+    assert SCHEDULES['fast']['gan']['epochs'] == 0
+    with pytest.raises(KeyError, match='published'):
+        InputIBA(tiny_convnet, 'features.2', schedule='publish')
+    with pytest.raises(KeyError, match=r"stesp.*steps"):
+        InputIBA(tiny_convnet, 'features.2', input_iba=dict(stesp=3))
+    with pytest.raises(KeyError, match=r"epocs.*epochs"):
+        InputIBA(tiny_convnet, 'features.2', gan=dict(epocs=3))
+
+
+def test_untrained_gan_prior_is_the_sigmoid_of_the_feature_mask(tiny_convnet):
+    # with epochs=0 the generator's mask logits stay at the feature mask in
+    # bits per pixel: the prior is exactly sigmoid(feature mask)
+    small = dict(SMALL, gan=dict(epochs=0))
+    att = _attributor(tiny_convnet, **small)
+    res = att.attribute(torch.randn(2, 3, 16, 16), torch.tensor([0, 3]), seeds=[1, 2])
+    assert torch.allclose(res.extras['gen_masks'], torch.sigmoid(res.feat_masks),
+                          atol=1e-6)
+    assert 'critic_loss' not in res.meta
+
+
+def test_smoothed_output_is_the_smoothed_sigmoid(tiny_convnet):
+    from input_iba.models.bottlenecks import smooth2d
+    x, t = torch.randn(2, 3, 16, 16), torch.tensor([1, 2])
+    raw = _attributor(tiny_convnet, **SMALL).attribute(x, t, seeds=[3, 4])
+    smooth = _attributor(tiny_convnet, input_mask='smoothed', **SMALL).attribute(
+        x, t, seeds=[3, 4])
+    assert torch.allclose(smooth.input_masks,
+                          smooth2d(raw.input_masks[:, None], 1.0)[:, 0], atol=1e-6)
+    assert not torch.allclose(smooth.input_masks, raw.input_masks, atol=1e-3)
+    with pytest.raises(ValueError, match='sigmoid'):
+        InputIBA(tiny_convnet, 'features.2', input_mask='lambda')

@@ -5,36 +5,76 @@ random numbers: (1) the feature bottleneck of :class:`IBA` at ``layer``;
 (2) a WGAN whose generator learns an input mask and noise whose features
 match the bottleneck's; (3) a bottleneck on the input whose prior is the
 generator's mask. The GAN only runs the classifier up to ``layer``.
+
+The schedules are named, each written once here: ``'published'`` is the
+reference's VGG16 schedule, ``'published_text'`` its deep-LSTM one, and
+``'fast'`` (the default for images) is the cheapest schedule whose masks are
+as good as the published ones (docs/results/speed.md): the GAN's generator
+is not trained (its mask starts from the feature mask and, at the published
+learning rate, hardly moves in 20 epochs), and the input stage is shorter.
 """
+import difflib
+
 import torch
 
 from input_iba.models.bottlenecks import input_kl, masked_mean, mix
-from input_iba.models.gans import BatchedCritics, MaskedNoiseGenerator, train_wgan
-from input_iba.registry import ATTRIBUTORS
+from input_iba.models.gans import BatchedCritics, train_wgan
+from input_iba.registry import ATTRIBUTORS, GENERATORS
 from input_iba.utils import make_generators
 
 from .base import AttributionResult
 from .iba import IBA
 
-FEATURE_IBA_DEFAULTS = dict(beta=20.0, steps=10, lr=1.0, copies=10,
-                            init_alpha=5.0, sigma=1.0)
-GAN_DEFAULTS = dict(dataset_size=200, subset_size=20, batch_size=32, epochs=20,
-                    critic_iters=5, critic_lr=5e-5, weight_clip=0.01,
-                    mean_lr=0.1, scale_lr=0.05, mask_lr=0.003)
-INPUT_IBA_DEFAULTS = dict(beta=20.0, steps=60, lr=1.0, copies=10,
-                          init_alpha=5.0, sigma=1.0)
+_PUBLISHED = dict(
+    feat_iba=dict(beta=20.0, steps=10, lr=1.0, copies=10, init_alpha=5.0,
+                  sigma=1.0),
+    gan=dict(dataset_size=200, subset_size=20, batch_size=32, epochs=20,
+             critic_iters=5, critic_lr=5e-5, weight_clip=0.01, mean_lr=0.1,
+             scale_lr=0.05, mask_lr=0.003),
+    input_iba=dict(beta=20.0, steps=60, lr=1.0, copies=10, init_alpha=5.0,
+                   sigma=1.0))
+
+
+def _with(schedule, **stages):
+    return {k: dict(v, **stages.get(k, {})) for k, v in schedule.items()}
+
+
+SCHEDULES = dict(
+    published=_PUBLISHED,
+    published_text=_with(_PUBLISHED, feat_iba=dict(beta=15.0, sigma=0),
+                         gan=dict(mask_lr=0.03),
+                         input_iba=dict(beta=30.0, steps=30, lr=0.5, sigma=0)),
+    fast=_with(_PUBLISHED, gan=dict(epochs=0),
+               input_iba=dict(steps=30, copies=10)),
+)
+
+
+def merge_stage(stage, defaults, overrides):
+    """``defaults`` updated by ``overrides``; an unknown key is an error
+    that names the close ones (a misspelt key must not be ignored)."""
+    unknown = sorted(set(overrides or {}) - set(defaults))
+    if unknown:
+        hints = {k: difflib.get_close_matches(k, defaults, n=2) for k in unknown}
+        raise KeyError(f'Unknown InputIBA {stage} option(s) {hints} (key: close '
+                       f'names); valid: {sorted(defaults)}.')
+    return dict(defaults, **(overrides or {}))
 
 
 @ATTRIBUTORS.register_module()
 class InputIBA(IBA):
-    """InputIBA with the reference's VGG16 schedule as defaults.
+    """InputIBA with a named schedule and per-stage overrides.
 
     Args:
-        feat_iba: overrides of the feature stage (see :class:`IBA`).
-        gan: overrides of the WGAN schedule (see :func:`train_wgan`).
-        input_iba: overrides of the input stage (``beta``, ``steps``, ``lr``,
-            ``copies``, ``init_alpha``, ``sigma``).
+        schedule: ``'fast'``, ``'published'`` or ``'published_text'`` (see the
+            module docstring); default by modality: ``'fast'`` for images,
+            ``'published_text'`` for text.
+        feat_iba: overrides of the feature stage (``beta``, ``steps``, ``lr``,
+            ``copies``, ``init_alpha``, ``sigma``; see :class:`IBA`).
+        gan: overrides of the WGAN schedule (see :func:`train_wgan`);
+            ``epochs=0`` uses the generator's initial mask as the prior.
+        input_iba: overrides of the input stage (keys as ``feat_iba``).
         critic: the critic config; default is the adapter's critic.
+        generator: the generator config (default ``MaskedNoiseGenerator``).
         gan_feature_mask: which feature mask makes the GAN's "real" samples
             ``F * R + (1 - F) * noise``. ``'lambda'`` (default) uses the
             bottleneck's own mask: it lies in [0, 1], so the real samples
@@ -42,22 +82,39 @@ class InputIBA(IBA):
             the generator is meant to imitate. ``'capacity'`` reproduces the
             reference code (per-element capacity in nats, which exceeds 1 on
             informative elements and then extrapolates past ``R``).
+        input_mask: the map returned: ``'sigmoid'`` (default, as the
+            reference) the optimised ``sigmoid(alpha)``, or ``'smoothed'``
+            the Gaussian-smoothed mask that the bottleneck applied.
     """
 
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter'),
-                 feat_iba=None, gan=None, input_iba=None, critic=None,
-                 gan_feature_mask='lambda', active_threshold=0.01,
-                 min_std=0.01):
-        super().__init__(model, layer, adapter,
-                         **dict(FEATURE_IBA_DEFAULTS, **(feat_iba or {})),
-                         active_threshold=active_threshold, min_std=min_std)
-        if gan_feature_mask not in ('lambda', 'capacity'):
-            raise ValueError("gan_feature_mask must be 'lambda' or 'capacity', "
-                             f'got {gan_feature_mask!r}.')
-        self.gan_cfg = dict(GAN_DEFAULTS, **(gan or {}))
-        self.input_cfg = dict(INPUT_IBA_DEFAULTS, **(input_iba or {}))
+                 schedule=None, feat_iba=None, gan=None, input_iba=None,
+                 critic=None, generator=None, gan_feature_mask='lambda',
+                 input_mask='sigmoid', active_threshold=0.01, min_std=0.01):
+        super().__init__(model, layer, adapter, active_threshold=active_threshold,
+                         min_std=min_std)
+        if schedule is None:
+            schedule = 'published_text' if self.adapter.modality == 'text' else 'fast'
+        if schedule not in SCHEDULES:
+            raise KeyError(f'Unknown InputIBA schedule {schedule!r}: use one of '
+                           f'{sorted(SCHEDULES)}.')
+        stages = SCHEDULES[schedule]
+        feat = merge_stage('feat_iba', stages['feat_iba'], feat_iba)
+        self.beta, self.steps, self.lr = feat['beta'], feat['steps'], feat['lr']
+        self.copies, self.init_alpha = feat['copies'], feat['init_alpha']
+        self.sigma = feat['sigma']
+        self.gan_cfg = merge_stage('gan', stages['gan'], gan)
+        self.input_cfg = merge_stage('input_iba', stages['input_iba'], input_iba)
+        self.schedule = schedule
+        for name, value, choices in (
+                ('gan_feature_mask', gan_feature_mask, ('lambda', 'capacity')),
+                ('input_mask', input_mask, ('sigmoid', 'smoothed'))):
+            if value not in choices:
+                raise ValueError(f'{name} must be one of {choices}, got {value!r}.')
         self.critic_cfg = critic or dict(type=self.adapter.critic_type)
+        self.generator_cfg = generator or dict(type='MaskedNoiseGenerator')
         self.gan_feature_mask = gan_feature_mask
+        self.input_mask = input_mask
 
     def _features_of(self, padding_mask):
         def features(inputs, copies):
@@ -67,12 +124,17 @@ class InputIBA(IBA):
 
     def fit_generator(self, x, lam, capacity, r, generators, seeds,
                       padding_mask=None):
-        """Stage 2: return the generator's input mask ``lam_G`` (shape of x)."""
+        """Stage 2: return the generator's input mask ``lam_G`` (shape of x)
+        and the final GAN losses. The generator's mask logits start at the
+        feature mask in bits per input position; with ``epochs=0`` that
+        start is the prior and nothing is built or run."""
         init = self.adapter.positions_to_input(
             self.adapter.capacity_to_positions(capacity, x, padding_mask), x)
-        generator = MaskedNoiseGenerator(x, init,
-                                         self.adapter.noise_param_shape(x),
-                                         self._features_of(padding_mask))
+        if self.gan_cfg['epochs'] == 0:
+            return torch.sigmoid(init), {}
+        generator = GENERATORS.build(self.generator_cfg, default_args=dict(
+            x=x, mask_logits=init, noise_shape=self.adapter.noise_param_shape(x),
+            features=self._features_of(padding_mask)))
         critics = BatchedCritics(self.critic_cfg, r.shape[1:],
                                  [s + 1 for s in seeds], x.device)
         feature_mask = lam if self.gan_feature_mask == 'lambda' else capacity
@@ -84,12 +146,8 @@ class InputIBA(IBA):
 
     def fit_input_bottleneck(self, x, targets, prior_lam, generators,
                              padding_mask=None):
-        """Stage 3: return the input mask (shape of x).
-
-        The mask returned is the smoothed ``lam`` that the bottleneck applied,
-        not the raw ``sigmoid(alpha)`` the reference saved: it is exactly
-        what the model saw, and it has no single-pixel speckle.
-        """
+        """Stage 3: return the input mask (shape of x, as ``input_mask``
+        chooses), the final cross-entropy and the mean capacity per sample."""
         cfg = self.input_cfg
         k = cfg['copies']
         weight = self.adapter.input_weight(x, padding_mask)
@@ -105,8 +163,10 @@ class InputIBA(IBA):
             (ce + cfg['beta'] * info).sum().backward()
             opt.step()
         with torch.no_grad():
-            lam = self.adapter.smooth_input(torch.sigmoid(alpha), cfg['sigma'])
-        return lam, ce.detach(), info.detach()
+            mask = torch.sigmoid(alpha)
+            if self.input_mask == 'smoothed':
+                mask = self.adapter.smooth_input(mask, cfg['sigma'])
+        return mask, ce.detach(), info.detach()
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
         inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)

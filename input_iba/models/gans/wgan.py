@@ -49,12 +49,14 @@ class BatchedCritics:
 
 
 def train_wgan(generator, critics, features, feature_mask, generators,
-               feature_weight=None, sample_noise=None, dataset_size=200, subset_size=20,
-               noise_std_range=(0.0, 5.0),
-               noise_mean_range=(-2.0, 2.0), batch_size=32, epochs=20,
-               critic_iters=5, critic_lr=5e-5, weight_clip=0.01,
-               mean_lr=0.1, scale_lr=0.05, mask_lr=0.003):
+               feature_weight=None, sample_noise=None, *, dataset_size,
+               subset_size, batch_size, epochs, critic_iters, critic_lr,
+               weight_clip, mean_lr, scale_lr, mask_lr,
+               noise_std_range=(0.0, 5.0), noise_mean_range=(-2.0, 2.0)):
     """Fit ``generator`` so that its features look like the bottleneck's.
+
+    The schedule (dataset and batch sizes, epochs, learning rates) has no
+    defaults here: it comes from the named schedules of InputIBA.
 
     "Real" samples of sample ``b`` are ``F * R + (1 - F) * noise``, with
     ``R = features[b]``, ``F = feature_mask[b]`` and Gaussian noise whose

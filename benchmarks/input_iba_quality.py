@@ -1,0 +1,218 @@
+"""InputIBA's mask quality against its cost, and against the reference masks.
+
+``run`` attributes the 18 shared ImageNet images with EfficientNet-Lite0 at
+``blocks.2`` (the predicted class, estimation on the same images: the
+setting of ``reference_masks/``) for one schedule and seed, and records the
+CPU seconds per image; ``score`` evaluates every run (and the reference
+masks) with the same evaluators; ``table`` prints the quality-cost table with
+paired differences to a chosen row and seed-to-seed stability::
+
+    python benchmarks/input_iba_quality.py run --name published --seed 0
+    python benchmarks/input_iba_quality.py run --name nogan --seed 0 \\
+        --cfg-options attributor.gan.epochs=0
+    python benchmarks/input_iba_quality.py score
+    python benchmarks/input_iba_quality.py table --against reference
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import resource
+import time
+
+import numpy as np
+import torch
+from scipy.stats import spearmanr
+
+from input_iba.apis.builders import (build_attributor, build_dataset,
+                                     build_model, load_config,
+                                     prepare_statistics)
+from input_iba.evaluation.vision.effective_heat_ratio import EffectiveHeatRatio
+from input_iba.evaluation.vision.insertion_deletion import InsertionDeletion
+from input_iba.evaluation.vision.pointing_game import PointingGame
+from input_iba.models.bottlenecks import smooth2d
+from input_iba.utils import default_data_root, sample_seed
+
+CONFIG = 'configs/input_iba/efficientnet_lite0_imagenet.py'
+REFERENCE = osp.join('reference_masks', 'inputiba_reference_efficientnet_lite0.npz')
+METRICS = (('insertion_auc', 1), ('deletion_auc', -1), ('ehr', 1), ('hit', 1))
+
+
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def setup(cfg_options):
+    cfg = load_config(CONFIG, cfg_options)
+    model = build_model(cfg.model)
+    attributor = build_attributor(cfg.attributor, model)
+    dataset = build_dataset(cfg.data.attribute)
+    return cfg, model, attributor, dataset
+
+
+def run(args):
+    torch.set_num_threads(args.threads)
+    out = osp.join(args.out, 'runs', f'{args.name}-seed{args.seed}')
+    os.makedirs(out, exist_ok=True)
+    cfg, model, attributor, dataset = setup(args.cfg_options)
+    if attributor.input_mask != 'sigmoid':
+        raise SystemExit("run with attributor.input_mask='sigmoid' (the "
+                         'smoothed mask is derived from it)')
+    cfg.data.num_estimation_samples = len(dataset)
+    prepare_statistics(cfg, attributor, osp.join(args.out, 'cache'))
+    indices = args.images or list(range(len(dataset)))
+    todo = [i for i in indices
+            if not osp.isfile(osp.join(out, dataset.sample_name(i) + '.npz'))]
+    for pos in range(0, len(todo), args.batch_size):
+        items = [dataset[i] for i in todo[pos:pos + args.batch_size]]
+        inputs = torch.stack([it['inputs'] for it in items])
+        targets = attributor.predict(inputs).argmax(-1)
+        seeds = [sample_seed(args.seed, it['name']) for it in items]
+        cpu0, wall0 = cpu_seconds(), time.time()
+        result = attributor.attribute(inputs, targets, seeds=seeds)
+        cpu, wall = cpu_seconds() - cpu0, time.time() - wall0
+        sigma = attributor.input_cfg['sigma']
+        for row, item in enumerate(items):
+            # smoothing is linear and the same for every channel, so the
+            # smoothed mask is the smoothed channel mean of sigmoid(alpha)
+            smoothed = smooth2d(result.input_masks[row][None, None], sigma)[0, 0]
+            maps = dict(input=result.input_masks[row], smoothed=smoothed,
+                        feat=result.feat_masks[row],
+                        **{k: v[row] for k, v in result.extras.items()})
+            np.savez(osp.join(out, item['name'] + '.npz'),
+                     **{k: v.numpy().astype(np.float32) for k, v in maps.items()},
+                     target=int(targets[row]), cpu_seconds=cpu / len(items),
+                     wall_seconds=wall / len(items))
+        print(f'{args.name} seed {args.seed}: {pos + len(items)}/{len(todo)} '
+              f'({cpu / len(items):.1f} CPU s per image)', flush=True)
+    with open(osp.join(out, 'run.json'), 'w') as f:
+        json.dump(dict(cfg_options=args.cfg_options, threads=args.threads,
+                       batch_size=args.batch_size), f)
+
+
+def score_masks(evaluators, dataset, masks, targets):
+    scores = {}
+    for i in range(len(dataset)):
+        item = dataset[i]
+        name = item['name']
+        if name not in masks:
+            continue
+        rec = {}
+        for ev in evaluators:
+            r = ev.evaluate_sample(item, masks[name], targets[name])
+            if r is not None:
+                rec.update({k: r[k] for k, _ in METRICS if k in r})
+        scores[name] = rec
+    return scores
+
+
+def score(args):
+    torch.set_num_threads(args.threads)
+    cfg, model, attributor, dataset = setup(None)
+    adapter = cfg.attributor.adapter
+    evaluators = [InsertionDeletion(model, adapter, batch_size=16,
+                                    pixels_per_step=args.pixels_per_step),
+                  EffectiveHeatRatio(), PointingGame()]
+    path = osp.join(args.out, 'scores.json')
+    done = json.load(open(path)) if osp.isfile(path) else {}
+    ref = np.load(osp.join(default_data_root(), REFERENCE))
+    targets = {}
+    for i in range(len(dataset)):
+        item = dataset[i]
+        targets[item['name']] = int(attributor.predict(item['inputs'][None]).argmax())
+    if 'reference' not in done:
+        done['reference'] = score_masks(
+            evaluators, dataset, {k: ref[k].astype(np.float32) for k in ref.files},
+            targets)
+    for run_dir in sorted(glob.glob(osp.join(args.out, 'runs', '*'))):
+        files = glob.glob(osp.join(run_dir, '*.npz'))
+        if not files:
+            continue
+        kinds = [k for k in np.load(files[0]).files
+                 if k not in ('target', 'cpu_seconds', 'wall_seconds')]
+        for kind in kinds:
+            key = f'{osp.basename(run_dir)}:{kind}'
+            if key in done and len(done[key]) == len(files):
+                continue
+            data = {osp.basename(f)[:-4]: np.load(f) for f in files}
+            done[key] = score_masks(evaluators, dataset,
+                                    {n: d[kind] for n, d in data.items()}, targets)
+            for n, d in data.items():
+                done[key][n]['cpu_seconds'] = float(d['cpu_seconds'])
+            print('scored', key, flush=True)
+            with open(path, 'w') as f:
+                json.dump(done, f)
+    with open(path, 'w') as f:
+        json.dump(done, f)
+
+
+def mean_ci(values):
+    arr = np.asarray(values, dtype=np.float64)
+    half = 1.96 * arr.std(ddof=1) / np.sqrt(arr.size) if arr.size > 1 else 0.0
+    return arr.mean(), half
+
+
+def load_masks(out, run_name, kind):
+    files = glob.glob(osp.join(out, 'runs', run_name, '*.npz'))
+    return {osp.basename(f)[:-4]: np.load(f)[kind] for f in files}
+
+
+def table(args):
+    scores = json.load(open(osp.join(args.out, 'scores.json')))
+    ref = np.load(osp.join(default_data_root(), REFERENCE))
+    base = scores[args.against]
+    print('| masks | n | CPU s/img | ' + ' | '.join(
+        m for m, _ in METRICS) + ' | Δ vs ' + args.against + ' (ins, del, EHR) | ρ ref |')
+    print('|---|' + '---:|' * (len(METRICS) + 4))
+    for key, per in scores.items():
+        names = sorted(per)
+        cells = []
+        for metric, _ in METRICS:
+            vals = [per[n][metric] for n in names if metric in per[n]]
+            m, h = mean_ci(vals)
+            cells.append(f'{m:.3f} ± {h:.3f}')
+        deltas = []
+        for metric in ('insertion_auc', 'deletion_auc', 'ehr'):
+            common = [n for n in names if metric in per[n] and n in base
+                      and metric in base[n]]
+            d = [per[n][metric] - base[n][metric] for n in common]
+            m, h = mean_ci(d) if len(d) > 1 else (float('nan'), 0)
+            deltas.append(f'{m:+.3f} ± {h:.3f}')
+        cpu = [per[n].get('cpu_seconds', np.nan) for n in names]
+        rho = '-'
+        if key != 'reference':
+            run_name, kind = key.split(':')
+            masks = load_masks(args.out, run_name, kind)
+            rho = f"{np.mean([spearmanr(masks[n].ravel(), ref[n].astype(np.float32).ravel())[0] for n in masks]):.2f}"
+        print(f'| {key} | {len(names)} | {np.nanmean(cpu):.1f} | ' + ' | '.join(cells)
+              + ' | ' + ', '.join(deltas) + f' | {rho} |')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('command', choices=('run', 'score', 'table'))
+    parser.add_argument('--name', default='published')
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--out', default='work_dirs/input_iba_quality')
+    parser.add_argument('--images', type=int, nargs='*')
+    parser.add_argument('--batch-size', type=int, default=1)
+    parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--pixels-per-step', type=int, default=3584)
+    parser.add_argument('--against', default='reference')
+    parser.add_argument('--cfg-options', nargs='*', default=None,
+                        type=lambda kv: kv)
+    args = parser.parse_args()
+    if args.cfg_options:
+        from mmengine.config import DictAction
+        action = DictAction(option_strings=[], dest='x')
+        ns = argparse.Namespace()
+        action(parser, ns, args.cfg_options)
+        args.cfg_options = ns.x
+    dict(run=run, score=score, table=table)[args.command](args)
+
+
+if __name__ == '__main__':
+    main()
