@@ -93,3 +93,36 @@ def test_the_example_method_of_the_docs_runs(tiny_convnet):
     single = att.attribute(x[1:], torch.tensor([1]), seeds=[5])
     assert batch.input_masks.shape == (2, 16, 16)
     assert torch.allclose(batch.input_masks[1], single.input_masks[0], atol=1e-6)
+
+
+def _example(index, name):
+    """Execute python block ``index`` of docs/adding_a_method.md; return ``name``."""
+    text = _text(osp.join(REPO, 'docs', 'adding_a_method.md'))
+    block = re.findall(r'```python\n(.*?)```', text, flags=re.S)[index]
+    namespace = {}
+    exec(compile(block.replace('.register_module()', '.register_module(force=True)'),
+                 'adding_a_method.md', 'exec'), namespace)
+    return namespace[name]
+
+
+def test_the_example_metric_of_the_docs_joins_the_catalogue():
+    import numpy as np
+
+    from input_iba.evaluation import catalogue
+    from input_iba.evaluation.tables import markdown_table
+    cls = _example(1, 'PeakShare')
+    assert catalogue.metric('peak_share') is cls
+    # |mask| = 1, 3, 0, 4: the peak holds 4 / 8 of the heat
+    rec = cls().evaluate_sample({}, np.array([[1.0, -3.0], [0.0, 4.0]]), 2)
+    assert rec == dict(target=2, peak_share=0.5)
+    stats = dict(mean=0.5, ci95=[0.5, 0.5])
+    assert markdown_table(dict(A=dict(peak_share=dict(peak_share=stats))),
+                          ['peak_share']).splitlines()[0] == '| method | peak share ↑ | n |'
+
+
+def test_the_example_tool_of_the_docs_runs(tmp_path, monkeypatch):
+    from tests.tools.helpers import make_image_run
+    cfg, work = make_image_run(tmp_path, monkeypatch, num_images=3, broken=False)
+    main = _example(2, 'main')
+    assert main('count', [str(cfg), '--work-dir', str(work), '--device', 'cpu']) == 3
+    assert (work / 'config.py').is_file() and (work / 'log.txt').is_file()

@@ -11,11 +11,9 @@ class Attention(BaseAttributor):
     """The attention weights of the model's last forward pass, read from its
     ``last_attention`` attribute ``(B, L)`` (e.g. ``BiLSTMAttention``)."""
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, pm = self.on_device(inputs, padding_mask)
+    def explain(self, batch):
         with torch.no_grad():
-            self.adapter.forward(self.model, self.adapter.embed(self.model, inputs, pm),
-                                 pm)
+            self.adapter.forward(self.model, batch.x, batch.padding_mask)
         weights = getattr(self.model, 'last_attention', None)
         if weights is None:
             raise TypeError(f'{type(self.model).__name__} keeps no attention '

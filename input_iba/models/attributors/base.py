@@ -9,6 +9,7 @@ from tqdm import tqdm
 from input_iba.models.estimators import WelfordEstimator
 from input_iba.models.hooks import freeze, get_layer, model_device, run_until
 from input_iba.registry import ADAPTERS
+from input_iba.utils import make_generators
 
 
 @dataclass
@@ -29,6 +30,23 @@ class AttributionResult:
         return self.input_masks.shape[0]
 
 
+@dataclass
+class AttributionBatch:
+    """What :meth:`BaseAttributor.attribute` hands to :meth:`~BaseAttributor.explain`,
+    on the model's device: the raw ``inputs``, the continuous input ``x`` the
+    masks act on (detached), ``targets``, ``padding_mask`` (None for images),
+    one seed per sample and a ``torch.Generator`` seeded by each."""
+    inputs: torch.Tensor
+    x: torch.Tensor
+    targets: torch.Tensor
+    padding_mask: Optional[torch.Tensor]
+    seeds: list
+    generators: list
+
+    def __len__(self):
+        return self.x.shape[0]
+
+
 def build_adapter(adapter):
     return ADAPTERS.build(adapter) if isinstance(adapter, dict) else adapter
 
@@ -47,8 +65,12 @@ def check_targets(logits, targets):
 class BaseAttributor:
     """An attributor explains ``model``'s logit for ``targets`` on a batch.
 
-    Subclasses implement :meth:`attribute`. ``seeds`` (one int per sample)
-    make a sample's result independent of the batch it is in.
+    :meth:`attribute` is the template every method shares: it moves the batch
+    to the model's device, sets one seed per sample (default ``0 .. B-1``)
+    and a generator for each, embeds the inputs and calls :meth:`explain`,
+    the one function a method implements. ``seeds`` make a sample's result
+    independent of the batch it is in. (Overriding :meth:`attribute` itself
+    still works, for methods that need none of this.)
     """
 
     def __init__(self, model, adapter=dict(type='ImageAdapter')):
@@ -63,8 +85,21 @@ class BaseAttributor:
         """``tensors`` on the model's device (None stays None)."""
         return [None if t is None else t.to(self.device) for t in tensors]
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        raise NotImplementedError
+    def attribute(self, inputs, targets, seeds=None, padding_mask=None, **kwargs):
+        """An :class:`AttributionResult` for ``targets`` (one class per
+        sample); ``kwargs`` go to :meth:`explain` (e.g. MaRC's ``word_ids``)."""
+        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
+        seeds = list(range(len(inputs))) if seeds is None else [int(s) for s in seeds]
+        x = self.adapter.embed(self.model, inputs, padding_mask).detach()
+        return self.explain(AttributionBatch(inputs, x, targets, padding_mask, seeds,
+                                             make_generators(seeds, self.device)),
+                            **kwargs)
+
+    def explain(self, batch):
+        """The method: an :class:`AttributionResult` for an
+        :class:`AttributionBatch`."""
+        raise NotImplementedError(f'{type(self).__name__} implements neither '
+                                  'explain(batch) nor attribute(...).')
 
     def predict(self, inputs, padding_mask=None):
         """Logits for raw ``inputs`` (no gradient)."""

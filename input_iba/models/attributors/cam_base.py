@@ -60,9 +60,8 @@ class CAMAttributor(BaseAttributor):
         """One ``(B, h, w)`` map per sample, before the ReLU."""
         raise NotImplementedError
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets = self.on_device(inputs, targets)
-        x = self.adapter.embed(self.model, inputs).detach()
+    def explain(self, batch):
+        x, targets = batch.x, batch.targets
         cam = torch.relu(self.cam(x, targets))[:, None]
         masks = F.interpolate(cam, size=x.shape[-2:], mode='bilinear',
                               align_corners=False)[:, 0]

@@ -35,9 +35,8 @@ class DeepLift(CaptumAttributor):
                              additional_forward_args=extra).detach()
             for i in range(refs.shape[1])]).mean(0)
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
-        x = self.adapter.embed(self.model, inputs, padding_mask).detach()
+    def explain(self, batch):
+        x, targets, padding_mask = batch.x, batch.targets, batch.padding_mask
         att = self.signed_attributions(x, targets, padding_mask)
         return AttributionResult(
             input_masks=self.to_positions(att, x, padding_mask).float().cpu())

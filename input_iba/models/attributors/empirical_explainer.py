@@ -8,7 +8,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from input_iba.models.hooks import get_layer, model_device, run_until
+from input_iba.models.hooks import get_layer, run_until
 from input_iba.registry import ATTRIBUTORS
 
 from .base import AttributionResult, BaseAttributor, build_adapter
@@ -106,8 +106,7 @@ class EmpiricalExplainer(BaseAttributor):
                                                 weights_only=True))
         self.net.eval()
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        pm = None if padding_mask is None else padding_mask.to(model_device(self.net))
+    def explain(self, batch):
         with torch.no_grad():
-            out = self.net(inputs.to(model_device(self.net)), pm)
+            out = self.net(batch.inputs, batch.padding_mask)
         return AttributionResult(input_masks=out.float().cpu())

@@ -159,15 +159,15 @@ class ExtremalPerturbation(BaseAttributor):
         ranks = torch.arange(canvas_pixels, device=device)[None]
         return (ranks >= canvas_pixels - ones[:, None]).float()
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        x = self.adapter.embed(self.model, inputs.to(self.device)).detach()
+    def explain(self, batch):
+        x, targets = batch.x, batch.targets
         b, k = x.shape[0], len(self.areas)
         h, w = x.shape[-2:]
         generator = SmoothMaskGenerator((h, w), self.grid_step, self.smooth_sigma,
                                         margin=self.margin, device=x.device)
         stack = blur_stack(x, self.blur_sigma, self.blur_levels)
         stack = stack.repeat_interleave(k, 0)  # (B*k, levels, C, H, W)
-        tgt = targets.to(self.device).repeat_interleave(k)[:, None]
+        tgt = targets.repeat_interleave(k)[:, None]
         sign = 1.0 if self.variant == 'preserve' else -1.0
         canvas_pixels = (h + 2 * generator.margin) * (w + 2 * generator.margin)
         reference = self.area_reference(b, h * w, canvas_pixels, x.device)

@@ -4,7 +4,6 @@ point between them, averaged over baselines and points."""
 import torch
 
 from input_iba.registry import ATTRIBUTORS
-from input_iba.utils import make_generators
 
 from .base import AttributionResult
 from .gradients import CaptumAttributor
@@ -38,15 +37,13 @@ class GradientShap(CaptumAttributor):
         self.samples, self.baselines, self.stdev = samples, baselines, stdev
         self.blur_sigma, self.internal_batch_size = blur_sigma, internal_batch_size
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
-        x = self.adapter.embed(self.model, inputs, padding_mask).detach()
-        seeds = range(len(x)) if seeds is None else seeds
+    def explain(self, batch):
+        x, targets, padding_mask = batch.x, batch.targets, batch.padding_mask
         refs = reference_inputs(self.adapter, self.model, x, self.baselines,
                                 self.blur_sigma)  # (B, n_baselines, ...)
         k, extra = self.samples, [1] * (x.dim() - 1)
         picks, points, noises = [], [], []
-        for g in make_generators(seeds, x.device):  # each sample's own draws
+        for g in batch.generators:  # each sample's own draws
             picks.append(torch.randint(refs.shape[1], (k, ), generator=g,
                                        device=x.device))
             points.append(torch.rand(k, generator=g, device=x.device))

@@ -63,9 +63,8 @@ class CaptumAttributor(BaseAttributor):
             return to_pos(attributions, padding_mask)
         return to_pos(attributions.abs(), padding_mask)
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
-        x = self.adapter.embed(self.model, inputs, padding_mask).detach()
+    def explain(self, batch):
+        x, targets, padding_mask = batch.x, batch.targets, batch.padding_mask
         extra = () if padding_mask is None else (padding_mask, )
         attributions = self.captum_method().attribute(
             x, target=targets, additional_forward_args=extra or None,

@@ -434,13 +434,12 @@ class MaRC(BaseAttributor):
         return lam_grid, lam, steps
 
     # ----- entry point -------------------------------------------------------------
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None, word_ids=None):
+    def explain(self, batch, word_ids=None):
         """Masks ``(B, H, W)`` or ``(B, L)``. Text only: ``word_ids`` ``(B, L)``
-        maps tokens to words (pieces of one word share its mask value; ``-1``
-        marks tokens that are never masked); None: every token is a word."""
-        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
-        seeds = list(range(len(inputs))) if seeds is None else [int(s) for s in seeds]
-        x = self.adapter.embed(self.model, inputs, padding_mask).detach()
+        (an argument of :meth:`attribute`) maps tokens to words (pieces of one
+        word share its mask value; ``-1`` marks tokens that are never masked);
+        None: every token is a word."""
+        x, targets, padding_mask, seeds = batch.x, batch.targets, batch.padding_mask, batch.seeds
         if not self.is_text:
             lam_grid, lam, steps = self.optimise(self._image_problem(x, targets, seeds))
             return AttributionResult(

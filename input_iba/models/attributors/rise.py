@@ -5,7 +5,6 @@ import torch
 import torch.nn.functional as F
 
 from input_iba.registry import ATTRIBUTORS
-from input_iba.utils import make_generators
 
 from .base import AttributionResult, BaseAttributor, check_targets
 from .reference_inputs import reference_input
@@ -58,14 +57,12 @@ class RISE(BaseAttributor):
         return picked.gather(2, cols[:, None, :].expand(-1, h, -1))
 
     @torch.no_grad()
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets = self.on_device(inputs, targets)
-        x = self.adapter.embed(self.model, inputs).detach()
-        seeds = range(len(x)) if seeds is None else seeds
+    def explain(self, batch):
+        x, targets = batch.x, batch.targets
         base = reference_input(self.adapter, self.model, x, self.baseline,
                                self.blur_sigma)
         out = []
-        for i, g in enumerate(make_generators(seeds, x.device)):
+        for i, g in enumerate(batch.generators):
             cells, shifts = self.draw(g, x.device)
             total = x.new_zeros(x.shape[-2:])
             for rows in torch.split(torch.arange(self.num_masks, device=x.device),

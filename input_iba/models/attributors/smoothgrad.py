@@ -2,7 +2,7 @@
 import torch
 
 from input_iba.registry import ATTRIBUTORS
-from input_iba.utils import make_generators, randn_per_sample
+from input_iba.utils import randn_per_sample
 
 from .base import AttributionResult
 from .gradients import CaptumAttributor
@@ -36,11 +36,9 @@ class SmoothGrad(CaptumAttributor):
         self.samples, self.noise_level, self.variant = samples, noise_level, variant
         self.internal_batch_size = internal_batch_size
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
-        x = self.adapter.embed(self.model, inputs, padding_mask).detach()
-        seeds = range(len(x)) if seeds is None else seeds
-        noise = randn_per_sample(make_generators(seeds, x.device),
+    def explain(self, batch):
+        x, targets, padding_mask = batch.x, batch.targets, batch.padding_mask
+        noise = randn_per_sample(batch.generators,
                                  (self.samples, ) + x.shape[1:], x.device)
         span = (x.flatten(1).max(1).values - x.flatten(1).min(1).values)
         sigma = (self.noise_level * span).view(-1, 1, *[1] * (x.dim() - 1))

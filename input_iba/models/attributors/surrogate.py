@@ -4,7 +4,6 @@ perturbed inputs in batches, and fit a weighted linear model of the score
 on the on/off pattern; its coefficients are the attributions."""
 import torch
 
-from input_iba.utils import make_generators
 
 from .base import AttributionResult, BaseAttributor, check_targets
 from .feature_groups import position_features
@@ -78,13 +77,11 @@ class SurrogateAttributor(BaseAttributor):
             out.append(logits.gather(1, targets[s, None])[:, 0])
         return torch.cat(out).view(b, n)
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
-        x = self.adapter.embed(self.model, inputs, padding_mask).detach()
-        seeds = range(len(x)) if seeds is None else seeds
+    def explain(self, batch):
+        x, targets, padding_mask = batch.x, batch.targets, batch.padding_mask
         ids, num = position_features(self.adapter, x, self.cell)
         drawn = [self.coalitions(g, num, x.device)
-                 for g in make_generators(seeds, x.device)]
+                 for g in batch.generators]
         z = torch.stack([d[0] for d in drawn])
         weights = torch.stack([d[1] for d in drawn])
         base = reference_input(self.adapter, self.model, x, self.baseline,

@@ -243,10 +243,10 @@ def test_unknown_keys_are_refused():
 def test_configs_build_a_marc(name):
     import os.path as osp
 
-    from input_iba.apis.builders import build_attributor, load_config
+    from input_iba.apis.builders import build_attributor, config_adapter, load_config
     repo = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
     cfg = load_config(osp.join(repo, 'configs', 'marc', name + '.py'), required=('model', ))
     att_cfg = cfg.methods.MaRC if 'methods' in cfg else cfg.attributor
     model = SpanReader() if 'eraser' in name else PatchReader()
-    att = build_attributor(att_cfg, model)
+    att = build_attributor(att_cfg, model, config_adapter(cfg))
     assert isinstance(att, MaRC) and att.is_text == ('eraser' in name)

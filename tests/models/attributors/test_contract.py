@@ -1,0 +1,98 @@
+"""The contract of every registered attributor, one table of light
+configurations (Captum's shared test cases): a sample's mask does not depend
+on its batch, a rerun with the same seeds is identical, masks come back on
+the CPU as finite float32 of shape (B, *positions), and for text, padding
+after a document changes nothing."""
+import pytest
+import torch
+
+from input_iba.models.attributors import LayerAttributor
+from input_iba.registry import ATTRIBUTORS, MODELS
+
+TOKENS = dict(type='TokenEmbeddingAdapter')
+GAN = dict(dataset_size=4, subset_size=2, batch_size=2, epochs=1, critic_iters=1)
+INPUT_IBA = dict(feat_iba=dict(steps=2, copies=2), gan=GAN, input_iba=dict(steps=2, copies=2))
+# name -> light settings on the tiny convnet (3 x 16 x 16, 'features.2': 8 x 8 x 8)
+IMAGE = dict(
+    Random=dict(), Saliency=dict(), InputXGradient=dict(), GuidedBackprop=dict(),
+    IntegratedGradients=dict(steps=4), SmoothGrad=dict(samples=3),
+    GradientShap=dict(samples=3), DeepLift=dict(), DeepLiftShap=dict(blur_sigma=2.0),
+    Occlusion=dict(window=4, stride=4), FeatureAblation=dict(cell=4),
+    KernelShap=dict(cell=4, samples=8), Lime=dict(cell=4, samples=8),
+    RISE=dict(num_masks=8, grid=4), GradCAM=dict(layer='features.2'),
+    GradCAMPlusPlus=dict(layer='features.2'), LayerCAM=dict(layer='features.2'),
+    ScoreCAM=dict(layer='features.2'),
+    ExtremalPerturbation=dict(steps=3, grid_step=4, smooth_sigma=4, blur_sigma=2.0,
+                              blur_levels=3),
+    MaRC=dict(grid_stride=4, window=9, max_steps=3, min_steps=1),
+    IBA=dict(layer='features.2', steps=2, copies=2),
+    InputIBA=dict(layer='features.2', critic=dict(type='ConvCritic', hidden=(8, )),
+                  **INPUT_IBA),
+    EmpiricalExplainer=dict(layer='features.2', feature_dim=8, head='decoder', hidden=4),
+)
+# name -> light settings on a tiny BiLSTM with attention (layer 'encoder')
+TEXT = dict(
+    Random=dict(), Attention=dict(), Saliency=dict(), InputXGradient=dict(),
+    IntegratedGradients=dict(steps=4), MaRC=dict(max_steps=3, min_steps=1),
+    IBA=dict(layer='encoder', steps=2, copies=2),
+    InputIBA=dict(layer='encoder', critic=dict(type='RecurrentCritic', hidden=4),
+                  **INPUT_IBA),
+    EmpiricalExplainer=dict(layer='encoder', feature_dim=16, head='token'),
+)
+#: attributors that only make sense for a kind of model
+NO_IMAGE = {'Attention'}
+
+
+def test_every_registered_attributor_is_in_the_table():
+    ATTRIBUTORS.import_from_location()
+    missing = set(ATTRIBUTORS.module_dict) - set(IMAGE) - NO_IMAGE
+    assert not missing, f'add a light configuration of {sorted(missing)} to IMAGE'
+
+
+def _build(name, settings, model, estimation):
+    att = ATTRIBUTORS.build(dict(settings, type=name, model=model))
+    if isinstance(att, LayerAttributor):
+        att.estimate([estimation], len(estimation['inputs']), progress=False)
+    return att
+
+
+def _check(result, shape):
+    masks = result.input_masks
+    assert masks.shape == shape and masks.dtype == torch.float32
+    assert masks.device.type == 'cpu' and torch.isfinite(masks).all()
+
+
+@pytest.mark.parametrize('name', sorted(IMAGE))
+def test_image_contract(name, tiny_convnet):
+    torch.manual_seed(0)
+    x, targets = torch.randn(3, 3, 16, 16), torch.tensor([0, 1, 2])
+    att = _build(name, IMAGE[name], tiny_convnet, dict(inputs=torch.randn(6, 3, 16, 16)))
+    batch = att.attribute(x, targets, seeds=[4, 5, 6])
+    _check(batch, (3, 16, 16))
+    again = att.attribute(x, targets, seeds=[4, 5, 6])
+    assert torch.equal(batch.input_masks, again.input_masks)
+    single = att.attribute(x[1:2], targets[1:2], seeds=[5])
+    torch.testing.assert_close(single.input_masks[0], batch.input_masks[1],
+                               atol=1e-4, rtol=1e-3)
+
+
+@pytest.mark.parametrize('name', sorted(TEXT))
+def test_text_contract(name):
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='BiLSTMAttention', vocab_size=30, hidden_dim=8,
+                              embedding_dim=6, attention_dim=5)).eval()
+    ids = torch.randint(3, 30, (2, 7))
+    pm = torch.ones(2, 7, dtype=torch.bool)
+    pm[1, 4:] = False
+    ids = ids * pm
+    att = _build(name, dict(TEXT[name], adapter=TOKENS), model,
+                 dict(inputs=ids, padding_mask=pm))
+    targets = torch.tensor([0, 1])
+    batch = att.attribute(ids, targets, seeds=[4, 5], padding_mask=pm)
+    _check(batch, (2, 7))
+    assert (batch.input_masks[~pm] == 0).all()
+    again = att.attribute(ids, targets, seeds=[4, 5], padding_mask=pm)
+    assert torch.equal(batch.input_masks, again.input_masks)
+    single = att.attribute(ids[1:, :4], targets[1:], seeds=[5], padding_mask=pm[1:, :4])
+    torch.testing.assert_close(single.input_masks[0], batch.input_masks[1, :4],
+                               atol=1e-4, rtol=1e-3)
