@@ -83,3 +83,44 @@ def model_device(model):
         return next(model.parameters()).device
     except StopIteration:
         return torch.device('cpu')
+
+
+class _LayerLeafTracer(torch.fx.Tracer):
+    """Traces a model but keeps ``layer_name`` as one module call."""
+
+    def __init__(self, layer_name):
+        super().__init__()
+        self.layer_name = layer_name
+
+    def is_leaf_module(self, module, qualname):
+        return (qualname == self.layer_name
+                or super().is_leaf_module(module, qualname))
+
+
+def network_after(model, layer_name):
+    """The part of ``model`` after ``layer_name`` as a module that maps the
+    layer's output to the logits, or None when there is no such part: the
+    model cannot be traced by ``torch.fx``, calls the layer more than once,
+    or uses after it anything computed before it (e.g. the skip connection
+    of a residual block around the layer). The module shares the model's
+    parameters."""
+    try:
+        graph = _LayerLeafTracer(layer_name).trace(model)
+    except Exception:  # noqa: BLE001 - models fail to trace in many ways
+        return None
+    nodes = list(graph.nodes)
+    cuts = [i for i, n in enumerate(nodes)
+            if n.op == 'call_module' and n.target == layer_name]
+    if len(cuts) != 1:
+        return None
+    before = set(nodes[:cuts[0]])
+    suffix = torch.fx.Graph()
+    env = {nodes[cuts[0]]: suffix.placeholder('features')}
+    for node in nodes[cuts[0] + 1:]:
+        for arg in node.all_input_nodes:
+            if arg in before and arg.op != 'get_attr':
+                return None
+            if arg not in env:  # a parameter or buffer read before the layer
+                env[arg] = suffix.node_copy(arg)
+        env[node] = suffix.node_copy(node, lambda arg: env[arg])
+    return torch.fx.GraphModule(model, suffix)

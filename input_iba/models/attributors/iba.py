@@ -1,8 +1,9 @@
 """Feature-level Information Bottleneck Attribution (IBA; methods.md §1)."""
 import torch
+import torch.nn.functional as F
 
 from input_iba.models.bottlenecks import feature_kl, masked_mean, mix
-from input_iba.models.hooks import replace_output
+from input_iba.models.hooks import network_after, replace_output
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils import make_generators
 
@@ -29,6 +30,7 @@ class IBA(LayerAttributor):
         super().__init__(model, layer, adapter, active_threshold, min_std)
         self.beta, self.steps, self.lr = beta, steps, lr
         self.copies, self.init_alpha, self.sigma = copies, init_alpha, sigma
+        self._suffix = None
 
     def fit_feature_bottleneck(self, x, targets, generators, padding_mask=None):
         """Optimise the feature masks of a batch; return ``(lam, capacity,
@@ -38,15 +40,14 @@ class IBA(LayerAttributor):
             r = self.layer_output(x, padding_mask)
         weight = self.adapter.feature_weight(r, padding_mask)
         k = self.copies
-        xk = x.repeat_interleave(k, 0)
+        class_loss = self._noisy_features_loss(x, targets, padding_mask, k)
         alpha = torch.full_like(r, self.init_alpha, requires_grad=True)
         opt = torch.optim.Adam([alpha], lr=self.lr)
         for _ in range(self.steps):
             lam = self.adapter.smooth_feature(torch.sigmoid(alpha), self.sigma)
             eps = self.adapter.sample_noise(generators, k, r.shape[1:], x.device)
             z = mix(r[:, None], lam[:, None], eps * std + mean)
-            with replace_output(self.layer, lambda _: z.flatten(0, 1)):
-                ce = self.class_loss(xk, targets, padding_mask, k)
+            ce = class_loss(z.flatten(0, 1))
             info = masked_mean(feature_kl(r, lam, mean, std) * active, weight)
             opt.zero_grad()
             (ce + self.beta * info).sum().backward()
@@ -55,6 +56,28 @@ class IBA(LayerAttributor):
             lam = self.adapter.smooth_feature(torch.sigmoid(alpha), self.sigma)
             capacity = feature_kl(r, lam, mean, std) * active * weight
         return lam, capacity, r
+
+    def _noisy_features_loss(self, x, targets, padding_mask, k):
+        """A function from ``k`` noisy layer outputs per sample to the
+        cross-entropy per sample. Where the network after the layer is a
+        module of its own (:func:`network_after`), only that part runs;
+        otherwise the whole network runs on ``k`` repeats of ``x`` and the
+        layer's output is replaced."""
+        if self._suffix is None:
+            self._suffix = network_after(self.model, self.layer_name) or False
+        if self._suffix and self.adapter.modality == 'image':
+            labels = targets.repeat_interleave(k)
+
+            def suffix_loss(z):
+                logits = self.adapter.forward(self._suffix, z)
+                return F.cross_entropy(logits, labels, reduction='none').view(-1, k).mean(1)
+            return suffix_loss
+        xk = x.repeat_interleave(k, 0)
+
+        def full_loss(z):
+            with replace_output(self.layer, lambda _: z):
+                return self.class_loss(xk, targets, padding_mask, k)
+        return full_loss
 
     def attribute(self, inputs, targets, seeds=None, padding_mask=None):
         inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)

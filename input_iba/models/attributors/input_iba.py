@@ -14,6 +14,7 @@ is not trained (its mask starts from the feature mask and, at the published
 learning rate, hardly moves in 20 epochs), and the input stage is shorter.
 """
 import difflib
+import math
 
 import torch
 
@@ -32,7 +33,7 @@ _PUBLISHED = dict(
              critic_iters=5, critic_lr=5e-5, weight_clip=0.01, mean_lr=0.1,
              scale_lr=0.05, mask_lr=0.003),
     input_iba=dict(beta=20.0, steps=60, lr=1.0, copies=10, init_alpha=5.0,
-                   sigma=1.0))
+                   sigma=1.0, lr_decay='constant'))
 
 
 def _with(schedule, **stages):
@@ -47,6 +48,17 @@ SCHEDULES = dict(
     fast=_with(_PUBLISHED, gan=dict(epochs=0),
                input_iba=dict(steps=30, copies=10)),
 )
+
+
+def step_sizes(lr, steps, decay):
+    """The learning rate of each step: ``'constant'``, or ``'cosine'`` from
+    ``lr`` down to ``lr / steps`` at the last step."""
+    if decay == 'constant':
+        return [lr] * steps
+    if decay == 'cosine':
+        return [lr / steps + (lr - lr / steps) * 0.5 * (1 + math.cos(math.pi * t / max(steps - 1, 1)))
+                for t in range(steps)]
+    raise ValueError(f"lr_decay must be 'constant' or 'cosine', got {decay!r}.")
 
 
 def merge_stage(stage, defaults, overrides):
@@ -153,7 +165,8 @@ class InputIBA(IBA):
         weight = self.adapter.input_weight(x, padding_mask)
         alpha = torch.full_like(x, cfg['init_alpha'], requires_grad=True)
         opt = torch.optim.Adam([alpha], lr=cfg['lr'])
-        for _ in range(cfg['steps']):
+        for lr in step_sizes(cfg['lr'], cfg['steps'], cfg['lr_decay']):
+            opt.param_groups[0]['lr'] = lr
             lam = self.adapter.smooth_input(torch.sigmoid(alpha), cfg['sigma'])
             eps = self.adapter.sample_noise(generators, k, x.shape[1:], x.device)
             z = mix(x[:, None], lam[:, None], eps)
