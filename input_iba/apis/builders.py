@@ -9,8 +9,8 @@ from mmengine.config import Config
 from input_iba.datasets import iter_batches, load_items
 from input_iba.evaluation import catalogue
 from input_iba.models.attributors import LayerAttributor
-from input_iba.models.estimators import WelfordEstimator
-from input_iba.registry import ATTRIBUTORS, DATASETS, EVALUATORS, MODELS, VISUALIZERS
+from input_iba.registry import (ATTRIBUTORS, DATASETS, ESTIMATORS, EVALUATORS, MODELS,
+                                VISUALIZERS)
 
 
 def load_config(path, cfg_options=None,
@@ -84,7 +84,7 @@ def prepare_statistics(cfg, attributor, work_dir, logger=None):
         return None
     path = osp.join(work_dir, 'estimation',
                     f'{attributor.layer_name}-{_estimation_key(cfg, attributor)}.pt')
-    cached = WelfordEstimator.load_or_none(path)
+    cached = ESTIMATORS.get(attributor.estimator_cfg['type']).load_or_none(path)
     if cached is not None:
         attributor.set_estimator(cached)
         if logger:

@@ -5,6 +5,7 @@ import tempfile
 from contextlib import contextmanager
 
 import numpy as np
+import torch
 
 TMP_PREFIX = '.tmp-'
 
@@ -23,6 +24,14 @@ def atomic_path(path):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def load_weights(path, missing, map_location='cpu'):
+    """``torch.load(path, weights_only=True)``; a missing file raises
+    ``FileNotFoundError(missing)`` (say how to make it)."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(missing)
+    return torch.load(path, map_location=map_location, weights_only=True)
 
 
 def save_npy(path, array):

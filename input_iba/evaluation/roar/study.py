@@ -17,7 +17,7 @@ from input_iba.datasets import AttributionDataset, iter_batches, load_items
 from input_iba.models.attributors import LayerAttributor
 from input_iba.models.attributors.batch import attribute_items
 from input_iba.registry import ATTRIBUTORS, MODELS
-from input_iba.utils import atomic_path, save_json
+from input_iba.utils import atomic_path, load_weights, save_json
 
 from .masking import mask_top_tokens, tokens_to_mask
 
@@ -103,12 +103,10 @@ class RoarStudy:
 
     def _load_best(self, model, step_dir):
         path = osp.join(step_dir, 'best.pth')
-        if not osp.isfile(path):
-            raise FileNotFoundError(
-                f'{path} is missing but a later step needs this model to compute '
-                'its importance. Delete the result.json beside it to retrain it.')
-        model.load_state_dict(torch.load(path, map_location=self.device,
-                                         weights_only=True)['model'])
+        model.load_state_dict(load_weights(
+            path, f'{path} is missing but a later step needs this model to compute '
+            'its importance. Delete the result.json beside it to retrain it.',
+            self.device)['model'])
         return model.eval()
 
     def _trained(self, step_dir, seed):

@@ -6,9 +6,8 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from input_iba.models.estimators import WelfordEstimator
 from input_iba.models.hooks import freeze, get_layer, model_device, run_until
-from input_iba.registry import ADAPTERS
+from input_iba.registry import ADAPTERS, ESTIMATORS
 from input_iba.utils import make_generators
 
 
@@ -107,10 +106,11 @@ class BaseAttributor:
             x = self.adapter.embed(self.model, inputs, padding_mask)
             return self.adapter.forward(self.model, x, padding_mask)
 
-    def class_loss(self, x, targets, padding_mask=None, copies=1):
+    def class_loss(self, x, targets, padding_mask=None, copies=1, model=None):
         """Cross-entropy of the target per sample, averaged over ``copies``
-        consecutive rows of ``x`` that belong to the same sample."""
-        logits = self.adapter.forward(self.model, x,
+        consecutive rows of ``x`` that belong to the same sample; ``model``
+        (default: the classifier) maps ``x`` to the logits."""
+        logits = self.adapter.forward(model or self.model, x,
                                       self.adapter.repeat(padding_mask, copies))
         ce = F.cross_entropy(logits, targets.repeat_interleave(copies),
                              reduction='none')
@@ -120,9 +120,13 @@ class BaseAttributor:
 class LayerAttributor(BaseAttributor):
     """An attributor that needs statistics of one hidden layer.
 
-    Call :meth:`estimate` on an estimation set (or :meth:`load_statistics`)
-    before :meth:`attribute`.
+    Call :meth:`estimate` on an estimation set (or :meth:`set_estimator`)
+    before :meth:`attribute`. The statistics come from the ``ESTIMATORS``
+    config ``estimator_cfg`` (the streaming ``WelfordEstimator``).
     """
+
+    #: the default ``ESTIMATORS`` config of :meth:`estimate`
+    estimator_cfg = dict(type='WelfordEstimator')
 
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter'),
                  active_threshold=0.01, min_std=0.01):
@@ -144,7 +148,8 @@ class LayerAttributor(BaseAttributor):
     def estimate(self, batches, num_samples=1000, progress=True):
         """Estimate the layer's statistics from an iterable of
         ``dict(inputs=..., padding_mask=...)`` batches (``num_samples`` max)."""
-        est = WelfordEstimator(self.active_threshold)
+        est = ESTIMATORS.build(dict(self.estimator_cfg,
+                                    active_threshold=self.active_threshold))
         bar = tqdm(total=num_samples, desc='estimation', disable=not progress)
         seen = 0
         for batch in batches:

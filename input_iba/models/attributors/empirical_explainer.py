@@ -2,7 +2,6 @@
 of the classifier's encoder with a trained head that predicts an expensive
 explainer's attributions in one forward pass."""
 import copy
-import os.path as osp
 
 import torch
 import torch.nn as nn
@@ -10,6 +9,7 @@ import torch.nn.functional as F
 
 from input_iba.models.hooks import get_layer, run_until
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils import load_weights
 
 from .base import AttributionResult, BaseAttributor, build_adapter
 
@@ -98,12 +98,10 @@ class EmpiricalExplainer(BaseAttributor):
                                 feature_dim, max_length, hidden,
                                 train_encoder).to(self.device)
         if checkpoint is not None:
-            if not osp.isfile(checkpoint):
-                raise FileNotFoundError(
-                    f'Explainer checkpoint {checkpoint!r} not found: train one with '
-                    'tools/train_explainer.py CONFIG --work-dir DIR (writes DIR/explainer.pth).')
-            self.net.load_state_dict(torch.load(checkpoint, map_location=self.device,
-                                                weights_only=True))
+            self.net.load_state_dict(load_weights(
+                checkpoint, f'Explainer checkpoint {checkpoint!r} not found: train one with '
+                'tools/train_explainer.py CONFIG --work-dir DIR (writes DIR/explainer.pth).',
+                self.device))
         self.net.eval()
 
     def explain(self, batch):

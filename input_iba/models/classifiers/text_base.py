@@ -4,10 +4,10 @@ A text classifier maps token ids ``(B, L)`` and a ``padding_mask`` (True on
 real tokens) to logits, in two steps that attributors call separately:
 ``embed(ids) -> (B, L, D)`` and ``forward_embeddings(emb, padding_mask)``.
 """
-import os.path as osp
-
 import torch
 import torch.nn as nn
+
+from input_iba.utils import load_weights
 
 
 def vocab_size_of(vocab_size, vocab_file):
@@ -36,11 +36,8 @@ class TextClassifier(nn.Module):
     def load_checkpoint(self, checkpoint):
         if checkpoint is None:
             return self
-        if not osp.isfile(checkpoint):
-            raise FileNotFoundError(
-                f'Checkpoint {checkpoint!r} not found: train one with '
-                'tools/nlp/train_classifier.py CONFIG --work-dir DIR.')
-        state = torch.load(checkpoint, map_location='cpu', weights_only=True)
+        state = load_weights(checkpoint, f'Checkpoint {checkpoint!r} not found: train one '
+                             'with tools/nlp/train_classifier.py CONFIG --work-dir DIR.')
         self.load_state_dict(state.get('model', state))
         return self
 

@@ -1,20 +1,18 @@
 """Image classifiers from torchvision and timm, with weights from local files only."""
-import os.path as osp
 
 import torch
 
 from input_iba.registry import MODELS
+from input_iba.utils import load_weights
 
 
 def _load_local_weights(model, checkpoint, arch):
     if checkpoint is None:
         return model
-    if not osp.isfile(checkpoint):
-        raise FileNotFoundError(
-            f'Weights for {arch!r} not found at {checkpoint!r}. input_iba never '
-            'downloads: save a state_dict with torch.save(model.state_dict(), '
-            'path) on a machine with network access and pass checkpoint=path.')
-    state = torch.load(checkpoint, map_location='cpu', weights_only=True)
+    state = load_weights(
+        checkpoint, f'Weights for {arch!r} not found at {checkpoint!r}. input_iba never '
+        'downloads: save a state_dict with torch.save(model.state_dict(), '
+        'path) on a machine with network access and pass checkpoint=path.')
     if isinstance(state, dict) and 'state_dict' in state:
         state = state['state_dict']
     model.load_state_dict(state)
