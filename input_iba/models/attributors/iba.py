@@ -1,11 +1,9 @@
 """Feature-level Information Bottleneck Attribution (IBA; methods.md §1)."""
 import torch
-import torch.nn.functional as F
 
 from input_iba.models.bottlenecks import feature_kl, masked_mean, mix
 from input_iba.models.hooks import network_after, replace_output
 from input_iba.registry import ATTRIBUTORS
-from input_iba.utils import make_generators
 
 from .base import AttributionResult, LayerAttributor
 
@@ -66,12 +64,7 @@ class IBA(LayerAttributor):
         if self._suffix is None:
             self._suffix = network_after(self.model, self.layer_name) or False
         if self._suffix and self.adapter.modality == 'image':
-            labels = targets.repeat_interleave(k)
-
-            def suffix_loss(z):
-                logits = self.adapter.forward(self._suffix, z)
-                return F.cross_entropy(logits, labels, reduction='none').view(-1, k).mean(1)
-            return suffix_loss
+            return lambda z: self.class_loss(z, targets, None, k, model=self._suffix)
         xk = x.repeat_interleave(k, 0)
 
         def full_loss(z):
@@ -79,12 +72,9 @@ class IBA(LayerAttributor):
                 return self.class_loss(xk, targets, padding_mask, k)
         return full_loss
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
-        seeds = range(len(inputs)) if seeds is None else seeds
-        gens = make_generators(seeds, self.device)
-        x = self.adapter.embed(self.model, inputs, padding_mask)
-        _, capacity, _ = self.fit_feature_bottleneck(x, targets, gens,
-                                                     padding_mask)
-        masks = self.adapter.capacity_to_positions(capacity, x, padding_mask)
+    def explain(self, batch):
+        _, capacity, _ = self.fit_feature_bottleneck(
+            batch.x, batch.targets, batch.generators, batch.padding_mask)
+        masks = self.adapter.capacity_to_positions(capacity, batch.x,
+                                                   batch.padding_mask)
         return AttributionResult(input_masks=masks.cpu(), feat_masks=masks.cpu())

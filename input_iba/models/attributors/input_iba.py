@@ -21,7 +21,6 @@ import torch
 from input_iba.models.bottlenecks import input_kl, masked_mean, mix
 from input_iba.models.gans import BatchedCritics, train_wgan
 from input_iba.registry import ATTRIBUTORS, GENERATORS
-from input_iba.utils import make_generators
 
 from .base import AttributionResult
 from .iba import IBA
@@ -181,22 +180,16 @@ class InputIBA(IBA):
                 mask = self.adapter.smooth_input(mask, cfg['sigma'])
         return mask, ce.detach(), info.detach()
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None):
-        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
-        seeds = list(range(len(inputs))) if seeds is None else list(seeds)
-        gens = make_generators(seeds, self.device)
-        x = self.adapter.embed(self.model, inputs, padding_mask).detach()
-        lam, capacity, r = self.fit_feature_bottleneck(x, targets, gens,
-                                                       padding_mask)
-        prior, gan_losses = self.fit_generator(x, lam, capacity, r, gens, seeds,
-                                               padding_mask)
-        mask, ce, info = self.fit_input_bottleneck(x, targets, prior, gens,
-                                                   padding_mask)
+    def explain(self, batch):
+        x, targets, pm, gens = batch.x, batch.targets, batch.padding_mask, batch.generators
+        lam, capacity, r = self.fit_feature_bottleneck(x, targets, gens, pm)
+        prior, gan_losses = self.fit_generator(x, lam, capacity, r, gens,
+                                               batch.seeds, pm)
+        mask, ce, info = self.fit_input_bottleneck(x, targets, prior, gens, pm)
         to_pos = self.adapter.input_mask_to_positions
         return AttributionResult(
-            input_masks=to_pos(mask, padding_mask).cpu(),
-            feat_masks=self.adapter.capacity_to_positions(
-                capacity, x, padding_mask).cpu(),
-            extras=dict(gen_masks=to_pos(prior, padding_mask).cpu()),
+            input_masks=to_pos(mask, pm).cpu(),
+            feat_masks=self.adapter.capacity_to_positions(capacity, x, pm).cpu(),
+            extras=dict(gen_masks=to_pos(prior, pm).cpu()),
             meta=dict(input_ce=ce.cpu(), input_info=info.cpu(),
                       **{k: v.cpu() for k, v in gan_losses.items()}))
