@@ -190,10 +190,42 @@ def table(args):
               + ' | ' + ', '.join(deltas) + f' | {rho} |')
 
 
+def plot(args):
+    """Insertion and deletion AUC (mean and 95% CI over images) against
+    the CPU seconds per image of each run's ``input`` masks."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    scores = json.load(open(osp.join(args.out, 'scores.json')))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for key, per in scores.items():
+        run_name, _, kind = key.partition(':')
+        if kind not in ('', 'input'):
+            continue
+        cpu = np.nanmean([r.get('cpu_seconds', np.nan) for r in per.values()])
+        for ax, metric in zip(axes, ('insertion_auc', 'deletion_auc')):
+            m, h = mean_ci([r[metric] for r in per.values()])
+            if key == 'reference':
+                ax.axhspan(m - h, m + h, color='grey', alpha=0.2)
+                ax.axhline(m, color='grey', label='reference masks')
+            else:
+                ax.errorbar(cpu, m, yerr=h, fmt='o', capsize=3, label=run_name)
+    for ax, metric in zip(axes, ('insertion AUC (higher is better)',
+                                 'deletion AUC (lower is better)')):
+        ax.set_xscale('log')
+        ax.set_xlabel('CPU seconds per image (one thread)')
+        ax.set_ylabel(metric)
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(args.figure, dpi=120)
+    print('wrote', args.figure)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('command', choices=('run', 'score', 'table'))
+    parser.add_argument('command', choices=('run', 'score', 'table', 'plot'))
+    parser.add_argument('--figure', default='docs/figures/input_iba_quality_cost.png')
     parser.add_argument('--name', default='published')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', default='work_dirs/input_iba_quality')
@@ -211,7 +243,7 @@ def main():
         ns = argparse.Namespace()
         action(parser, ns, args.cfg_options)
         args.cfg_options = ns.x
-    dict(run=run, score=score, table=table)[args.command](args)
+    dict(run=run, score=score, table=table, plot=plot)[args.command](args)
 
 
 if __name__ == '__main__':

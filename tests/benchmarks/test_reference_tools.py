@@ -58,12 +58,14 @@ def test_schedules():
     args = argparse.Namespace(schedule='light', gan_epochs=None, input_steps=None)
     light = cmp.build_schedule(args)
     assert light['gan']['epochs'] == 2 and light['input']['steps'] == 10
-    assert light['feat'] == dict(beta=20.0, steps=10, lr=1.0, copies=10)
+    assert light['feat'] == dict(beta=20.0, steps=10, lr=1.0, copies=10,
+                                 init_alpha=5.0, sigma=1.0)
     args = argparse.Namespace(schedule='reference', gan_epochs=None,
                               input_steps=30)
     full = cmp.build_schedule(args)
     assert full['gan']['epochs'] == 20 and full['input']['steps'] == 30
-    assert cmp.REFERENCE_SCHEDULE['input']['steps'] == 60  # not mutated
+    from input_iba.models.attributors.input_iba import SCHEDULES
+    assert SCHEDULES['published']['input_iba']['steps'] == 60  # not mutated
 
 
 def test_missing_reference_dir_explains_how_to_get_it(tmp_path):
