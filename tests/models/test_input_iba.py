@@ -125,3 +125,25 @@ def test_smoothed_output_is_the_smoothed_sigmoid(tiny_convnet):
     assert not torch.allclose(smooth.input_masks, raw.input_masks, atol=1e-3)
     with pytest.raises(ValueError, match='sigmoid'):
         InputIBA(tiny_convnet, 'features.2', input_mask='lambda')
+
+
+def test_restarts_average_runs_of_the_same_sample(tiny_convnet):
+    # with noise-free steps every restart follows the same path: the
+    # average of R runs equals one run, sample by sample (no mixing of rows)
+    small = dict(SMALL, gan=dict(epochs=0))
+    x, t = torch.randn(2, 3, 16, 16), torch.tensor([0, 2])
+    masks = {}
+    for runs in (1, 3):
+        att = _attributor(tiny_convnet, **dict(small, input_iba=dict(
+            steps=5, copies=2, restarts=runs)))
+        att.adapter.sample_noise = lambda gens, n, shape, dev: torch.zeros(
+            len(gens), n, *shape, device=dev)
+        masks[runs] = att.attribute(x, t, seeds=[1, 2]).input_masks
+    assert torch.allclose(masks[1], masks[3], atol=1e-6)
+    assert not torch.allclose(masks[3][0], masks[3][1], atol=1e-3)
+    # with noise, restarts differ and the average is batch-independent
+    att = _attributor(tiny_convnet, **dict(small, input_iba=dict(
+        steps=5, copies=2, restarts=2)))
+    both = att.attribute(x, t, seeds=[1, 2]).input_masks
+    second = att.attribute(x[1:], t[1:], seeds=[2]).input_masks
+    assert torch.allclose(both[1], second[0], atol=1e-5)

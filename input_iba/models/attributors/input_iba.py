@@ -32,7 +32,7 @@ _PUBLISHED = dict(
              critic_iters=5, critic_lr=5e-5, weight_clip=0.01, mean_lr=0.1,
              scale_lr=0.05, mask_lr=0.003),
     input_iba=dict(beta=20.0, steps=60, lr=1.0, copies=10, init_alpha=5.0,
-                   sigma=1.0, lr_decay='constant'))
+                   sigma=1.0, lr_decay='constant', restarts=1))
 
 
 def _with(schedule, **stages):
@@ -158,18 +158,28 @@ class InputIBA(IBA):
     def fit_input_bottleneck(self, x, targets, prior_lam, generators,
                              padding_mask=None):
         """Stage 3: return the input mask (shape of x, as ``input_mask``
-        chooses), the final cross-entropy and the mean capacity per sample."""
+        chooses), the final cross-entropy and the mean capacity per sample.
+
+        With ``restarts = R > 1`` every sample's mask is optimised ``R``
+        times, each run with its own noise, and the masks are averaged: the
+        optimisation is noisy and non-convex, so one run's mask is its
+        expectation plus pixel-level noise that the average shrinks.
+        """
         cfg = self.input_cfg
-        k = cfg['copies']
-        weight = self.adapter.input_weight(x, padding_mask)
+        k, runs = cfg['copies'], cfg['restarts']
+        x, targets, prior_lam = (t.repeat_interleave(runs, 0)
+                                 for t in (x, targets, prior_lam))
+        pm = self.adapter.repeat(padding_mask, runs)
+        weight = self.adapter.input_weight(x, pm)
         alpha = torch.full_like(x, cfg['init_alpha'], requires_grad=True)
         opt = torch.optim.Adam([alpha], lr=cfg['lr'])
         for lr in step_sizes(cfg['lr'], cfg['steps'], cfg['lr_decay']):
             opt.param_groups[0]['lr'] = lr
             lam = self.adapter.smooth_input(torch.sigmoid(alpha), cfg['sigma'])
-            eps = self.adapter.sample_noise(generators, k, x.shape[1:], x.device)
-            z = mix(x[:, None], lam[:, None], eps)
-            ce = self.class_loss(z.flatten(0, 1), targets, padding_mask, k)
+            eps = self.adapter.sample_noise(generators, runs * k, x.shape[1:],
+                                            x.device)
+            z = mix(x[:, None], lam[:, None], eps.view(-1, k, *x.shape[1:]))
+            ce = self.class_loss(z.flatten(0, 1), targets, pm, k)
             info = masked_mean(input_kl(x, lam, prior_lam), weight)
             opt.zero_grad()
             (ce + cfg['beta'] * info).sum().backward()
@@ -178,7 +188,10 @@ class InputIBA(IBA):
             mask = torch.sigmoid(alpha)
             if self.input_mask == 'smoothed':
                 mask = self.adapter.smooth_input(mask, cfg['sigma'])
-        return mask, ce.detach(), info.detach()
+
+        def per_sample(t):
+            return t.view(-1, runs, *t.shape[1:]).mean(1)
+        return per_sample(mask), per_sample(ce.detach()), per_sample(info.detach())
 
     def explain(self, batch):
         x, targets, pm, gens = batch.x, batch.targets, batch.padding_mask, batch.generators
