@@ -6,9 +6,10 @@ process (so that peak memory is its own), one after the other:
     python benchmarks/input_iba_throughput.py --batch-sizes 1 4 16 --images 16
 
 CPU peak memory is the process's maximum resident set size; GPU peak memory
-is torch.cuda.max_memory_allocated. ``--schedule reference`` is the
-reference's VGG16 schedule (methods.md §2); ``light`` (default) is the demo's,
-affordable on a laptop CPU.
+is torch.cuda.max_memory_allocated. ``--schedule`` names one of InputIBA's
+schedules (``fast``, the default, or ``published``, the reference's VGG16
+schedule); batch norm is folded and the layout is channels-last, as in the
+configs, unless ``--fold-batchnorm 0`` / ``--channels-last 0``.
 """
 import argparse
 import json
@@ -20,11 +21,7 @@ import time
 
 import torch
 
-SCHEDULES = dict(
-    reference={},
-    light=dict(feat_iba=dict(copies=5),
-               gan=dict(dataset_size=64, subset_size=16, batch_size=16, epochs=5),
-               input_iba=dict(steps=30, copies=4)))
+from input_iba.models.attributors.input_iba import SCHEDULES
 
 
 def load_images(count):
@@ -45,7 +42,9 @@ def worker(args):
     torch.set_num_threads(args.threads)
     device = args.device
     model = MODELS.build(dict(type='EfficientNetLite0')).to(device)
-    att = InputIBA(model, args.layer, **SCHEDULES[args.schedule])
+    att = InputIBA(model, args.layer, schedule=args.schedule, adapter=dict(
+        type='ImageAdapter', channels_last=bool(args.channels_last),
+        fold_batchnorm=bool(args.fold_batchnorm)))
     images = load_images(args.images).to(device)
     att.estimate([dict(inputs=images)], len(images), progress=False)
     with torch.no_grad():
@@ -73,7 +72,9 @@ def main():
     parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 4, 16])
     parser.add_argument('--images', type=int, default=16)
     parser.add_argument('--layer', default='blocks.2')
-    parser.add_argument('--schedule', choices=sorted(SCHEDULES), default='light')
+    parser.add_argument('--schedule', choices=sorted(SCHEDULES), default='fast')
+    parser.add_argument('--fold-batchnorm', type=int, choices=(0, 1), default=1)
+    parser.add_argument('--channels-last', type=int, choices=(0, 1), default=1)
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available()
                         else 'cpu')
     parser.add_argument('--threads', type=int, default=torch.get_num_threads())
@@ -86,7 +87,8 @@ def main():
         cmd = [sys.executable, __file__, '--batch-size', str(bs), '--images',
                str(args.images), '--layer', args.layer, '--schedule',
                args.schedule, '--device', args.device, '--threads',
-               str(args.threads)]
+               str(args.threads), '--fold-batchnorm', str(args.fold_batchnorm),
+               '--channels-last', str(args.channels_last)]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f'batch {bs:3d}: {rows[-1]["images_per_s"]:.3f} images/s, '
@@ -94,7 +96,8 @@ def main():
     device = (torch.cuda.get_device_name() if args.device.startswith('cuda')
               else f'CPU, {args.threads} threads')
     print(f'\nEfficientNet-Lite0, layer {args.layer}, {args.images} images of '
-          f'224x224, schedule {args.schedule!r}, {device}')
+          f'224x224, schedule {args.schedule!r}, {device}, batch norm folded: '
+          f'{bool(args.fold_batchnorm)}, channels-last: {bool(args.channels_last)}')
     print('| batch size | images/s | speed-up vs batch 1 | peak memory (MiB) |')
     print('|---:|---:|---:|---:|')
     for r in rows:
