@@ -1,0 +1,210 @@
+"""Where MaRC's mask parameters live, chosen by the adapter's modality: a
+grid of cells over each image (:class:`ImageGrid`), or the words of each
+document, split into overlapping chunks when it is long
+(:class:`WordChunks`). A layout turns a batch into rows to optimise
+(:class:`MaskRows`) and the rows' masks back into one result per sample."""
+import math
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import torch
+import torch.nn.functional as F
+
+from input_iba.utils import make_generators, sample_seed
+
+from .base import AttributionResult
+from .gaussian_kernels import gaussian_mask_1d, gaussian_mask_2d
+
+
+@dataclass
+class MaskRows:
+    """Rows (images, or chunks of documents) whose masks are fitted together.
+
+    ``owner``: the sample of each row; ``fixed``: positions never masked
+    (None: none); ``valid``: ``(R, *grid)``, 1 where a row has a parameter;
+    ``to_positions(weights, widths)`` -> (mask over the parameter grid,
+    mask per input position); ``gens``: one generator per row."""
+    x: torch.Tensor
+    targets: torch.Tensor
+    padding_mask: Optional[torch.Tensor]
+    fixed: Optional[torch.Tensor]
+    owner: torch.Tensor
+    num_owners: int
+    valid: torch.Tensor
+    to_positions: Callable
+    gens: list
+    baselines: Optional[torch.Tensor] = None
+    chunks: Optional[list] = None  # text: per sample (word per token, chunks)
+    length: Optional[int] = None  # text: tokens per sample, padding included
+
+
+class ImageGrid:
+    """One row per image, one parameter per ``grid_stride`` pixels; kernels
+    count within ``window`` pixels; coarse grids are upsampled bilinearly."""
+
+    def __init__(self, window, grid_stride, blur_sigma):
+        self.window, self.grid_stride = window, grid_stride
+        self.baseline_options = dict(blur_sigma=blur_sigma)
+
+    def rows(self, batch, exponent, word_ids=None):
+        x, stride = batch.x, self.grid_stride
+        grid = tuple(math.ceil(s / stride) for s in x.shape[-2:])
+        radius = max(1, (self.window // 2) // stride)
+
+        def to_positions(weights, widths):
+            lam_grid = torch.sigmoid(gaussian_mask_2d(weights, widths, radius, exponent))
+            lam = lam_grid if stride == 1 else F.interpolate(
+                lam_grid[:, None], size=x.shape[-2:], mode='bilinear',
+                align_corners=False)[:, 0]
+            return lam_grid, lam
+
+        b = x.shape[0]
+        return MaskRows(x=x, targets=batch.targets, padding_mask=None, fixed=None,
+                        owner=torch.arange(b, device=x.device), num_owners=b,
+                        valid=x.new_ones((b, ) + grid), to_positions=to_positions,
+                        gens=make_generators(batch.seeds, x.device))
+
+    @staticmethod
+    def result(rows, lam_grid, lam, steps):
+        """Masks ``(B, H, W)``; meta: steps and mean mask per image."""
+        return AttributionResult(input_masks=lam.float().cpu(), meta=dict(
+            steps=steps.float(), mean_mask=lam_grid.flatten(1).mean(1).cpu()))
+
+
+def word_chunks(token_counts, max_length, overlap):
+    """Split words (their token counts) into ``(first, end)`` word ranges of
+    at most ``max_length`` tokens; each range starts where the last
+    ``overlap`` tokens of the previous one begin (word-aligned)."""
+    n = len(token_counts)
+    if not max_length or sum(token_counts) <= max_length:
+        return [(0, n)]
+    chunks, start = [], 0
+    while True:
+        end, tokens = start, 0
+        while end < n and tokens + token_counts[end] <= max_length:
+            tokens += token_counts[end]
+            end += 1
+        if end == start:
+            raise ValueError(f'Word {start} has {token_counts[start]} tokens, more '
+                             f'than max_length={max_length}: raise max_length.')
+        chunks.append((start, end))
+        if end == n:
+            return chunks
+        back, nxt = 0, end
+        while nxt > start + 1 and back + token_counts[nxt - 1] <= overlap:
+            back += token_counts[nxt - 1]
+            nxt -= 1
+        start = nxt
+
+
+def blend_chunks(chunks, masks, num_words):
+    """Join per-chunk word masks into one: where consecutive chunks overlap,
+    the weight moves linearly from the earlier chunk to the later one."""
+    total = torch.zeros(num_words)
+    weight = torch.zeros(num_words)
+    for c, ((first, end), mask) in enumerate(zip(chunks, masks)):
+        ramp = torch.ones(end - first)
+        if c > 0 and chunks[c - 1][1] > first:  # rise over the previous overlap
+            n = chunks[c - 1][1] - first
+            ramp[:n] = torch.arange(1, n + 1) / (n + 1)
+        if c + 1 < len(chunks) and chunks[c + 1][0] < end:  # fall into the next
+            n = end - chunks[c + 1][0]
+            ramp[-n:] = torch.minimum(ramp[-n:], torch.arange(n, 0, -1) / (n + 1))
+        total[first:end] += ramp * mask.cpu()
+        weight[first:end] += ramp
+    return total / weight
+
+
+def _word_index(word_ids):
+    """Word ids of one document's tokens (``-1``: not a word) -> local word
+    index per token (``-1`` kept) and each word's token count."""
+    is_word = word_ids >= 0
+    ids = word_ids[is_word]
+    starts = torch.ones_like(ids, dtype=torch.bool)
+    starts[1:] = ids[1:] != ids[:-1]
+    local = torch.full_like(word_ids, -1)
+    local[is_word] = starts.cumsum(0) - 1
+    if len(set(ids[starts].tolist())) != int(starts.sum()):
+        raise ValueError('The tokens of a word must be contiguous in word_ids.')
+    return local, torch.bincount(local[is_word]).tolist()
+
+
+class WordChunks:
+    """One parameter per word; documents of more than ``max_length`` word
+    tokens become several rows (chunks overlapping by about ``overlap``
+    tokens), each with its own mask, blended over the overlaps. A row holds
+    the document's leading non-word tokens, the chunk's tokens and the
+    trailing non-word tokens; non-word tokens are never masked."""
+
+    baseline_options = {}
+
+    def __init__(self, max_length, overlap):
+        self.max_length, self.overlap = max_length, overlap
+
+    def rows(self, batch, exponent, word_ids=None):
+        x, seeds = batch.x, batch.seeds
+        padding_mask = (torch.ones(x.shape[:2], dtype=torch.bool, device=x.device)
+                        if batch.padding_mask is None else batch.padding_mask)
+        rows = []  # (doc, token indices, local word per token, words, seed)
+        layout = []  # per doc: (local word per token, chunks)
+        for d in range(x.shape[0]):
+            length = int(padding_mask[d].sum())
+            ids = (torch.arange(length, device=x.device) if word_ids is None
+                   else word_ids[d, :length].to(x.device))
+            local, counts = _word_index(ids)
+            if not counts:
+                raise ValueError(f'Sample {d} has no word tokens to mask.')
+            word_tok = (local >= 0).nonzero()[:, 0]
+            lead = torch.arange(int(word_tok[0]), device=x.device)
+            trail = torch.arange(int(word_tok[-1]) + 1, length, device=x.device)
+            chunks = word_chunks(counts, self.max_length, self.overlap)
+            layout.append((local, chunks))
+            for c, (first, end) in enumerate(chunks):
+                inside = ((local >= first) & (local < end)).nonzero()[:, 0]
+                body = torch.arange(int(inside[0]), int(inside[-1]) + 1, device=x.device)
+                tokens = torch.cat([lead, body, trail])
+                row_word = torch.where(local[tokens] >= 0, local[tokens] - first,
+                                       torch.full_like(tokens, -1))
+                seed = seeds[d] if c == 0 else sample_seed(seeds[d], f'chunk{c}')
+                rows.append((d, tokens, row_word, end - first, seed))
+        longest = max(len(r[1]) for r in rows)
+        most_words = max(r[3] for r in rows)
+        n = len(rows)
+        xs = x.new_zeros(n, longest, x.shape[-1])
+        pm = torch.zeros(n, longest, dtype=torch.bool, device=x.device)
+        tok_word = torch.full((n, longest), -1, dtype=torch.long, device=x.device)
+        valid = x.new_zeros(n, most_words)
+        for i, (d, tokens, row_word, words, _) in enumerate(rows):
+            xs[i, :len(tokens)], pm[i, :len(tokens)] = x[d, tokens], True
+            tok_word[i, :len(tokens)] = row_word
+            valid[i, :words] = 1
+
+        def to_positions(weights, widths):
+            lam_words = torch.sigmoid(gaussian_mask_1d(weights * valid, widths, exponent))
+            return lam_words, lam_words.gather(1, tok_word.clamp_min(0))
+
+        owner = torch.tensor([r[0] for r in rows], device=x.device)
+        return MaskRows(x=xs, targets=batch.targets[owner], padding_mask=pm,
+                        fixed=tok_word < 0, owner=owner, num_owners=x.shape[0],
+                        valid=valid, to_positions=to_positions,
+                        gens=make_generators([r[4] for r in rows], x.device),
+                        chunks=layout, length=x.shape[1])
+
+    @staticmethod
+    def result(rows, lam_words, lam, steps):
+        """Masks ``(B, L)`` (0 on non-word tokens and padding); meta: steps
+        (the most of a document's chunks) and chunks per document."""
+        num_docs = rows.num_owners
+        masks = torch.zeros(num_docs, rows.length)
+        doc_steps = torch.zeros(num_docs)
+        row = 0
+        for d, (local, chunks) in enumerate(rows.chunks):
+            words = blend_chunks(chunks, [lam_words[row + c, :end - first]
+                                          for c, (first, end) in enumerate(chunks)],
+                                 chunks[-1][1])
+            is_word = (local >= 0).cpu()
+            masks[d, :len(local)][is_word] = words[local.cpu()[is_word]]
+            doc_steps[d] = steps[row:row + len(chunks)].max()
+            row += len(chunks)
+        return AttributionResult(input_masks=masks, meta=dict(
+            steps=doc_steps, chunks=torch.tensor([float(len(c)) for _, c in rows.chunks])))
