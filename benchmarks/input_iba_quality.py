@@ -26,7 +26,7 @@ import torch
 from scipy.stats import spearmanr
 
 from input_iba.apis.builders import (build_attributor, build_dataset,
-                                     build_model, load_config,
+                                     build_model, config_adapter, load_config,
                                      prepare_statistics)
 from input_iba.evaluation.vision.effective_heat_ratio import EffectiveHeatRatio
 from input_iba.evaluation.vision.insertion_deletion import InsertionDeletion
@@ -45,9 +45,12 @@ def cpu_seconds():
 
 
 def setup(cfg_options):
+    # the config's adapter is top-level (the builder gives it to the attributor)
+    cfg_options = {k.replace('attributor.adapter.', 'adapter.', 1): v
+                   for k, v in (cfg_options or {}).items()}
     cfg = load_config(CONFIG, cfg_options)
     model = build_model(cfg.model)
-    attributor = build_attributor(cfg.attributor, model)
+    attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
     dataset = build_dataset(cfg.data.attribute)
     return cfg, model, attributor, dataset
 
@@ -111,7 +114,7 @@ def score_masks(evaluators, dataset, masks, targets):
 def score(args):
     torch.set_num_threads(args.threads)
     cfg, model, attributor, dataset = setup(None)
-    adapter = cfg.attributor.adapter
+    adapter = config_adapter(cfg)
     evaluators = [InsertionDeletion(model, adapter, batch_size=16,
                                     pixels_per_step=args.pixels_per_step),
                   EffectiveHeatRatio(), PointingGame()]
@@ -159,35 +162,54 @@ def load_masks(out, run_name, kind):
     return {osp.basename(f)[:-4]: np.load(f)[kind] for f in files}
 
 
+def seed_stability(out, run_name, kind):
+    """Mean Spearman correlation between this run's masks and the same
+    schedule's run with the next seed (None when there is none)."""
+    name, _, seed = run_name.rpartition('-seed')
+    other = f'{name}-seed{int(seed) + 1}'
+    if not osp.isdir(osp.join(out, 'runs', other)):
+        return None
+    a, b = load_masks(out, run_name, kind), load_masks(out, other, kind)
+    common = sorted(set(a) & set(b))
+    if not common:
+        return None
+    return float(np.mean([spearmanr(a[n].ravel(), b[n].ravel())[0] for n in common]))
+
+
 def table(args):
+    """One row per run and mask kind: CPU s per image, each metric (mean ±
+    95% CI over images), the paired difference to ``--against`` (mean ±
+    95% CI over the images both have), the Spearman correlation with the
+    next seed's masks and with the reference masks."""
     scores = json.load(open(osp.join(args.out, 'scores.json')))
     ref = np.load(osp.join(default_data_root(), REFERENCE))
     base = scores[args.against]
-    print('| masks | n | CPU s/img | ' + ' | '.join(
-        m for m, _ in METRICS) + ' | Δ vs ' + args.against + ' (ins, del, EHR) | ρ ref |')
-    print('|---|' + '---:|' * (len(METRICS) + 4))
+    print('| masks | n | CPU s/img | ' + ' | '.join(m for m, _ in METRICS)
+          + f' | Δ vs {args.against}: ' + ' | '.join(m for m, _ in METRICS)
+          + ' | ρ next seed | ρ reference |')
+    print('|---|' + '---:|' * (2 * len(METRICS) + 4))
     for key, per in scores.items():
+        run_name, _, kind = key.partition(':')
+        if args.kinds and kind and kind not in args.kinds:
+            continue
         names = sorted(per)
-        cells = []
+        cells, deltas = [], []
         for metric, _ in METRICS:
-            vals = [per[n][metric] for n in names if metric in per[n]]
-            m, h = mean_ci(vals)
+            m, h = mean_ci([per[n][metric] for n in names if metric in per[n]])
             cells.append(f'{m:.3f} ± {h:.3f}')
-        deltas = []
-        for metric in ('insertion_auc', 'deletion_auc', 'ehr'):
-            common = [n for n in names if metric in per[n] and n in base
-                      and metric in base[n]]
-            d = [per[n][metric] - base[n][metric] for n in common]
+            d = [per[n][metric] - base[n][metric] for n in names
+                 if metric in per[n] and metric in base.get(n, {})]
             m, h = mean_ci(d) if len(d) > 1 else (float('nan'), 0)
             deltas.append(f'{m:+.3f} ± {h:.3f}')
-        cpu = [per[n].get('cpu_seconds', np.nan) for n in names]
-        rho = '-'
+        cpu = np.nanmean([per[n].get('cpu_seconds', np.nan) for n in names])
+        stab = rho = '-'
         if key != 'reference':
-            run_name, kind = key.split(':')
             masks = load_masks(args.out, run_name, kind)
             rho = f"{np.mean([spearmanr(masks[n].ravel(), ref[n].astype(np.float32).ravel())[0] for n in masks]):.2f}"
-        print(f'| {key} | {len(names)} | {np.nanmean(cpu):.1f} | ' + ' | '.join(cells)
-              + ' | ' + ', '.join(deltas) + f' | {rho} |')
+            value = seed_stability(args.out, run_name, kind)
+            stab = '-' if value is None else f'{value:.2f}'
+        print(f'| {key} | {len(names)} | {cpu:.1f} | ' + ' | '.join(cells) + ' | '
+              + ' | '.join(deltas) + f' | {stab} | {rho} |')
 
 
 def plot(args):
@@ -234,6 +256,9 @@ def main():
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--pixels-per-step', type=int, default=3584)
     parser.add_argument('--against', default='reference')
+    parser.add_argument('--kinds', nargs='*', default=['input'],
+                        help='mask kinds in the table (input, smoothed, feat, '
+                        'gen_masks); none: all')
     parser.add_argument('--cfg-options', nargs='*', default=None,
                         type=lambda kv: kv)
     args = parser.parse_args()

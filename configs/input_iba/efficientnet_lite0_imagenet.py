@@ -1,5 +1,5 @@
 _base_ = ['../_base_/models/efficientnet_lite0.py', '../_base_/datasets/imagenet_boxes.py',
           '../_base_/input_iba_vision.py']
-attributor = dict(layer='blocks.2', adapter={{_base_.adapter}})
+attributor = dict(layer='blocks.2')
 data = dict(attribute=dict(pipeline={{_base_.pipeline}}),
             estimate=dict(pipeline={{_base_.pipeline}}))
