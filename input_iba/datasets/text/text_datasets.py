@@ -12,6 +12,7 @@ from input_iba.registry import DATASETS
 from input_iba.utils import default_data_root, require_dir
 
 from ..base import AttributionDataset
+from .tokenized import encode_documents
 from .vocab import Vocabulary, tokenize
 
 
@@ -29,16 +30,35 @@ class TextClassificationDataset(AttributionDataset):
             one from this dataset's own tokens (the training split).
         max_length: truncate documents to this many tokens (None: keep all).
         min_freq, max_vocab: used when the vocabulary is built here.
+        tokenizer: a Hugging Face model folder, an offline package name (e.g.
+            ``'all-MiniLM-L6-v2'``) or a fast tokenizer: items then hold its
+            token ids (special tokens included), ``word_ids`` (the word of
+            each token, -1 for special tokens) and ``truncated_words``; the
+            vocabulary is not used. Masks and rationales stay per word.
+        max_positions: tokens per document, special tokens included (default:
+            the tokenizer's ``model_max_length``, at most 512).
+        long_documents: what happens to a longer document: ``'truncate'``
+            (whole words that fit; the count of cut words is recorded),
+            ``'keep'`` (for methods that chunk, e.g. MaRC) or ``'error'``.
     """
 
     def __init__(self, records, vocab=None, max_length=None, min_freq=1,
-                 max_vocab=None):
+                 max_vocab=None, tokenizer=None, max_positions=None,
+                 long_documents='truncate'):
         self.max_length = max_length
         self.records = [(n, toks[:max_length] if max_length else toks, y, r[:max_length]
                          if (r is not None and max_length) else r)
                         for n, toks, y, r in records]
         if not self.records:
             raise ValueError('The text dataset is empty.')
+        empty = [r[0] for r in self.records if not r[1]]
+        if empty:
+            raise ValueError(f'{len(empty)} empty document(s) (no words), e.g. '
+                             f'{empty[:3]}: remove them from the data.')
+        self.tokenizer = None
+        if tokenizer is not None:
+            self._tokenize(tokenizer, max_positions, long_documents)
+            return
         if vocab is None:
             vocab = Vocabulary.build((r[1] for r in self.records), min_freq,
                                      max_vocab)
@@ -50,6 +70,22 @@ class TextClassificationDataset(AttributionDataset):
             vocab = Vocabulary.load(vocab)
         self.vocab = vocab
 
+    def _tokenize(self, tokenizer, max_positions, long_documents):
+        if isinstance(tokenizer, str):
+            from input_iba.models.classifiers.pretrained import load_tokenizer
+            tokenizer = load_tokenizer(tokenizer)
+        self.tokenizer, self.vocab = tokenizer, None
+        self.max_positions = int(max_positions or min(tokenizer.model_max_length, 512))
+        encoded = encode_documents(tokenizer, [r[1] for r in self.records],
+                                   self.max_positions, long_documents,
+                                   [r[0] for r in self.records])
+        self.encoded = []
+        for (name, words, label, rationale), (ids, wids, kept) in zip(self.records,
+                                                                       encoded):
+            self.encoded.append((words[:kept], ids, wids, len(words) - kept,
+                                 None if rationale is None else rationale[:kept]))
+        self.truncated = sum(e[3] > 0 for e in self.encoded)
+
     def __len__(self):
         return len(self.records)
 
@@ -58,6 +94,15 @@ class TextClassificationDataset(AttributionDataset):
 
     def __getitem__(self, index):
         name, tokens, label, rationale = self.records[index]
+        if self.tokenizer is not None:
+            tokens, ids, wids, cut, rationale = self.encoded[index]
+            item = dict(name=name, tokens=tokens, target=label,
+                        inputs=torch.tensor(ids, dtype=torch.long),
+                        word_ids=torch.tensor(wids, dtype=torch.long),
+                        truncated_words=cut)
+            if rationale is not None:
+                item['rationale'] = rationale
+            return item
         item = dict(name=name, tokens=tokens, target=label,
                     inputs=torch.tensor(self.vocab.encode(tokens), dtype=torch.long))
         if rationale is not None:
@@ -66,14 +111,27 @@ class TextClassificationDataset(AttributionDataset):
 
     @staticmethod
     def collate(items):
-        """Right-pad with ``<pad>`` (id 0); ``padding_mask`` is True on tokens."""
+        """Right-pad with ``<pad>`` (id 0); ``padding_mask`` is True on tokens.
+        Tokenised items add ``word_ids (B, L)`` (-1 on special tokens and
+        padding), ``word_mask (B, W)`` (True on words) and
+        ``truncated_words (B,)``."""
         lengths = torch.tensor([len(it['inputs']) for it in items])
         ids = torch.zeros(len(items), int(lengths.max()), dtype=torch.long)
         for row, it in enumerate(items):
             ids[row, :len(it['inputs'])] = it['inputs']
-        return dict(inputs=ids, lengths=lengths,
-                    padding_mask=torch.arange(ids.shape[1])[None] < lengths[:, None],
-                    targets=torch.tensor([it['target'] for it in items]))
+        batch = dict(inputs=ids, lengths=lengths,
+                     padding_mask=torch.arange(ids.shape[1])[None] < lengths[:, None],
+                     targets=torch.tensor([it['target'] for it in items]))
+        if 'word_ids' in items[0]:
+            word_ids = torch.full_like(ids, -1)
+            for row, it in enumerate(items):
+                word_ids[row, :len(it['word_ids'])] = it['word_ids']
+            words = torch.tensor([len(it['tokens']) for it in items])
+            batch.update(word_ids=word_ids,
+                         word_mask=torch.arange(int(words.max()))[None] < words[:, None],
+                         truncated_words=torch.tensor([it['truncated_words']
+                                                       for it in items]))
+        return batch
 
 
 @DATASETS.register_module()
@@ -85,7 +143,7 @@ class EraserMovies(TextClassificationDataset):
     LABELS = dict(NEG=0, POS=1)
 
     def __init__(self, root=None, split='train', vocab=None, max_length=None,
-                 min_freq=2, max_vocab=None, num_samples=None):
+                 min_freq=2, max_vocab=None, num_samples=None, **tokenizer_args):
         root = require_dir(root or osp.join(default_data_root(), 'eraser_movies'),
                            'ERASER movies folder')
         path = osp.join(root, f'{split}.jsonl')
@@ -105,7 +163,8 @@ class EraserMovies(TextClassificationDataset):
                     rationale[ev['start_token']:ev['end_token']] = 1
             records.append((file_safe(osp.splitext(docid)[0]), [t.lower() for t in tokens],
                             self.LABELS[ann['classification']], rationale))
-        super().__init__(records, vocab, max_length, min_freq, max_vocab)
+        super().__init__(records, vocab, max_length, min_freq, max_vocab,
+                         **tokenizer_args)
 
 
 @DATASETS.register_module()
@@ -115,7 +174,8 @@ class SST2(TextClassificationDataset):
     training split is mostly short phrases; the test split is sentences)."""
 
     def __init__(self, root=None, split='train', vocab=None, max_length=None,
-                 min_freq=1, max_vocab=None, num_samples=None, min_tokens=1):
+                 min_freq=1, max_vocab=None, num_samples=None, min_tokens=1,
+                 **tokenizer_args):
         root = require_dir(root or osp.join(default_data_root(), 'sst2'),
                            'SST-2 folder')
         path = osp.join(root, f'{split}.tsv')
@@ -132,7 +192,8 @@ class SST2(TextClassificationDataset):
                 if len(tokens) >= max(min_tokens, 1):
                     records.append((file_safe(f'sst2_{split}_{i:06d}'), tokens,
                                     int(label), None))
-        super().__init__(records, vocab, max_length, min_freq, max_vocab)
+        super().__init__(records, vocab, max_length, min_freq, max_vocab,
+                         **tokenizer_args)
 
 
 @DATASETS.register_module()
@@ -140,7 +201,7 @@ class TextFolder(TextClassificationDataset):
     """IMDB-style folder: ``root/pos/*.txt`` (label 1), ``root/neg/*.txt`` (0)."""
 
     def __init__(self, root, vocab=None, max_length=None, min_freq=1,
-                 max_vocab=None, num_samples=None):
+                 max_vocab=None, num_samples=None, **tokenizer_args):
         require_dir(root, 'Text folder')
         records = []
         for label, sub in ((0, 'neg'), (1, 'pos')):
@@ -153,4 +214,5 @@ class TextFolder(TextClassificationDataset):
                     text = re.sub(r'<br\s*/?>', ' ', f.read())
                 records.append((file_safe(f'{sub}_{osp.splitext(fname)[0]}'),
                                 tokenize(text), label, None))
-        super().__init__(records, vocab, max_length, min_freq, max_vocab)
+        super().__init__(records, vocab, max_length, min_freq, max_vocab,
+                         **tokenizer_args)
