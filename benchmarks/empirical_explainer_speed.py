@@ -31,7 +31,7 @@ def main():
     parser = tool_parser(__doc__.splitlines()[0], 'the explainer\'s work dir')
     parser.add_argument('--num-samples', type=int, default=64)
     parser.add_argument('--batch-size', type=int, default=None,
-                        help='default: the config\'s explain.batch_size')
+                        help='default: the config\'s attribution.batch_size')
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args()
@@ -42,7 +42,7 @@ def main():
     with open(osp.join(args.work_dir, 'split.json')) as f:
         samples = json.load(f)['val'][:args.num_samples]
     classes = {i: r['target'] for i, r in records.items()}
-    batch_size = args.batch_size or cfg.get('explain', {}).get('batch_size', 16)
+    batch_size = args.batch_size or cfg.get('attribution', {}).get('batch_size', 16)
     expensive = build_attributor(cfg.attributor, model, config_adapter(cfg))
     prepare_statistics(cfg, expensive, cfg.targets_dir)
     explainer = EmpiricalExplainer(model, checkpoint=osp.join(args.work_dir, 'explainer.pth'),

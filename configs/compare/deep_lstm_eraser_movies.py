@@ -33,6 +33,6 @@ methods = dict(
     InputIBAReference={{_base_.attributor}},
 )
 # one document at a time for InputIBA: batching measured slower on this CPU
-batch_sizes = dict(InputIBA=1, InputIBAReference=1, IntegratedGradients=1, Saliency=8,
-                   Random=8)
+attribution = dict(batch_size=dict(InputIBA=1, InputIBAReference=1, IntegratedGradients=1,
+                                  Saliency=8, Random=8))
 metrics = ['eraser', 'rationale_agreement']

@@ -10,4 +10,5 @@ methods = dict(
     IntegratedGradients=dict(steps=50),
     InputIBA=dict(_delete_=True, type='InputIBA', layer='blocks.2'),
     ExtremalPerturbation=dict(steps=800, lr=0.01, area_weight_growth=1.0035))
-batch_sizes = dict(ExtremalPerturbation=18, IntegratedGradients=18, InputIBA=6)
+attribution = dict(batch_size=dict(ExtremalPerturbation=18, IntegratedGradients=18,
+                                  InputIBA=6))

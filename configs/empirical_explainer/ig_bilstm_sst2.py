@@ -22,7 +22,9 @@ data = dict(attribute=dict(type='SST2', split='train', num_samples=10000,
 # the expensive explainer and how tools/explain_dataset.py runs it
 attributor = dict(type='IntegratedGradients', steps=20,
                   baseline=0.0, reduction='sum', internal_batch_size=640)
-explain = dict(shard_size=500, batch_size=32, target='prediction')
+explain = dict(shard_size=500, target='prediction')
+# samples attributed together (the target attributor and the explainer)
+attribution = dict(batch_size=32)
 targets_dir = 'work_dirs/ee_ig_sst2/targets'
 # the empirical explainer: encoder copy up to the BiLSTM (2 x 64 units)
 explainer = dict(layer='encoder', feature_dim=128, head='token')
@@ -35,6 +37,5 @@ evaluation = dict(
     curve_samples=200,
     faithfulness=dict(type='ERASERFaithfulness'),
     faithfulness_samples=200,
-    visuals=10,
-    batch_size=32)
+    visuals=10)
 visualizer = dict(type='TokenHeatmap')

@@ -31,7 +31,9 @@ attributor = dict(
     feat_iba=dict(copies=2),
     gan=dict(dataset_size=16, subset_size=8, batch_size=8, epochs=2),
     input_iba=dict(steps=10, copies=1))
-explain = dict(shard_size=9, batch_size=1, target='prediction')
+explain = dict(shard_size=9, target='prediction')
+# samples attributed together (the target attributor and the explainer)
+attribution = dict(batch_size=1)
 targets_dir = 'work_dirs/ee_input_iba_effnet/targets'
 explainer = dict(layer='blocks.4', feature_dim=112, head='decoder', hidden=64, train_encoder=False)
 train = dict(epochs=60, batch_size=8, lr=3e-3, patience=8, rank_weight=0.0,
@@ -44,6 +46,5 @@ evaluation = dict(
     curve_samples=4,
     faithfulness=dict(type='InsertionDeletion', pixels_per_step=1792),
     faithfulness_samples=8,
-    visuals=8,
-    batch_size=1)
+    visuals=8)
 visualizer = dict(type='ImageHeatmap')

@@ -19,4 +19,4 @@ methods = dict(
                            batch_size=16, epochs=5),
                   input_iba=dict(beta=30.0, steps=30, lr=0.5, copies=10, sigma=0)),
     IntegratedGradients={{_base_.methods.IntegratedGradients}})
-batch_sizes = dict(MaRC=4, InputIBA=4, IntegratedGradients=1)
+attribution = dict(batch_size=dict(_delete_=True, MaRC=4, InputIBA=4, IntegratedGradients=1))

@@ -27,4 +27,5 @@ measures = dict(
                   input_iba=dict(beta=30.0, steps=3, lr=0.5, copies=1, sigma=0),
                   critic=dict(type='RecurrentCritic', hidden=16)))
 roar = dict(ks=[25, 50, 75, 100], strategy='quantile', recursive=True,
-            seeds=[0, 1, 2], importance_batch_size=128, estimation_samples=300)
+            seeds=[0, 1, 2], estimation_samples=300)
+attribution = dict(batch_size=128)  # documents per importance batch

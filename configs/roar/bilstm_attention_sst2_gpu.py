@@ -17,4 +17,5 @@ measures = dict(
                   gan=dict(dataset_size=64, subset_size=32, batch_size=32, epochs=3),
                   input_iba=dict(steps=10, copies=2),
                   critic=dict(hidden=32)))
-roar = dict(importance_batch_size=512, estimation_samples=1000)
+roar = dict(estimation_samples=1000)
+attribution = dict(batch_size=512)

@@ -15,29 +15,42 @@ from input_iba.evaluation.tables import markdown_table, paired_table  # noqa: E4
 from input_iba.utils import save_text  # noqa: E402
 from input_iba.visualization import mask_grid  # noqa: E402
 
-from .prologue import prepare_run, tool_parser  # noqa: E402
+from .prologue import add_sample_flags, prepare_run, tool_parser  # noqa: E402
+
+
+def check_reference(cfg):
+    """``paired_reference`` must be one of the ``methods``."""
+    reference = cfg.get('paired_reference')
+    if reference is not None and reference not in cfg.methods:
+        raise KeyError(f'paired_reference {reference!r} is not one of the methods '
+                       f'{list(cfg.methods)}: name one of them or drop the key.')
 
 
 def main(description, argv=None):
     """Run every method of ``methods`` and every metric of ``metrics``;
     returns the summaries ``{method: {metric: summary}}``."""
     parser = tool_parser(description)
-    parser.add_argument('--num-samples', type=int, default=None)
+    add_sample_flags(parser, batch_size=False)
     args = parser.parse_args(argv)
-    run = prepare_run(args, required=('model', 'data', 'methods', 'metrics'))
+    run = prepare_run(args, required=('model', 'data', 'methods', 'metrics'),
+                      checks=('data', 'model', 'methods', 'metric_evaluation',
+                              'attribution', check_reference))
     cfg, work_dir = run.cfg, run.work_dir
     model = build_model(cfg.model, run.device)
     dataset = build_dataset(cfg.data.attribute)
-    count = len(dataset) if args.num_samples is None else min(args.num_samples,
-                                                               len(dataset))
+    count = run.count(dataset)
     visualizer = build_visualizer(cfg.visualizer)
     adapter = config_adapter(cfg)
+    # built before any work: a method's config error must not come after the others' runs
+    attributors = {method: build_attributor(att_cfg, model, adapter)
+                   for method, att_cfg in cfg.methods.items()}
     summaries = {}
     for method, att_cfg in cfg.methods.items():
         run_dir = osp.join(work_dir, method)
-        attributor = build_attributor(att_cfg, model, adapter)
+        attributor = attributors[method]
         prepare_statistics(cfg, attributor, work_dir, run.logger)
-        batch_size = cfg.get('batch_sizes', {}).get(method, 1)
+        batch_size = cfg.get('attribution', {}).get('batch_size', 1)
+        batch_size = batch_size.get(method, 1) if isinstance(batch_size, dict) else batch_size
         run_attribution(attributor, dataset, run_dir, visualizer, batch_size,
                         run.seed, range(count), logger=run.logger)
         summaries[method] = {}
@@ -49,9 +62,6 @@ def main(description, argv=None):
     table = markdown_table(summaries, cfg.metrics)
     reference = cfg.get('paired_reference')
     if reference is not None:
-        if reference not in cfg.methods:
-            raise KeyError(f'paired_reference {reference!r} is not one of the '
-                           f'methods {list(cfg.methods)}.')
         table += '\n\nPaired differences (per sample):\n\n' + paired_table(
             work_dir, list(cfg.methods), cfg.metrics, reference)
     save_text(osp.join(work_dir, 'table.md'), table + '\n')

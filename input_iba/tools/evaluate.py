@@ -7,7 +7,7 @@ from input_iba.apis.builders import build_dataset, build_evaluator, build_model
 from input_iba.evaluation.catalogue import metrics
 from input_iba.evaluation.plots import save_metric_plot
 
-from .prologue import prepare_run, tool_parser
+from .prologue import add_sample_flags, prepare_run, tool_parser
 
 
 def main(description, argv=None):
@@ -19,19 +19,19 @@ def main(description, argv=None):
                         help='mask folder inside the work dir')
     parser.add_argument('--out-dir', default=None,
                         help='default: <work-dir>/eval_<masks>')
-    parser.add_argument('--num-samples', type=int, default=None)
+    add_sample_flags(parser, batch_size=False)
     args = parser.parse_args(argv)
     mask_dir = osp.join(args.work_dir, args.masks)
     if not osp.isdir(mask_dir):
         raise FileNotFoundError(f'No masks at {mask_dir}: run tools/vision/train.py '
                                 'first, or pass --masks.')
     out_dir = args.out_dir or osp.join(args.work_dir, f'eval_{args.masks}')
-    run = prepare_run(args, required=('model', 'data'), out_dir=out_dir)
+    run = prepare_run(args, required=('model', 'data'), out_dir=out_dir,
+                      checks=('data', 'model', 'attributor', 'metric_evaluation'))
     cfg = run.cfg
     model = build_model(cfg.model, run.device)
     dataset = build_dataset(cfg.data.attribute)
-    count = len(dataset) if args.num_samples is None else min(args.num_samples,
-                                                               len(dataset))
+    count = run.count(dataset)
     results = {}
     for metric in args.metrics:
         evaluator = build_evaluator(cfg, metric, model, cfg.get('attributor'))

@@ -14,6 +14,7 @@ from input_iba.apis.explainer_evaluation import (attribute_samples, convergence_
                                                  plot_convergence, sample_mse,
                                                  save_side_by_side, set_key)
 from input_iba.apis.explainer_training import EXPLAINER_SECTIONS, load_explainer_data
+from input_iba.apis.validation import check_keys
 from input_iba.evaluation.base import mean_ci
 from input_iba.models.attributors import EmpiricalExplainer
 from input_iba.registry import EVALUATORS
@@ -21,8 +22,13 @@ from input_iba.utils import save_json, save_text
 
 from .prologue import prepare_run, tool_parser
 
-DEFAULTS = dict(curve_samples=32, faithfulness_samples=32, visuals=8, batch_size=16,
+DEFAULTS = dict(curve_samples=32, faithfulness_samples=32, visuals=8,
                 convergence=None, faithfulness=None)
+
+
+def check_settings(cfg):
+    """The ``evaluation`` keys this tool reads."""
+    check_keys('evaluation', cfg.get('evaluation', {}), DEFAULTS)
 
 
 def _read_split(work_dir):
@@ -59,18 +65,20 @@ def main(description, argv=None):
     args = tool_parser(description, 'the training work dir (explainer.pth, '
                        'split.json); results go there too').parse_args(argv)
     run = prepare_run(args, required=EXPLAINER_SECTIONS,
-                      out_dir=osp.join(args.work_dir, 'evaluation'))
+                      out_dir=osp.join(args.work_dir, 'evaluation'),
+                      checks=('data', 'model', 'attributor', 'explainer', 'attribution',
+                              check_settings))
     work_dir = run.work_dir
     cfg, seed = run.cfg, run.seed
     model, dataset, targets, scales, records = load_explainer_data(cfg, run.device)
     settings = dict(DEFAULTS, **cfg.get('evaluation', {}))
+    batch_size = cfg.get('attribution', {}).get('batch_size', 16)
     val = _read_split(work_dir)
     classes = {i: r['target'] for i, r in records.items()}
     adapter = config_adapter(cfg)
     explainer = EmpiricalExplainer(model, checkpoint=osp.join(work_dir, 'explainer.pth'),
                                    **with_adapter(cfg.explainer, adapter))
-    predicted = attribute_samples(explainer, dataset, val, classes, seed,
-                                  settings['batch_size'])
+    predicted = attribute_samples(explainer, dataset, val, classes, seed, batch_size)
     mses = sample_mse(predicted, targets)
     summary = dict(val_samples=len(val), mse=mean_ci(list(mses.values())),
                    zero_predictor_mse=float(np.mean([float((targets[i]**2).mean())
@@ -87,7 +95,7 @@ def main(description, argv=None):
             return attributor
 
         curve = convergence_curve(build, conv['key'], conv['values'], dataset, subset,
-                                  classes, targets, scales, seed, settings['batch_size'])
+                                  classes, targets, scales, seed, batch_size)
         sub_mse = float(np.mean([mses[i] for i in subset]))
         placement = dict(place_on_curve(sub_mse, curve), key=conv['key'],
                          target_value=conv['target_value'], samples=len(subset),

@@ -7,23 +7,24 @@ from input_iba.apis import build_attributor, build_dataset, build_model, prepare
 from input_iba.apis.attribution_store import AttributionStore, explain_dataset
 from input_iba.apis.builders import config_adapter
 
-from .prologue import prepare_run, tool_parser
+from .prologue import add_sample_flags, prepare_run, tool_parser
 
 
 def main(description, argv=None):
     """Run the config's ``attributor`` over ``data.attribute`` (settings in the
     config's ``explain`` dict); returns the run summary."""
     parser = tool_parser(description, 'where shards/, attributions.jsonl and logs go')
-    parser.add_argument('--num-samples', type=int, default=None,
-                        help='only the first N samples (default: explain.num_samples, else all)')
+    add_sample_flags(parser)
     parser.add_argument('--no-jsonl', action='store_true',
                         help='skip the JSON lines export')
     args = parser.parse_args(argv)
-    run = prepare_run(args)
+    run = prepare_run(args, checks=('data', 'model', 'attributor', 'attribution', 'explain'))
     cfg = run.cfg
     settings = dict(cfg.get('explain', {}))
-    if args.num_samples is not None:
-        settings['num_samples'] = args.num_samples
+    if run.num_samples is not None:
+        settings['num_samples'] = run.num_samples
+    if 'batch_size' in cfg.get('attribution', {}):
+        settings['batch_size'] = cfg.attribution.batch_size
     model = build_model(cfg.model, run.device)
     attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
     prepare_statistics(cfg, attributor, run.work_dir, run.logger)

@@ -14,6 +14,7 @@ from mmengine.logging import MMLogger
 
 from input_iba.apis.builders import load_config
 from input_iba.apis.runner import remove_stale_temporaries
+from input_iba.apis.validation import check_config
 from input_iba.utils import set_global_seed
 
 
@@ -35,6 +36,24 @@ def tool_parser(description, work_dir_help='where results, logs and the '
     parser.add_argument('--seed', type=int, default=None,
                         help='global seed (default: the config, else 0)')
     return parser
+
+
+def positive_int(text):
+    """argparse type: an int of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'must be a positive integer, got {value}')
+    return value
+
+
+def add_sample_flags(parser, batch_size=True):
+    """``--num-samples`` (the first N samples) and, where the tool attributes,
+    ``--batch-size`` (folded into ``attribution.batch_size``)."""
+    parser.add_argument('--num-samples', type=positive_int, default=None,
+                        help='only the first N samples of the dataset')
+    if batch_size:
+        parser.add_argument('--batch-size', type=positive_int, default=None,
+                            help='samples attributed together (attribution.batch_size)')
 
 
 def resolve_device(arg):
@@ -73,19 +92,31 @@ class Run:
     logger: MMLogger
     rank: int = 0
     world_size: int = 1
+    num_samples: int = None
+
+    def count(self, dataset):
+        """How many samples to process: ``--num-samples``, at most all."""
+        return len(dataset) if self.num_samples is None else min(self.num_samples,
+                                                                  len(dataset))
 
 
-def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None):
+def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
+                checks=()):
     """Load ``args.config`` with ``--cfg-options``, fold ``--work-dir``,
-    ``--seed`` (default: the config's ``seed``, else 0) and ``--device`` into
-    it, join the process group, make ``out_dir`` (default: the work dir),
-    dump the config and remove temporaries of a killed run there (rank 0),
-    open its ``log.txt`` and seed everything."""
+    ``--seed`` (default: the config's ``seed``, else 0), ``--device`` and
+    ``--batch-size`` into it, run the config ``checks``
+    (:func:`~input_iba.apis.validation.check_config`), join the process
+    group, make ``out_dir`` (default: the work dir), dump the config and
+    remove temporaries of a killed run there (rank 0), open its ``log.txt``
+    and seed everything."""
     cfg = load_config(args.config, args.cfg_options, required=required)
     for section in SEEDED_SECTIONS:
         if 'seed' in cfg.get(section, {}):
             raise KeyError(f'{section}.seed is no longer read: set the top-level '
                            '`seed = ...` of the config (or --seed).')
+    if getattr(args, 'batch_size', None) is not None:
+        cfg.merge_from_dict({'attribution.batch_size': args.batch_size})
+    check_config(cfg, checks)
     init_distributed(args.device)
     rank, world = dist.get_rank(), dist.get_world_size()
     work_dir = osp.abspath(args.work_dir)
@@ -105,4 +136,5 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None):
     if 'num_threads' in cfg:  # e.g. 1 on a small shared CPU
         torch.set_num_threads(cfg.num_threads)
     logger.info(f'config {args.config} on {device}, seed {seed}, rank {rank}/{world}')
-    return Run(cfg, work_dir, out_dir, device, seed, logger, rank, world)
+    return Run(cfg, work_dir, out_dir, device, seed, logger, rank, world,
+               getattr(args, 'num_samples', None))

@@ -13,7 +13,9 @@ from .prologue import prepare_run, tool_parser
 def main(description, argv=None):
     """Run (or read back) the study of the config; returns RACU by measure."""
     args = tool_parser(description).parse_args(argv)
-    run = prepare_run(args, required=('model', 'data', 'measures', 'roar', 'train'))
+    run = prepare_run(args, required=('model', 'data', 'measures', 'roar', 'train'),
+                      checks=('data', 'model', 'measures', 'roar', 'attribution',
+                              'classifier_training'))
     cfg, work_dir = run.cfg, run.work_dir
     if 'random' not in cfg.measures:
         raise KeyError("The study needs a 'random' measure: RACU is relative to it.")
@@ -27,7 +29,9 @@ def main(description, argv=None):
     study = RoarStudy(work_dir, model, datasets, measures,
                       train=cfg.train, device=run.device,
                       mask_id=train.vocab.mask_id,
-                      protected_ids=(train.vocab.pad_id, ), **cfg.roar)
+                      protected_ids=(train.vocab.pad_id, ),
+                      importance_batch_size=cfg.get('attribution', {}).get('batch_size', 64),
+                      **cfg.roar)
     results = study.run()
     majority = study.majority_accuracy()
     table, rows = summarise(results, study.ks)

@@ -8,7 +8,7 @@ from input_iba.apis import (build_attributor, build_dataset, build_model,
                             build_visualizer, prepare_statistics, run_attribution)
 from input_iba.apis.builders import config_adapter
 
-from .prologue import prepare_run, tool_parser
+from .prologue import add_sample_flags, prepare_run, tool_parser
 
 
 def default_batch_size(device):
@@ -24,13 +24,9 @@ def default_batch_size(device):
 def main(description, argv=None):
     """Attribute a dataset from a config; returns the run summary."""
     parser = tool_parser(description, 'where masks, logs and the config dump go')
-    parser.add_argument('--num-samples', type=int, default=None,
-                        help='only the first N samples of the dataset')
-    parser.add_argument('--batch-size', type=int, default=None,
-                        help='samples optimised together (default: the config, '
-                        'else 8 on a GPU and 1 on a CPU)')
+    add_sample_flags(parser)
     args = parser.parse_args(argv)
-    run = prepare_run(args)
+    run = prepare_run(args, checks=('data', 'model', 'attributor', 'attribution'))
     cfg = run.cfg
     model = build_model(cfg.model, run.device)
     attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
@@ -40,10 +36,9 @@ def main(description, argv=None):
     if run.rank != 0:
         prepare_statistics(cfg, attributor, run.work_dir, run.logger)
     dataset = build_dataset(cfg.data.attribute)
-    count = len(dataset) if args.num_samples is None else min(
-        args.num_samples, len(dataset))
-    batch_size = args.batch_size or cfg.get('attribution', {}).get(
-        'batch_size') or default_batch_size(run.device)
+    count = run.count(dataset)
+    batch_size = cfg.get('attribution', {}).get('batch_size') or default_batch_size(
+        run.device)
     summary = run_attribution(attributor, dataset, run.work_dir,
                               build_visualizer(cfg.visualizer), batch_size,
                               run.seed, range(run.rank, count, run.world_size),

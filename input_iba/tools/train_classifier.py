@@ -13,21 +13,36 @@ from .prologue import prepare_run, tool_parser
 def main(description, argv=None):
     """Train the config's classifier; returns the best accuracy and seconds."""
     args = tool_parser(description).parse_args(argv)
-    run = prepare_run(args, required=('model', 'data', 'train'))
+    run = prepare_run(args, required=('model', 'data', 'train'),
+                      checks=('data', 'model', 'classifier_training'))
     cfg, work_dir = run.cfg, run.work_dir
     vocab_path = osp.join(work_dir, 'vocab.json')
     train_cfg = dict(cfg.data.train)
-    if osp.isfile(vocab_path):
-        train_cfg['vocab'] = vocab_path
-    train_set = build_dataset(train_cfg)
-    train_set.vocab.save(vocab_path)
-    val_set = build_dataset(dict(cfg.data.val, vocab=vocab_path))
-    model = build_model(dict(cfg.model, vocab_size=len(train_set.vocab)), run.device)
-    run.logger.info(f'{len(train_set)} training and {len(val_set)} validation samples, '
-                    f'vocabulary of {len(train_set.vocab)}')
+    if train_cfg.get('tokenizer') is not None:  # a model's own tokenizer: no vocabulary
+        train_set, val_set = build_dataset(train_cfg), build_dataset(dict(cfg.data.val))
+        model, vocab_path = build_model(dict(cfg.model), run.device), None
+        run.logger.info(f'{len(train_set)} training and {len(val_set)} validation '
+                        f'samples; truncated: {train_set.truncated} and {val_set.truncated}')
+    else:
+        if osp.isfile(vocab_path):
+            train_cfg['vocab'] = vocab_path
+        train_set = build_dataset(train_cfg)
+        train_set.vocab.save(vocab_path)
+        val_set = build_dataset(dict(cfg.data.val, vocab=vocab_path))
+        model = build_model(dict(cfg.model, vocab_size=len(train_set.vocab)), run.device)
+        run.logger.info(f'{len(train_set)} training and {len(val_set)} validation '
+                        f'samples, vocabulary of {len(train_set.vocab)}')
     result = train_classifier(model, train_set, val_set, work_dir, device=run.device,
                               logger=run.logger, seed=run.seed, **cfg.train)
+    if cfg.data.get('test') is not None:  # the best weights on a held-out split
+        from input_iba.models.classifiers.training import accuracy
+        from input_iba.utils import load_weights
+        model.load_state_dict(load_weights(osp.join(work_dir, 'best.pth'), 'no best.pth')['model'])
+        test_cfg = dict(cfg.data.test) if vocab_path is None else dict(cfg.data.test,
+                                                                        vocab=vocab_path)
+        result['test_accuracy'] = accuracy(model, build_dataset(test_cfg), device=run.device)
     save_json(osp.join(work_dir, 'result.json'), result)
     print(json.dumps(result))
-    print(f'Best weights: {osp.join(work_dir, "best.pth")}; vocabulary: {vocab_path}')
+    print(f'Best weights: {osp.join(work_dir, "best.pth")}'
+          + (f'; vocabulary: {vocab_path}' if vocab_path else ''))
     return result

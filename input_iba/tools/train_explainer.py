@@ -19,7 +19,8 @@ def main(description, argv=None):
     (``split.json``); returns the summary written to ``result.json``."""
     args = tool_parser(description, 'where explainer.pth, split.json and '
                        'result.json go').parse_args(argv)
-    run = prepare_run(args, required=EXPLAINER_SECTIONS)
+    run = prepare_run(args, required=EXPLAINER_SECTIONS,
+                      checks=('data', 'model', 'explainer', 'explainer_training'))
     cfg, work_dir, device = run.cfg, run.work_dir, run.device
     model, dataset, targets, _, _ = load_explainer_data(cfg, device)
     settings = dict(cfg.train)

@@ -14,7 +14,8 @@ model = dict(type='BiLSTMAttention', vocab_file=r'{vocab}', embedding_dim=8, hid
 adapter = dict(type='TokenEmbeddingAdapter')
 data = dict(attribute=dict(type='SST2', root=r'{root}', split='train', vocab=r'{vocab}'))
 attributor = dict(type='IntegratedGradients', adapter=adapter, steps=4, reduction='sum')
-explain = dict(shard_size=8, batch_size=4)
+explain = dict(shard_size=8)
+attribution = dict(batch_size=4)
 targets_dir = r'{targets}'
 explainer = dict(layer='encoder', feature_dim=8, adapter=adapter)
 train = dict(epochs=2, batch_size=4, lr=1e-2, patience=2)
