@@ -5,7 +5,6 @@ import numpy as np
 import torch
 
 from input_iba.registry import EVALUATORS
-from input_iba.utils import sample_seed
 
 from ..base import MaskEvaluator
 from .rerun import build_rerun_attributor, explain
@@ -43,8 +42,8 @@ class RandomLogit(MaskEvaluator):
         x = item['inputs'][None]
         num = self.num_classes or self.count_classes(x)
         other = self.other_class(item['name'], target, num)
-        seed = sample_seed(self.seed, item['name'])
-        maps = [explain(self.attributor, x, c, seed)[0].numpy() for c in (target, other)]
+        maps = [explain(self.attributor, x, c, self.seed, item['name'])[0].numpy()
+                for c in (target, other)]
         return dict(target=target, other_class=other,
                     random_logit_ssim=ssim(maps[0], maps[1]))
 

@@ -3,6 +3,7 @@ build it on a model, give layer attributors their statistics, explain."""
 import torch
 
 from input_iba.models.attributors import LayerAttributor
+from input_iba.models.attributors.batch import attribute_items
 from input_iba.registry import ATTRIBUTORS
 
 
@@ -21,13 +22,19 @@ def build_rerun_attributor(attributor, model, estimation_inputs=None):
     return att
 
 
-def explain(att, inputs, targets, seed, batch_size=None):
-    """Masks ``(N, *positions)`` of ``inputs`` for ``targets``, every input
-    with the same sample ``seed`` (so a stochastic method's own noise does
-    not count as a change), ``batch_size`` inputs per call (None: all)."""
+def _stack(items):
+    return dict(inputs=torch.stack([it['inputs'] for it in items]))
+
+
+def explain(att, inputs, targets, seed, name, batch_size=None):
+    """Masks ``(N, *positions)`` of ``inputs`` for ``targets`` through the
+    shared attribution step, every input seeded as sample ``name`` (so a
+    stochastic method's own noise does not count as a change),
+    ``batch_size`` inputs per call (None: all)."""
     targets = torch.as_tensor(targets).expand(len(inputs))
     step = batch_size or len(inputs)
+    items = [dict(inputs=x, name=name) for x in inputs]
     return torch.cat([
-        att.attribute(inputs[i:i + step], targets[i:i + step],
-                      seeds=[seed] * len(inputs[i:i + step])).input_masks
+        attribute_items(att, items[i:i + step], _stack, seed,
+                        targets[i:i + step]).result.input_masks
         for i in range(0, len(inputs), step)])

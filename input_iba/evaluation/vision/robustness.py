@@ -6,7 +6,6 @@ import numpy as np
 import torch
 
 from input_iba.registry import EVALUATORS
-from input_iba.utils import sample_seed
 
 from ..base import MaskEvaluator
 from .rerun import build_rerun_attributor, explain
@@ -45,8 +44,7 @@ class RobustnessEvaluator(MaskEvaluator):
     def evaluate_sample(self, item, mask, target):
         x = item['inputs']
         inputs = torch.cat([x[None], self.perturbations(item['name'], x)])
-        maps = explain(self.attributor, inputs, target,
-                       sample_seed(self.seed, item['name']),
+        maps = explain(self.attributor, inputs, target, self.seed, item['name'],
                        self.attribution_batch_size).double()
         scores = self.score(maps[0], maps[1:], inputs[0].double(),
                             inputs[1:].double()).tolist()

@@ -5,11 +5,10 @@ import numpy as np
 import torch
 from skimage.metrics import structural_similarity
 
-from input_iba.models.attributors import LayerAttributor
-from input_iba.registry import ATTRIBUTORS, EVALUATORS
-from input_iba.utils import sample_seed
+from input_iba.registry import EVALUATORS
 
 from ..base import MaskEvaluator
+from .rerun import build_rerun_attributor, explain
 
 
 def parametrised_layers(model):
@@ -79,17 +78,8 @@ class SanityCheck(MaskEvaluator):
         self.estimation_inputs = estimation_inputs
 
     def _attribute(self, model, item, target):
-        att = (self.attributor_cfg(model) if callable(self.attributor_cfg) else
-               ATTRIBUTORS.build(dict(self.attributor_cfg, model=model)))
-        if isinstance(att, LayerAttributor):
-            if self.estimation_inputs is None:
-                raise ValueError(f'{type(att).__name__} needs layer statistics of '
-                                 'each randomised model: pass estimation_inputs.')
-            att.estimate([dict(inputs=self.estimation_inputs)],
-                         len(self.estimation_inputs), progress=False)
-        res = att.attribute(item['inputs'][None], torch.tensor([target]),
-                            seeds=[sample_seed(self.seed, item['name'])])
-        return res.input_masks[0].numpy()
+        att = build_rerun_attributor(self.attributor_cfg, model, self.estimation_inputs)
+        return explain(att, item['inputs'][None], target, self.seed, item['name'])[0].numpy()
 
     def evaluate_sample(self, item, mask, target):
         model = copy.deepcopy(self.model)

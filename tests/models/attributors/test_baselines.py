@@ -155,20 +155,6 @@ def test_random_is_reproducible_and_batch_independent(tiny_convnet):
     assert torch.equal(a[1], b[0]) and not torch.equal(a[0], a[1])
 
 
-@pytest.mark.parametrize('cfg', [dict(type='Saliency'), dict(type='InputXGradient'),
-                                 dict(type='IntegratedGradients', steps=4),
-                                 dict(type='GradCAM', layer='features.3'),
-                                 dict(type='Occlusion', window=4, stride=4),
-                                 dict(type='ExtremalPerturbation', steps=3, blur_sigma=3,
-                                      grid_step=2, smooth_sigma=2)])
-def test_batch_equals_single(cfg, tiny_convnet):
-    att = _build(cfg, tiny_convnet)
-    x = torch.randn(2, 3, 16, 16)
-    batch = att.attribute(x, torch.tensor([0, 3])).input_masks
-    single = att.attribute(x[1:], torch.tensor([3])).input_masks
-    assert torch.allclose(batch[1], single[0], atol=1e-5)
-
-
 class EmbeddingDot(TextClassifier):
     """Logits ``[s, -s]`` with ``s = sum over real tokens of e_t . v``."""
 

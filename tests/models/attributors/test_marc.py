@@ -105,27 +105,6 @@ def test_image_mask_lands_on_the_patch_the_model_reads():
     assert mask[9:15, 9:15].mean() > 0.5 > mask[22:, 22:].mean()
 
 
-def test_text_batch_equals_single_with_padding():
-    att = MaRC(SpanReader(), **dict(TEXT_FAST, max_steps=40))
-    ids = torch.ones(2, 12, dtype=torch.long)
-    pm = torch.ones(2, 12, dtype=torch.bool)
-    pm[1, 9:] = False
-    batch = att.attribute(ids, torch.tensor([1, 0]), seeds=[3, 4], padding_mask=pm)
-    single = att.attribute(ids[1:, :9], torch.tensor([0]), seeds=[4])
-    assert torch.allclose(batch.input_masks[1, :9], single.input_masks[0], atol=1e-5)
-    assert (batch.input_masks[1, 9:] == 0).all()
-
-
-def test_image_batch_equals_single():
-    torch.manual_seed(1)
-    x = torch.randn(2, 3, 16, 16)
-    att = MaRC(PatchReader(), **dict(IMAGE_FAST, max_steps=20, snap=0.05,
-                                     baselines=('black', 'white')))
-    batch = att.attribute(x, torch.tensor([1, 0]), seeds=[5, 6]).input_masks
-    single = att.attribute(x[1:], torch.tensor([0]), seeds=[6]).input_masks
-    assert torch.allclose(batch[1], single[0], atol=1e-5)
-
-
 def test_a_stopped_sample_stops_changing_while_the_batch_goes_on():
     att = MaRC(SpanReader(), **dict(TEXT_FAST, max_steps=12))
     rule = att._stop

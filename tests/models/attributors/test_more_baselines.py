@@ -226,27 +226,6 @@ def test_cams_by_hand(name):
     torch.testing.assert_close(got, torch.zeros(1, 2, 2))
 
 
-# ----- all of them ------------------------------------------------------------------
-NEW_METHODS = [
-    dict(type='SmoothGrad', samples=3), dict(type='GradientShap', samples=3),
-    dict(type='GuidedBackprop'), dict(type='DeepLift', baselines=('blur', 0.0), blur_sigma=2.0),
-    dict(type='DeepLiftShap', blur_sigma=2.0), dict(type='FeatureAblation', cell=8),
-    dict(type='KernelShap', cell=8, samples=12), dict(type='Lime', cell=8, samples=12),
-    dict(type='RISE', num_masks=10, grid=4), dict(type='GradCAMPlusPlus', layer='features.3'),
-    dict(type='LayerCAM', layer='features.3'),
-    dict(type='ScoreCAM', layer='features.3', batch_size=5)]
-
-
-@pytest.mark.parametrize('cfg', NEW_METHODS, ids=lambda c: c['type'])
-def test_new_methods_batch_equals_single(cfg, tiny_convnet):
-    att = _build(cfg, tiny_convnet)
-    x = torch.randn(2, 3, 16, 16)
-    batch = att.attribute(x, torch.tensor([0, 3]), seeds=[4, 9]).input_masks
-    single = att.attribute(x[1:], torch.tensor([3]), seeds=[9]).input_masks
-    assert batch.shape == (2, 16, 16) and torch.isfinite(batch).all()
-    torch.testing.assert_close(batch[1], single[0], atol=1e-5, rtol=1e-4)
-
-
 @pytest.mark.parametrize('name', ['RISE', 'ScoreCAM', 'LayerCAM'])
 def test_image_methods_refuse_text(name):
     from test_baselines import EmbeddingDot
