@@ -1,9 +1,12 @@
 """Hugging Face sequence classifiers behind the text-classifier interface."""
-import os.path as osp
+import torch
 
 from input_iba.registry import MODELS
 
+from .pretrained import load_tokenizer, resolve_model_folder
 from .text_base import TextClassifier
+
+ATTENTION_KINDS = ('last', 'rollout')
 
 
 @MODELS.register_module()
@@ -12,37 +15,100 @@ class HuggingFaceClassifier(TextClassifier):
 
     ``embed`` returns only the *word* embeddings: the model adds position
     (and token type) embeddings itself, so masks act on words alone and
-    positions are never added twice.
+    positions are never added twice. The ids come from the model's own
+    tokenizer (the datasets' ``tokenizer=`` option), special tokens included.
 
     Args:
-        path: a local folder saved with ``save_pretrained`` (never a hub name:
-            nothing downloads), or
-        config: a dict for ``AutoConfig.for_model`` (e.g. a tiny random BERT).
+        path: a local folder saved with ``save_pretrained`` or an offline
+            package name (``'all-MiniLM-L6-v2'``; see ``pretrained.PACKAGES``);
+            never a hub name: nothing downloads. The folder must hold the
+            tokenizer too (checked: its vocabulary must fit the embeddings).
+        config: instead of ``path``, a dict for ``AutoConfig.for_model``
+            (e.g. a tiny random BERT); ``tokenizer`` may then name a folder
+            whose vocabulary is checked against it.
+        num_labels: classes of the (new) classification head.
+        checkpoint: a state dict of this classifier (e.g. the ``best.pth`` of
+            tools/nlp/train_classifier.py), loaded with ``weights_only=True``.
     """
 
-    def __init__(self, path=None, config=None):
+    def __init__(self, path=None, config=None, num_labels=2, tokenizer=None,
+                 checkpoint=None):
         super().__init__()
         from transformers import AutoConfig, AutoModelForSequenceClassification
+        if (path is None) == (config is None):
+            raise ValueError('HuggingFaceClassifier needs path=... or config=... '
+                             '(exactly one).')
         if path is not None:
-            if not osp.isdir(path):
-                raise FileNotFoundError(
-                    f'{path!r} is not a local model folder: save one with '
-                    'model.save_pretrained(path) where a network is available.')
+            folder = resolve_model_folder(path)
+            tok = load_tokenizer(tokenizer or folder)
             self.hf = AutoModelForSequenceClassification.from_pretrained(
-                path, local_files_only=True)
-        elif config is not None:
-            cfg = AutoConfig.for_model(**config)
-            self.hf = AutoModelForSequenceClassification.from_config(cfg)
+                folder, num_labels=num_labels, local_files_only=True)
         else:
-            raise ValueError('HuggingFaceClassifier needs path=... or config=...')
+            cfg = AutoConfig.for_model(**dict(dict(num_labels=num_labels), **config))
+            self.hf = AutoModelForSequenceClassification.from_config(cfg)
+            tok = None if tokenizer is None else load_tokenizer(tokenizer)
+        if tok is not None:
+            self.check_vocabulary(tok)
+        self.hf.eval()
+        self.load_checkpoint(checkpoint)
+
+    def check_vocabulary(self, tokenizer):
+        """Refuse a tokenizer whose ids do not all have an embedding row."""
+        rows = self.hf.get_input_embeddings().num_embeddings
+        if len(tokenizer) > rows:
+            raise ValueError(
+                f'Tokenizer/model mismatch: the tokenizer has {len(tokenizer)} '
+                f'tokens but the model embeds only {rows}: use the tokenizer '
+                'saved with these weights.')
 
     @property
     def pad_token_id(self):
         return self.hf.config.pad_token_id or 0
 
+    @property
+    def max_positions(self):
+        return getattr(self.hf.config, 'max_position_embeddings', None)
+
     def embed(self, ids):
         return self.hf.get_input_embeddings()(ids)
 
+    def _check_length(self, length):
+        if self.max_positions is not None and length > self.max_positions:
+            raise ValueError(
+                f'A document of {length} tokens is longer than the model\'s '
+                f'{self.max_positions} positions: truncate it (the dataset\'s '
+                "long_documents='truncate', max_positions=...) or use a method "
+                'that splits it into chunks (MaRC, max_length=510).')
+
     def forward_embeddings(self, emb, padding_mask=None):
+        self._check_length(emb.shape[1])
         mask = None if padding_mask is None else padding_mask.long()
         return self.hf(inputs_embeds=emb, attention_mask=mask).logits
+
+    @torch.no_grad()
+    def attention_map(self, emb, padding_mask, kind='last'):
+        """Attention paid by the first token (``[CLS]``) to every token,
+        ``(B, L)``, zero on padding: ``'last'``: the last layer's weights
+        averaged over heads; ``'rollout'`` (Abnar & Zuidema, 2020): the
+        product over layers of ``(A + I) / 2`` (A averaged over heads, rows
+        renormalised), read from the first token."""
+        if kind not in ATTENTION_KINDS:
+            raise ValueError(f'kind must be one of {ATTENTION_KINDS}, got {kind!r}.')
+        self._check_length(emb.shape[1])
+        previous = self.hf.config._attn_implementation
+        self.hf.set_attn_implementation('eager')  # sdpa returns no weights
+        try:
+            out = self.hf(inputs_embeds=emb, attention_mask=padding_mask.long(),
+                          output_attentions=True)
+        finally:
+            self.hf.set_attn_implementation(previous)
+        heads = [a.float().mean(1) for a in out.attentions]  # (B, L, L) per layer
+        if kind == 'last':
+            flow = heads[-1]
+        else:
+            eye = torch.eye(emb.shape[1], device=emb.device)
+            flow = eye.expand_as(heads[0])
+            for a in heads:
+                a = (a + eye) / 2
+                flow = (a / a.sum(-1, keepdim=True)) @ flow
+        return flow[:, 0] * padding_mask.to(flow.dtype)

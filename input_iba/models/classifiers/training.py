@@ -1,4 +1,5 @@
-"""Training of the small text classifiers the toolbox explains."""
+"""Training of the text classifiers the toolbox explains: the small models
+it trains from scratch and fine-tuned Hugging Face transformers."""
 import os.path as osp
 import time
 
@@ -32,46 +33,115 @@ def save_checkpoint(path, **state):
         torch.save(state, tmp)
 
 
+OPTIMIZERS = ('Adam', 'AdamW')
+SCHEDULES = ('constant', 'linear')
+
+
+def learning_rate_factor(step, total_steps, warmup, schedule):
+    """The share of ``lr`` at optimiser ``step`` (0-based): a linear warm-up
+    over ``warmup`` steps (a fraction of ``total_steps`` when below 1), then
+    constant or a linear decay to 0 at ``total_steps``."""
+    warm = int(round(warmup * total_steps)) if 0 < warmup < 1 else int(warmup)
+    if step < warm:
+        return (step + 1) / warm
+    if schedule == 'constant':
+        return 1.0
+    return max(0.0, (total_steps - step) / max(1, total_steps - warm))
+
+
+def _state(model, opt, **extra):
+    return dict(model=model.state_dict(), optimizer=opt.state_dict(), **extra)
+
+
 def train_classifier(model, train_set, val_set, work_dir, epochs=5, batch_size=32,
                      lr=1e-3, weight_decay=0.0, clip_grad=5.0, seed=0, device='cpu',
-                     logger=None):
-    """Adam training with validation accuracy after every epoch.
+                     logger=None, optimizer='Adam', warmup=0, schedule='constant',
+                     accumulation=1, patience=None, max_steps=None, save_every=None):
+    """Training with validation accuracy after every epoch.
 
-    Writes ``latest.pth`` (model, optimiser, epoch, best accuracy; a rerun
-    resumes from it) and ``best.pth`` (the weights with the best validation
-    accuracy). Returns a dict with the best accuracy and the seconds spent.
+    ``optimizer`` Adam (the LSTMs) or AdamW (fine-tuning transformers), the
+    learning rate warmed up over ``warmup`` optimiser steps (or that share of
+    all steps) then ``schedule`` constant or linear decay; ``accumulation``
+    batches per optimiser step; ``patience``: stop after that many epochs
+    without a better validation accuracy; ``max_steps``: stop after that many
+    optimiser steps in all (short runs; the schedule is laid out over them).
+
+    Writes ``latest.pth`` (model, optimiser, position, best accuracy; after
+    each epoch and every ``save_every`` optimiser steps; a rerun resumes from
+    it, skipping the batches of the epoch already done; the batch order is
+    seeded) and ``best.pth`` (the weights with the best validation accuracy).
+    Both load with ``weights_only=True``. Returns a dict with the best
+    accuracy, its epoch, the steps and seconds spent.
     """
+    if optimizer not in OPTIMIZERS or schedule not in SCHEDULES:
+        raise ValueError(f'optimizer must be one of {OPTIMIZERS} and schedule one of '
+                         f'{SCHEDULES}, got {optimizer!r}, {schedule!r}.')
+    if accumulation < 1:
+        raise ValueError(f'accumulation must be >= 1, got {accumulation}.')
     latest, best_path = osp.join(work_dir, 'latest.pth'), osp.join(work_dir, 'best.pth')
-    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    start_epoch, best, seconds = 0, -1.0, 0.0
+    opt = getattr(torch.optim, optimizer)(model.parameters(), lr=lr,
+                                          weight_decay=weight_decay)
+    batches = -(-len(train_set) // batch_size)
+    steps_per_epoch = -(-batches // accumulation)
+    total = steps_per_epoch * epochs if max_steps is None else min(
+        max_steps, steps_per_epoch * epochs)
+    pos = dict(epoch=0, batch=0, step=0, best_accuracy=-1.0, best_epoch=-1, seconds=0.0,
+               stale=0)
     if osp.isfile(latest):
         state = torch.load(latest, map_location=device, weights_only=True)
         model.load_state_dict(state['model'])
         opt.load_state_dict(state['optimizer'])
-        start_epoch, best = int(state['epoch']) + 1, float(state['best_accuracy'])
-        seconds = float(state['seconds'])
-    for epoch in range(start_epoch, epochs):
-        t0 = time.time()
+        if 'position' in state:
+            pos.update(state['position'])
+        else:  # written before the position was recorded: after an epoch
+            pos.update(epoch=int(state['epoch']) + 1, best_accuracy=float(state['best_accuracy']),
+                       seconds=float(state['seconds']))
+
+    def save_latest():
+        save_checkpoint(latest, **_state(model, opt, position=dict(pos)))
+
+    while pos['epoch'] < epochs and pos['step'] < total and (
+            patience is None or pos['stale'] < patience):
+        epoch, t0 = pos['epoch'], time.time()
         model.train()
-        steps = -(-len(train_set) // batch_size)
-        bar = tqdm(batches_of(train_set, batch_size, True, seed + epoch), total=steps,
-                   desc=f'epoch {epoch + 1}/{epochs}')
-        for batch in bar:
+        bar = tqdm(batches_of(train_set, batch_size, True, seed + epoch), total=batches,
+                   desc=f'epoch {epoch + 1}/{epochs}', initial=pos['batch'])
+        for index, batch in enumerate(bar):
+            if index < pos['batch']:
+                continue  # done before a resume
             logits = model(batch['inputs'].to(device), batch['padding_mask'].to(device))
             loss = F.cross_entropy(logits, batch['targets'].to(device))
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
+            (loss / accumulation).backward()
+            pos['batch'] = index + 1
+            if pos['batch'] % accumulation and pos['batch'] < batches:
+                continue
+            for group in opt.param_groups:
+                group['lr'] = lr * learning_rate_factor(pos['step'], total, warmup, schedule)
+            if clip_grad:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
             opt.step()
+            opt.zero_grad()
+            pos['step'] += 1
             bar.set_postfix(loss=f'{loss.item():.3f}')
+            if save_every and pos['step'] % save_every == 0:
+                pos['seconds'] += time.time() - t0
+                t0 = time.time()
+                save_latest()
+            if pos['step'] >= total:
+                break
+        bar.close()
         acc = accuracy(model, val_set, device=device)
-        seconds += time.time() - t0
-        if acc > best:
-            best = acc
+        pos['seconds'] += time.time() - t0
+        if acc > pos['best_accuracy']:
+            pos.update(best_accuracy=acc, best_epoch=epoch, stale=0)
             save_checkpoint(best_path, model=model.state_dict())
-        save_checkpoint(latest, model=model.state_dict(), optimizer=opt.state_dict(),
-                        epoch=epoch, best_accuracy=best, seconds=seconds)
+        else:
+            pos['stale'] += 1
+        pos.update(epoch=epoch + 1, batch=0)
+        save_latest()
         if logger:
             logger.info(f'epoch {epoch + 1}: validation accuracy {acc:.4f} '
-                        f'(best {best:.4f}), {seconds:.0f} s so far')
-    return dict(best_accuracy=best, seconds=seconds)
+                        f'(best {pos["best_accuracy"]:.4f}), {pos["step"]} steps, '
+                        f'{pos["seconds"]:.0f} s so far')
+    return dict(best_accuracy=pos['best_accuracy'], best_epoch=pos['best_epoch'] + 1,
+                steps=pos['step'], seconds=pos['seconds'])

