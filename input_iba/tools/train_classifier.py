@@ -13,7 +13,8 @@ from .prologue import prepare_run, tool_parser
 def main(description, argv=None):
     """Train the config's classifier; returns the best accuracy and seconds."""
     args = tool_parser(description).parse_args(argv)
-    run = prepare_run(args, required=('model', 'data', 'train'))
+    run = prepare_run(args, required=('model', 'data', 'train'),
+                      checks=('data', 'model', 'classifier_training'))
     cfg, work_dir = run.cfg, run.work_dir
     vocab_path = osp.join(work_dir, 'vocab.json')
     train_cfg = dict(cfg.data.train)
