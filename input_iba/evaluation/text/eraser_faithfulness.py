@@ -85,13 +85,26 @@ class ERASERFaithfulness(MaskEvaluator):
             out.append(self.adapter.forward(self.model, x, pm).softmax(-1)[:, target].cpu())
         return torch.cat(out).numpy()
 
+    @staticmethod
+    def _per_token(keep, word_ids):
+        """Tokenised text: a word's choice for each of its tokens; special
+        tokens (``word_ids < 0``) are always kept."""
+        if word_ids is None:
+            return keep
+        return torch.where(word_ids >= 0, keep[word_ids.clamp_min(0)], True)
+
     def evaluate_sample(self, item, mask, target):
-        ids = item['inputs']
+        """Tokenised text (items with ``word_ids``): ``mask`` holds one value
+        per word, and the top fraction of the *words* is removed or kept, all
+        of each word's tokens together."""
+        ids, word_ids = item['inputs'], item.get('word_ids')
+        n = len(ids) if word_ids is None else len(item['tokens'])
         docs = [ids]
         for f in self.fractions:
-            keep = torch.ones(len(ids), dtype=torch.bool)
-            keep[top_k_tokens(mask[:len(ids)], f)] = False
-            docs += [self._variant(ids, keep), self._variant(ids, ~keep)]
+            keep = torch.ones(n, dtype=torch.bool)
+            keep[top_k_tokens(mask[:n], f)] = False
+            docs += [self._variant(ids, self._per_token(keep, word_ids)),
+                     self._variant(ids, self._per_token(~keep, word_ids))]
         probs = self._probabilities(docs, target)
         full, rest, kept = probs[0], probs[1::2], probs[2::2]
         comp, suff = full - rest, full - kept

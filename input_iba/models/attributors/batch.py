@@ -1,12 +1,14 @@
 """One batched attribution step, shared by the runner, the attribution
 store, explainer evaluation and ROAR: collate, resolve the targets, seed
 every sample by its name, attribute, cut the padding off."""
+import inspect
 import time
 from dataclasses import dataclass
 from typing import Optional
 
 import torch
 
+from input_iba.datasets.text.tokenized import pool_to_words
 from input_iba.utils import sample_seed
 
 from .base import AttributionResult, check_targets
@@ -27,8 +29,9 @@ class AttributedBatch:
     seconds: float
 
     def cut(self, maps, row):
-        """Sample ``row`` of per-position ``maps`` without the batch's padding."""
-        pm = self.batch.get('padding_mask')
+        """Sample ``row`` of per-position ``maps`` without the batch's padding
+        (per word, for tokenised text)."""
+        pm = self.batch.get('word_mask', self.batch.get('padding_mask'))
         return maps[row] if pm is None else maps[row, :int(pm[row].sum())]
 
     def mask(self, row):
@@ -46,6 +49,11 @@ def resolve_targets(attributor, batch, mode):
     dev = attributor.device
     logits = attributor.predict(batch['inputs'].to(dev),
                                 None if pm is None else pm.to(dev)).float().cpu()
+    bad = (~torch.isfinite(logits).all(-1)).nonzero()[:, 0].tolist()
+    if bad:
+        raise FloatingPointError(
+            f'The model gives non-finite logits (NaN/inf) for samples {bad} of the '
+            'batch before any optimisation: check the input and the model weights.')
     preds = logits.argmax(-1)
     labels = batch['targets']
     targets = preds if mode == 'prediction' else torch.where(labels >= 0, labels, preds)
@@ -57,14 +65,41 @@ def attribute_items(attributor, items, collate, seed=0, targets='label'):
     """Attribute loaded dataset ``items`` as one batch (``collate``: the
     dataset's). ``targets``: a mode of :func:`resolve_targets` or a tensor.
     Each sample's seed derives from ``seed`` and its name, so its result
-    does not depend on the batch it is in."""
+    does not depend on the batch it is in.
+
+    Tokenised text (a batch with ``word_ids``): methods that take
+    ``word_ids`` (MaRC) get them, and every per-token map of the result
+    becomes one value per word (:func:`pool_to_words`); ``truncated_words``
+    goes into the result's meta."""
     batch = collate(items)
     logits = None
     if isinstance(targets, str):
         targets, logits = resolve_targets(attributor, batch, targets)
+    word_ids = batch.get('word_ids')
+    extra = {}
+    if word_ids is not None and 'word_ids' in inspect.signature(attributor.explain).parameters:
+        extra['word_ids'] = word_ids
     start = time.perf_counter()
     result = attributor.attribute(batch['inputs'], targets,
                                   seeds=[sample_seed(seed, it['name']) for it in items],
-                                  padding_mask=batch.get('padding_mask'))
+                                  padding_mask=batch.get('padding_mask'), **extra)
     seconds = (time.perf_counter() - start) / len(items)
+    if word_ids is not None:
+        result = _per_word(result, word_ids, batch)
     return AttributedBatch(items, batch, targets, logits, result, seconds)
+
+
+def _per_word(result, word_ids, batch):
+    """``result`` with its per-token maps pooled to words."""
+    words = batch['word_mask'].shape[1]
+
+    def pool(maps):
+        if maps is None or tuple(maps.shape) != tuple(word_ids.shape):
+            return maps  # not one value per token
+        return pool_to_words(maps.float(), word_ids, words)
+
+    result.input_masks = pool(result.input_masks)
+    result.feat_masks = pool(result.feat_masks)
+    result.extras = {k: pool(v) for k, v in result.extras.items()}
+    result.meta = dict(result.meta, truncated_words=batch['truncated_words'].float())
+    return result

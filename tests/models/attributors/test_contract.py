@@ -98,3 +98,54 @@ def test_text_contract(name):
     single = att.attribute(ids[1:, :4], targets[1:], seeds=[5], padding_mask=pm[1:, :4])
     torch.testing.assert_close(single.input_masks[0], batch.input_masks[1, :4],
                                atol=1e-4, rtol=1e-3)
+
+
+# label -> light settings on a tiny random BERT through its tokenizer (word-level
+# masks); 'hf.bert.encoder.layer.0.output' is the first BertLayer's output
+BERT_LAYER = 'hf.bert.encoder.layer.0.output'
+TRANSFORMER = dict(
+    Random=dict(), Attention=dict(), AttentionRollout=dict(type='Attention', kind='rollout'),
+    Saliency=dict(), InputXGradient=dict(), IntegratedGradients=dict(steps=4, baseline='pad'),
+    MaRC=dict(max_steps=3, min_steps=1), IBA=dict(layer=BERT_LAYER, steps=2, copies=2),
+    InputIBA=dict(layer=BERT_LAYER, critic=dict(type='RecurrentCritic', hidden=4),
+                  **INPUT_IBA),
+)
+
+
+@pytest.fixture(scope='module')
+def tiny_bert_data(tmp_path_factory):
+    pytest.importorskip('transformers')
+    from fixtures.tiny_bert import TINY_BERT, tiny_tokenizer
+    from input_iba.datasets.text import TextClassificationDataset
+    tok = tiny_tokenizer(str(tmp_path_factory.mktemp('tok')))
+    # 'goods' and 'unfun' are two pieces each: 6 words, 8 pieces + [CLS]/[SEP]
+    records = [('long', 'the goods unfun movie is boring'.split(), 0, None),
+               ('short', 'great film'.split(), 1, None)]
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='HuggingFaceClassifier', config=TINY_BERT)).eval()
+    return model, TextClassificationDataset(records, tokenizer=tok)
+
+
+@pytest.mark.parametrize('label', sorted(TRANSFORMER))
+def test_transformer_contract_word_level(label, tiny_bert_data):
+    from input_iba.models.attributors.batch import attribute_items
+    model, data = tiny_bert_data
+    settings = dict(TRANSFORMER[label])
+    att = _build(settings.pop('type', label), dict(settings, adapter=TOKENS), model,
+                 data.collate([data[0], data[1]]))
+    items = [data[0], data[1]]
+    both = attribute_items(att, items, data.collate, seed=3)
+    _check(both.result, (2, 6))  # one value per word
+    assert both.mask(0).shape == (6, ) and both.mask(1).shape == (2, )
+    assert (both.result.input_masks[1, 2:] == 0).all()
+    again = attribute_items(att, items, data.collate, seed=3)
+    assert torch.equal(both.result.input_masks, again.result.input_masks)
+    single = attribute_items(att, items[1:], data.collate, seed=3)
+    torch.testing.assert_close(single.mask(0), both.mask(1), atol=1e-4, rtol=1e-3)
+    if label == 'MaRC':  # it masks words: the pieces of 'goods' share one value
+        batch = data.collate(items[:1])
+        tokens = att.attribute(batch['inputs'], torch.tensor([0]), seeds=[1],
+                               padding_mask=batch['padding_mask'],
+                               word_ids=batch['word_ids']).input_masks[0]
+        assert tokens[2] == tokens[3] and tokens[0] == tokens[-1] == 0
+        assert tokens[1] != tokens[2]
