@@ -18,11 +18,13 @@ def main(description, argv=None):
     cfg, work_dir = run.cfg, run.work_dir
     vocab_path = osp.join(work_dir, 'vocab.json')
     train_cfg = dict(cfg.data.train)
-    if train_cfg.get('tokenizer') is not None:  # a model's own tokenizer: no vocabulary
+    if train_cfg.get('tokenizer') or dict(train_cfg.get('dataset') or {}).get('tokenizer'):
+        # tokenised by the model's own tokenizer (maybe inside a Subset): no vocabulary
         train_set, val_set = build_dataset(train_cfg), build_dataset(dict(cfg.data.val))
         model, vocab_path = build_model(dict(cfg.model), run.device), None
         run.logger.info(f'{len(train_set)} training and {len(val_set)} validation '
-                        f'samples; truncated: {train_set.truncated} and {val_set.truncated}')
+                        f'samples; truncated: {getattr(train_set, "truncated", "?")} and '
+                        f'{getattr(val_set, "truncated", "?")}')
     else:
         if osp.isfile(vocab_path):
             train_cfg['vocab'] = vocab_path
