@@ -1,0 +1,68 @@
+"""Transformer text end to end through the tools: fine-tune a tiny random
+BERT from a model folder, explain ERASER documents with InputIBA, MaRC and
+attention (word-level .npy and HTML), evaluate."""
+import json
+
+import numpy as np
+import pytest
+
+from conftest import requires_shared_data
+
+pytest.importorskip('transformers')
+
+from fixtures.tiny_bert import tiny_bert_folder  # noqa: E402
+from input_iba.tools.compare import main as compare  # noqa: E402
+from input_iba.tools.train_classifier import main as train_classifier  # noqa: E402
+
+FINETUNE = '''
+model = dict(type='HuggingFaceClassifier', path=r'{folder}')
+data = dict(train=dict(type='EraserMovies', split='train', tokenizer=r'{folder}',
+                       max_positions=32, num_samples=8),
+            val=dict(type='EraserMovies', split='val', tokenizer=r'{folder}',
+                     max_positions=32, num_samples=4))
+train = dict(optimizer='AdamW', lr=1e-3, warmup=1, schedule='linear', epochs=1,
+             batch_size=4, accumulation=2, max_steps=1)
+'''
+
+COMPARE = '''
+model = dict(type='HuggingFaceClassifier', path=r'{folder}', checkpoint=r'{cls}/best.pth')
+adapter = dict(type='TokenEmbeddingAdapter')
+doc = dict(type='EraserMovies', tokenizer=r'{folder}', max_positions=32, num_samples=2)
+data = dict(attribute=dict(doc, split='val'), estimate=dict(doc, split='train'),
+            num_estimation_samples=2, estimation_batch_size=2)
+methods = dict(
+    InputIBA=dict(type='InputIBA', layer='hf.bert.encoder.layer.1.output',
+                  feat_iba=dict(steps=1, copies=1), gan=dict(epochs=0),
+                  input_iba=dict(steps=1, copies=1)),
+    MaRC=dict(type='MaRC', max_steps=2, min_steps=1),
+    AttentionRollout=dict(type='Attention', kind='rollout'))
+attribution = dict(batch_size=2)
+visualizer = dict(type='TokenHeatmap')
+metrics = ['eraser', 'rationale_agreement']
+evaluation = dict(eraser=dict(fractions=(0.1, 0.5)))
+'''
+
+
+@requires_shared_data
+def test_fine_tune_explain_and_evaluate_a_transformer(tmp_path):
+    folder = tiny_bert_folder(tmp_path / 'bert')
+    cls = tmp_path / 'cls'
+    (tmp_path / 'ft.py').write_text(FINETUNE.format(folder=folder))
+    result = train_classifier('t', [str(tmp_path / 'ft.py'), '--work-dir', str(cls)])
+    assert result['steps'] == 1 and (cls / 'best.pth').is_file()
+    assert not (cls / 'vocab.json').exists()
+    (tmp_path / 'cmp.py').write_text(COMPARE.format(folder=folder, cls=cls))
+    work = tmp_path / 'cmp'
+    summaries = compare('c', [str(tmp_path / 'cmp.py'), '--work-dir', str(work),
+                              '--device', 'cpu'])
+    for method in ('InputIBA', 'MaRC', 'AttentionRollout'):
+        assert summaries[method]['eraser']['num_samples'] == 2
+        run = work / method
+        for npy in run.glob('input_masks/*.npy'):
+            meta = json.loads((run / 'meta' / f'{npy.stem}.json').read_text())
+            mask = np.load(npy)
+            # one value per kept word: 30 word pieces fit, words cut are counted
+            assert 0 < len(mask) <= 30 and meta['truncated_words'] > 0
+            html = (run / 'input_masks' / f'{npy.stem}.html').read_text()
+            assert html.count('<span') == len(mask)
+    assert (work / 'table.md').is_file()
