@@ -126,3 +126,52 @@ def test_the_example_tool_of_the_docs_runs(tmp_path, monkeypatch):
     main = _example(2, 'main')
     assert main('count', [str(cfg), '--work-dir', str(work), '--device', 'cpu']) == 3
     assert (work / 'config.py').is_file() and (work / 'log.txt').is_file()
+
+
+def _block_after(path, heading, marker):
+    """The first ```python block after ``heading`` that contains ``marker``."""
+    text = _text(osp.join(REPO, 'docs', path))
+    text = text[text.index(heading):]
+    return next(b for b in re.findall(r'```python\n(.*?)```', text, re.S) if marker in b)
+
+
+def _beside_configs(tmp_path, name, source):
+    """``source`` written as ``name`` in a folder beside a link to configs/,
+    as the docs say (a relative ``_base_`` is read from the file's folder)."""
+    (tmp_path / 'configs').symlink_to(osp.join(REPO, 'configs'))
+    path = tmp_path / name
+    path.write_text(source)
+    return str(path)
+
+
+def test_explain_your_own_images_config_works_as_written(tmp_path):
+    from mmengine.config import Config
+
+    from input_iba.apis.builders import build_dataset
+    from input_iba.apis.validation import check_config
+    from tests.tools.helpers import make_image_run
+    images = tmp_path / 'run'
+    images.mkdir()
+    make_image_run(images, pytest.MonkeyPatch(), num_images=2, broken=False)
+    source = _block_after('getting_started.md', '## Explain your own images', 'my_images.py')
+    path = _beside_configs(tmp_path, 'my_images.py',
+                           source.replace('/my/images', str(images / 'images')))
+    cfg = Config.fromfile(path)
+    check_config(cfg, ('data', 'model', 'attributor', 'attribution'))
+    assert len(build_dataset(cfg.data.attribute)) == 2
+    assert build_dataset(cfg.data.estimate)[0]['inputs'].shape == (3, 224, 224)
+
+
+def test_custom_config_snippet_works_as_written(tmp_path, monkeypatch):
+    from mmengine.config import Config
+
+    from input_iba.apis.validation import check_config
+    (tmp_path / 'my_models.py').write_text(
+        _block_after('config.md', '## Your own code', 'class MyNet').replace(
+            '    ...', '    def __init__(self):\n        super().__init__()'))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    path = _beside_configs(tmp_path, 'my_config.py',
+                           _block_after('config.md', '## Your own code', 'my_config.py'))
+    cfg = Config.fromfile(path)
+    check_config(cfg, ('data', 'model', 'attributor', 'attribution'))
+    assert cfg.model == dict(type='MyNet') and cfg.attributor.layer == 'body.stage2'

@@ -4,7 +4,10 @@ predictions and labels in resumable shards (+ attributions.jsonl).
     python tools/explain_dataset.py configs/empirical_explainer/ig_bilstm_sst2.py \
         --work-dir work_dirs/ee_ig_sst2/targets
 """
+import sys
+
+from input_iba.tools.prologue import failure_status
 from input_iba.tools.explain_dataset import main
 
 if __name__ == '__main__':
-    main(__doc__.splitlines()[0])
+    sys.exit(failure_status(main(__doc__.splitlines()[0])))

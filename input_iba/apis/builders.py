@@ -98,7 +98,13 @@ def prepare_statistics(cfg, attributor, work_dir, logger=None):
 
     batches = iter_batches(dataset, cfg.data.get('estimation_batch_size', 16),
                            skip)
-    attributor.estimate(batches, cfg.data.get('num_estimation_samples', 1000))
+    # the progress bar counts to what the set can give
+    attributor.estimate(batches, min(cfg.data.get('num_estimation_samples', 1000),
+                                     len(dataset)))
+    if not attributor.estimator.count:
+        raise ValueError('No readable sample in data.estimate: layer statistics need '
+                         'at least one (nothing was cached); the log lists the '
+                         'skipped files.')
     attributor.estimator.save(path)
     if logger:
         logger.info(f'layer statistics from {attributor.estimator.count} '

@@ -19,15 +19,31 @@ from input_iba.utils import append_jsonl, save_json, save_npy
 from input_iba.utils.io import TMP_PREFIX
 
 INPUT_DIR, FEAT_DIR, META_DIR = 'input_masks', 'feat_masks', 'meta'
+FAILED = 'failed.jsonl'
 
 
-def remove_stale_temporaries(work_dir):
-    """Delete ``.tmp-*`` files that a killed run left behind (call before any
-    process of a new run starts writing)."""
+def clean_work_dir(work_dir):
+    """Before a run (before any of its processes writes): delete this
+    package's temporaries that a killed run left behind and the previous
+    runs' ``failed.jsonl`` (it describes the last run only); other files,
+    a user's ``.tmp-*`` included, stay."""
     for folder, _, files in os.walk(work_dir):
         for f in files:
-            if f.startswith(TMP_PREFIX):
+            if f.startswith(TMP_PREFIX) or f == FAILED:
                 os.remove(osp.join(folder, f))
+
+
+def check_unique_names(dataset, indices):
+    """Outputs are named after samples: two samples with one name (``x.jpg``
+    and ``x.png``) would overwrite each other, so they are refused."""
+    seen = {}
+    for i in indices:
+        name = dataset.sample_name(i)
+        if name in seen:
+            raise ValueError(f'Samples {seen[name]} and {i} share the name {name!r} '
+                             '(e.g. x.jpg and x.png in one folder): outputs are named '
+                             'after samples, so rename or remove one of them.')
+        seen[name] = i
 
 
 def is_finished(work_dir, name):
@@ -35,7 +51,7 @@ def is_finished(work_dir, name):
 
 
 def _record_failure(work_dir, name, reason):
-    append_jsonl(osp.join(work_dir, 'failed.jsonl'),
+    append_jsonl(osp.join(work_dir, FAILED),
                  dict(name=name, reason=reason, time=time.time()))
     tqdm.write(f'skipped {name}: {reason}')
 
@@ -62,6 +78,7 @@ def run_attribution(attributor, dataset, work_dir, visualizer, batch_size=1,
     Returns a summary dict (done, skipped, failed counts, seconds).
     """
     indices = list(range(len(dataset))) if indices is None else list(indices)
+    check_unique_names(dataset, indices)
     todo = [i for i in indices
             if not is_finished(work_dir, dataset.sample_name(i))]
     summary = dict(total=len(indices), skipped=len(indices) - len(todo),

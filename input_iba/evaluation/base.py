@@ -42,6 +42,8 @@ class MaskEvaluator:
     #: the mean curve drawn from the records: ``dict(x=record key (None: 1,
     #: 2, ...), ys=[(record key, label)], x_label=, y_label=, log_x=)``
     curve = None
+    #: why a run may score no sample, added to the summary's note
+    empty_reason = ''
 
     def __init__(self, model=None, adapter=dict(type='ImageAdapter'),
                  batch_size=64):
@@ -118,7 +120,7 @@ class MaskEvaluator:
         """Evaluate every sample with a mask in ``mask_dir``; per-sample JSON
         goes to ``out_dir/<metric>/<name>.json`` (skipped when present) and the
         summary to ``out_dir/<metric>.json``. Returns the summary."""
-        indices = range(len(dataset)) if indices is None else indices
+        indices = list(range(len(dataset)) if indices is None else indices)
         records = []
         for i in tqdm(list(indices), desc=self.name, disable=not progress):
             name = dataset.sample_name(i)
@@ -141,5 +143,8 @@ class MaskEvaluator:
         summary = {key: mean_ci([r.get(key) for r in records])
                    for key in self.summary_keys}
         summary['num_samples'] = len(records)
+        if not records:
+            summary['note'] = (f'no sample was scored: none of the {len(indices)} had a '
+                               f'mask in {mask_dir}' + self.empty_reason)
         save_json(osp.join(out_dir, self.name + '.json'), summary)
         return summary

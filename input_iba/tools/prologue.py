@@ -3,8 +3,13 @@ folded in (``cfg.work_dir``, ``cfg.seed``, ``cfg.device``), the work dir,
 the config dump, the logger, the global seed, the device and the process
 group."""
 import argparse
+import hashlib
+import json
 import os
 import os.path as osp
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import torch
@@ -13,7 +18,8 @@ from mmengine.config import Config, DictAction
 from mmengine.logging import MMLogger
 
 from input_iba.apis.builders import load_config
-from input_iba.apis.runner import remove_stale_temporaries
+from input_iba import __version__
+from input_iba.apis.runner import clean_work_dir
 from input_iba.apis.validation import check_config
 from input_iba.utils import set_global_seed
 
@@ -35,7 +41,73 @@ def tool_parser(description, work_dir_help='where results, logs and the '
                         help="'cpu' or 'cuda' (default: cuda if available)")
     parser.add_argument('--seed', type=int, default=None,
                         help='global seed (default: the config, else 0)')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='delete the results of another config or seed in the '
+                        'work dir instead of refusing to mix them')
     return parser
+
+
+RECORD = 'run.json'
+
+
+def code_version():
+    """The package version and, in a git checkout, its commit."""
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    try:
+        commit = subprocess.run(['git', '-C', root, 'rev-parse', '--short', 'HEAD'],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ''
+    return f'{__version__}+{commit}' if commit else __version__
+
+
+def config_hash(cfg):
+    """A hash of everything in ``cfg`` that can change results (not the work
+    dir or the device)."""
+    blob = json.dumps({k: v for k, v in cfg.to_dict().items()
+                       if k not in ('work_dir', 'device')}, sort_keys=True, default=str)
+    return hashlib.sha1(blob.encode()).hexdigest()[:12]
+
+
+def check_record(out_dir, cfg, seed, overwrite):
+    """``out_dir/run.json`` names the config hash, seed and code version that
+    produced the results there. Another config or seed is refused when
+    results are there (or, with ``overwrite``, they are deleted). Writes the record of this
+    run; returns a warning when the code version changed, else None."""
+    path, warning = osp.join(out_dir, RECORD), None
+    record = dict(config_hash=config_hash(cfg), seed=seed, code_version=code_version())
+    if osp.isfile(path):
+        with open(path) as f:
+            old = json.load(f)
+        results = set(os.listdir(out_dir)) - {RECORD, 'config.py', 'log.txt', 'failed.jsonl'}
+        if results and (old['config_hash'], old['seed']) != (record['config_hash'], seed):
+            if not overwrite:
+                raise RuntimeError(
+                    f'{out_dir} holds results of another run (config hash '
+                    f"{old['config_hash']}, seed {old['seed']}; this run: "
+                    f"{record['config_hash']}, seed {seed}); resuming would mix "
+                    'them. Use the same config and seed, another --work-dir, or '
+                    '--overwrite to delete the old results.')
+            for entry in os.listdir(out_dir):
+                full = osp.join(out_dir, entry)
+                shutil.rmtree(full) if osp.isdir(full) else os.remove(full)
+        elif old['code_version'] != record['code_version']:
+            warning = (f"{out_dir} was started with code {old['code_version']}; "
+                       f"resuming with {record['code_version']}.")
+    with open(path, 'w') as f:
+        json.dump(record, f, indent=2)
+    return warning
+
+
+def failure_status(summary):
+    """Exit status of a tool's ``main`` result: 1 (and how many) when
+    samples failed, else 0."""
+    failed = summary.get('failed', 0) if isinstance(summary, dict) else 0
+    if failed:
+        print(f"{failed} of {summary.get('total', summary.get('samples'))} samples failed: "
+              'see failed.jsonl',
+              file=sys.stderr)
+    return 1 if failed else 0
 
 
 def positive_int(text):
@@ -125,13 +197,16 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
     seed = args.seed if args.seed is not None else cfg.get('seed', 0)
     device = resolve_device(args.device)
     cfg.merge_from_dict(dict(work_dir=work_dir, seed=seed, device=device))
+    warning = check_record(out_dir, cfg, seed, args.overwrite) if rank == 0 else None
     name = f'input_iba:{out_dir}'
     logger = (MMLogger.get_instance(name) if MMLogger.check_instance_created(name)
               else MMLogger.get_instance(name, distributed=world > 1,
                                          log_file=osp.join(out_dir, 'log.txt')))
     if rank == 0:
         cfg.dump(osp.join(out_dir, 'config.py'))
-        remove_stale_temporaries(out_dir)
+        clean_work_dir(out_dir)
+    if warning:
+        logger.warning(warning)
     set_global_seed(seed)
     if 'num_threads' in cfg:  # e.g. 1 on a small shared CPU
         torch.set_num_threads(cfg.num_threads)

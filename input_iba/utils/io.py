@@ -7,7 +7,10 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
-TMP_PREFIX = '.tmp-'
+#: the prefix of this package's own temporary files (the only ones a run removes)
+TMP_PREFIX = '.input_iba-tmp-'
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 @contextmanager
@@ -18,6 +21,7 @@ def atomic_path(path):
     suffix = os.path.splitext(path)[1]
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=TMP_PREFIX, suffix=suffix)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp's 0600 -> what open() would give
     try:
         yield tmp
         os.replace(tmp, path)
@@ -41,10 +45,23 @@ def save_npy(path, array):
             np.save(f, np.asarray(array, dtype=np.float32))
 
 
+def finite_json(obj):
+    """``obj`` with every non-finite float replaced by None (strict JSON has
+    no NaN or Infinity)."""
+    if isinstance(obj, float):
+        return obj if np.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite_json(v) for v in obj]
+    return obj
+
+
 def save_json(path, obj):
+    """Strict JSON (non-finite floats written as null), atomically."""
     with atomic_path(path) as tmp:
         with open(tmp, 'w') as f:
-            json.dump(obj, f, indent=2, sort_keys=True)
+            json.dump(finite_json(obj), f, indent=2, sort_keys=True, allow_nan=False)
 
 
 def save_text(path, text):

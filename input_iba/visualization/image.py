@@ -22,7 +22,7 @@ def heatmap_overlay(image, mask, alpha=0.5, cmap='jet'):
 
 def save_png(path, rgb):
     with atomic_path(path) as tmp:
-        if not mmcv.imwrite(mmcv.rgb2bgr(rgb), tmp, auto_mkdir=True):
+        if not mmcv.imwrite(mmcv.rgb2bgr(rgb), tmp):
             raise OSError(f'could not write {path!r}')
 
 

@@ -8,6 +8,8 @@ import time
 
 import numpy as np
 
+from input_iba.utils.io import TMP_PREFIX
+
 from .helpers import FIXTURES, REPO, make_image_run, masks
 
 TRAIN = osp.join(REPO, 'tools', 'vision', 'train.py')
@@ -63,6 +65,6 @@ def test_killed_run_resumes_to_the_same_outputs(tmp_path, monkeypatch):
     assert 2 <= len(partial) < 8, 'the run should have been killed midway'
     subprocess.run(cmd, check=True, env=_env(), capture_output=True)
     leftovers = [f for _, _, files in os.walk(work) for f in files
-                 if f.startswith('.tmp-')]
+                 if f.startswith(TMP_PREFIX)]
     assert leftovers == []
     _assert_same(masks(work), _single(cfg, tmp_path / 'clean'))

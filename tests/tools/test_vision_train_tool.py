@@ -8,6 +8,7 @@ import sys
 import numpy as np
 
 from input_iba.tools.train import main
+from input_iba.utils.io import TMP_PREFIX
 
 from .helpers import FIXTURES, REPO, masks as _masks
 
@@ -28,7 +29,7 @@ def test_run_records_bad_samples_and_resumes(image_run):
         assert first[f'{name}.npy'].dtype == np.float32
     assert json.load(open(work / 'meta' / 'img1.json'))['target'] == 2
     assert (work / 'config.py').is_file() and (work / 'log.txt').is_file()
-    assert not [f for f in os.listdir(work / 'input_masks') if f.startswith('.tmp')]
+    assert not [f for f in os.listdir(work / 'input_masks') if f.startswith(TMP_PREFIX)]
 
     # a rerun skips what is finished; a lost file is recomputed identically
     os.remove(work / 'input_masks' / 'img2.npy')

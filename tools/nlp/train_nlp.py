@@ -5,7 +5,10 @@ feat_masks/ and an HTML page per document.
     python tools/nlp/train_nlp.py configs/input_iba/deep_lstm_eraser_movies.py \
         --work-dir work_dirs/lstm_eraser [--cfg-options key=value ...]
 """
+import sys
+
+from input_iba.tools.prologue import failure_status
 from input_iba.tools.train import main
 
 if __name__ == '__main__':
-    main(__doc__.splitlines()[0])
+    sys.exit(failure_status(main(__doc__.splitlines()[0])))

@@ -4,7 +4,10 @@ of the configured attributor and write input_masks/ and feat_masks/.
     python tools/vision/train.py configs/input_iba/efficientnet_lite0_imagenet.py \
         --work-dir work_dirs/effnet [--cfg-options key=value ...]
 """
+import sys
+
+from input_iba.tools.prologue import failure_status
 from input_iba.tools.train import main
 
 if __name__ == '__main__':
-    main(__doc__.splitlines()[0])
+    sys.exit(failure_status(main(__doc__.splitlines()[0])))

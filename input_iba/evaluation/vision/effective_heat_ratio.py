@@ -38,6 +38,9 @@ class EffectiveHeatRatio(MaskEvaluator):
     curve = dict(x='quantiles', ys=[('ratios', 'heat share in boxes')], x_label='quantile',
                  y_label='effective heat ratio')
 
+    empty_reason = (', or every sample had no box or boxes covering more than '
+                    'max_box_share of the image (EHR skips those)')
+
     def __init__(self, model=None, base_threshold=0.1, max_box_share=1 / 3,
                  **kwargs):
         super().__init__(model, **kwargs)

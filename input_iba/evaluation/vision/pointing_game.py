@@ -7,11 +7,13 @@ from ..base import MaskEvaluator
 
 
 def point_hits(point, boxes, tolerance):
-    """True if ``point = (y, x)`` lies within ``tolerance`` pixels of a box."""
+    """True if pixel ``point = (y, x)`` lies within ``tolerance`` pixels of a
+    box's raster: the pixels ``floor(x1)`` to ``ceil(x2) - 1`` (and the same
+    for y), as :func:`~.boxes.boxes_to_mask` (EHR) covers them."""
     y, x = point
     for x1, y1, x2, y2 in np.asarray(boxes, dtype=np.float64).reshape(-1, 4):
-        dx = max(x1 - x, 0.0, x - (x2 - 1))
-        dy = max(y1 - y, 0.0, y - (y2 - 1))
+        dx = max(np.floor(x1) - x, 0.0, x - (np.ceil(x2) - 1))
+        dy = max(np.floor(y1) - y, 0.0, y - (np.ceil(y2) - 1))
         if np.hypot(dx, dy) <= tolerance:
             return True
     return False
