@@ -134,3 +134,26 @@ def test_real_minilm_loads_offline_and_classifies_after_a_few_steps():
     one = model(batch['inputs'][:1, :int(batch['lengths'][0])])
     torch.testing.assert_close(one, model(batch['inputs'], batch['padding_mask'])[:1],
                                atol=1e-4, rtol=1e-4)
+
+
+def test_long_documents_chunked_by_marc_refused_by_the_others(tmp_path):
+    from input_iba.datasets.text import TextClassificationDataset
+    from input_iba.models.attributors import MaRC, Saliency
+    from input_iba.models.attributors.batch import attribute_items
+    tok = tiny_tokenizer(str(tmp_path))
+    words = ('the goods movie is not great . ' * 12).split()  # 84 words, 96 pieces
+    data = TextClassificationDataset([('long', words, 1, None)], tokenizer=tok,
+                                     long_documents='keep')
+    assert len(data[0]['inputs']) == 98 and data.truncated == 0
+    torch.manual_seed(0)
+    model = HuggingFaceClassifier(config=dict(TINY_BERT, **NO_DROPOUT))
+    tokens = dict(type='TokenEmbeddingAdapter')
+    with pytest.raises(ValueError, match="98 tokens is longer than the model's 64"):
+        attribute_items(Saliency(model, adapter=tokens), [data[0]], data.collate)
+    marc = MaRC(model, adapter=tokens, max_length=40, overlap=10, max_steps=2, min_steps=1)
+    # the target is given: predicting it would run the whole document
+    out = attribute_items(marc, [data[0]], data.collate, targets=torch.tensor([1]))
+    assert out.result.meta['chunks'].item() == 3 and out.mask(0).shape == (84, )
+    with pytest.raises(ValueError, match='longer than the model'):  # chunking off
+        attribute_items(MaRC(model, adapter=tokens, max_length=None, max_steps=1),
+                        [data[0]], data.collate, targets=torch.tensor([1]))
