@@ -170,14 +170,14 @@ def worker(args):
                                       args.reference_dir)
     else:
         attribute_all = run_ours(model, images, targets, sched,
-                                 args.batch_size, args.channels_last, args.ours)
+                                 args.batch_size, args.channels_last, args.ours[0])
     usage = resource.getrusage(resource.RUSAGE_SELF)
     start, cpu0 = time.perf_counter(), usage.ru_utime + usage.ru_stime
     attribute_all()
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps(dict(
-        impl=args.worker if args.worker == 'reference' else f'ours ({args.ours})',
+        impl=args.worker if args.worker == 'reference' else f'ours ({args.ours[0]})',
         batch_size=args.batch_size, images=len(images),
         seconds=seconds, images_per_s=len(images) / seconds,
         cpu_s_per_image=(usage.ru_utime + usage.ru_stime - cpu0) / len(images),
@@ -229,6 +229,7 @@ def main():
                         default='light', help="the reference's schedule (and "
                         "ours with --ours same): 'reference' = published")
     parser.add_argument('--ours', nargs='+', default=['same', 'fast'],
+                        type=str,
                         help="our runs: 'same' (the reference's schedule) or "
                         'names of our schedules (fast, published)')
     parser.add_argument('--gan-epochs', type=int,
