@@ -59,10 +59,10 @@ def run(args):
     torch.set_num_threads(args.threads)
     out = osp.join(args.out, 'runs', f'{args.name}-seed{args.seed}')
     os.makedirs(out, exist_ok=True)
-    cfg, model, attributor, dataset = setup(args.cfg_options)
-    if attributor.input_mask != 'sigmoid':
-        raise SystemExit("run with attributor.input_mask='sigmoid' (the "
-                         'smoothed mask is derived from it)')
+    # the raw sigmoid(alpha) is stored as 'input' and the default output,
+    # the smoothed mask, is derived from it as 'smoothed'
+    cfg, model, attributor, dataset = setup(dict(
+        args.cfg_options or {}, **{'attributor.input_mask': 'sigmoid'}))
     cfg.data.num_estimation_samples = len(dataset)
     prepare_statistics(cfg, attributor, osp.join(args.out, 'cache'))
     indices = args.images or list(range(len(dataset)))
@@ -134,7 +134,8 @@ def score(args):
         if not files:
             continue
         kinds = [k for k in np.load(files[0]).files
-                 if k not in ('target', 'cpu_seconds', 'wall_seconds')]
+                 if k not in ('target', 'cpu_seconds', 'wall_seconds')
+                 and (not args.kinds or k in args.kinds)]
         for kind in kinds:
             key = f'{osp.basename(run_dir)}:{kind}'
             if key in done and len(done[key]) == len(files):
