@@ -10,14 +10,15 @@ import re
 import pytest
 
 from input_iba.registry import (ADAPTERS, ATTRIBUTORS, DATASETS, DISCRIMINATORS,
-                                EVALUATORS, MODELS, TRANSFORMS, VISUALIZERS)
+                                ESTIMATORS, EVALUATORS, GENERATORS, MODELS,
+                                TRANSFORMS, VISUALIZERS)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DOCS = [osp.join(REPO, 'README.md')] + [
     osp.join(REPO, 'docs', f) for f in sorted(os.listdir(osp.join(REPO, 'docs')))
     if f.endswith('.md')]
 REGISTRIES = [MODELS, ADAPTERS, ATTRIBUTORS, DATASETS, DISCRIMINATORS,
-              EVALUATORS, TRANSFORMS, VISUALIZERS]
+              ESTIMATORS, EVALUATORS, GENERATORS, TRANSFORMS, VISUALIZERS]
 
 
 def _text(path):
