@@ -8,7 +8,7 @@
 _base_ = ['./efficientnet_lite0_imagenet.py']
 methods = dict(
     IntegratedGradients=dict(steps=50),
-    InputIBA=dict(_delete_=True, type='InputIBA', layer='blocks.2'),
+    InputIBA=dict(_delete_=True, type='InputIBA', layer='blocks.2', schedule='published'),
     ExtremalPerturbation=dict(steps=800, lr=0.01, area_weight_growth=1.0035))
 attribution = dict(batch_size=dict(ExtremalPerturbation=18, IntegratedGradients=18,
                                   InputIBA=6))
