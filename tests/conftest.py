@@ -1,10 +1,12 @@
 """Shared fixtures: tiny models and the shared real data."""
+import math
 import os.path as osp
 
 import pytest
 import torch
 import torch.nn as nn
 
+from input_iba.models.classifiers import TextClassifier
 from input_iba.utils import default_data_root
 
 DATA_ROOT = default_data_root()
@@ -39,6 +41,26 @@ class LinearModel(nn.Module):
     def forward(self, x):
         s = (x * self.weight).flatten(1).sum(1)
         return torch.stack([s, -s], 1)
+
+
+class TokenSum(TextClassifier):
+    """Each token id has a weight; logits = [s, -s], s = sum of the real
+    tokens' weights."""
+
+    def __init__(self, weights):
+        super().__init__()
+        self.weights = nn.Embedding.from_pretrained(torch.tensor(weights)[:, None])
+
+    def embed(self, ids):
+        return self.weights(ids)
+
+    def forward_embeddings(self, emb, padding_mask=None):
+        s = (emb[..., 0] * padding_mask).sum(1)
+        return torch.stack([s, -s], 1)
+
+
+def sigmoid(v):
+    return 1 / (1 + math.exp(-v))
 
 
 @pytest.fixture

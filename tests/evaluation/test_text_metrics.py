@@ -1,38 +1,18 @@
 """Text metrics on hand-made cases with known answers."""
-import math
-
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 
-from conftest import requires_shared_data
+from conftest import TokenSum, requires_shared_data, sigmoid
 from input_iba.datasets import EraserMovies
 from input_iba.evaluation.text import (FRACTIONS, ERASERFaithfulness,
                                        RationaleAgreement, average_precision, iou,
                                        spans, trapezoid_auprc)
 from input_iba.evaluation.vision import InsertionDeletion
-from input_iba.models.classifiers import DeepLSTM, TextClassifier
+from input_iba.models.classifiers import DeepLSTM
 from input_iba.registry import EVALUATORS
 
 
-class TokenSum(TextClassifier):
-    """Each token id has a weight; logits = [s, -s], s = sum of real weights."""
-
-    def __init__(self, weights):
-        super().__init__()
-        self.weights = nn.Embedding.from_pretrained(torch.tensor(weights)[:, None])
-
-    def embed(self, ids):
-        return self.weights(ids)
-
-    def forward_embeddings(self, emb, padding_mask=None):
-        s = (emb[..., 0] * padding_mask).sum(1)
-        return torch.stack([s, -s], 1)
-
-
-def sigmoid(v):
-    return 1 / (1 + math.exp(-v))
 
 
 HUMAN = np.array([0, 1, 1, 1, 0, 0, 1, 1, 0, 0])  # spans (1, 4), (6, 8)

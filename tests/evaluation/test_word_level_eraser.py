@@ -1,33 +1,11 @@
 """ERASER faithfulness on tokenised text: word masks remove whole words,
 special tokens stay; by hand on a model that sums token weights."""
-import math
-
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 
+from conftest import TokenSum, sigmoid
 from input_iba.evaluation.text import ERASERFaithfulness, RationaleAgreement
-from input_iba.models.classifiers import TextClassifier
-
-
-class TokenSum(TextClassifier):
-    """logits = [s, -s], s = the sum of the real tokens' weights."""
-
-    def __init__(self, weights):
-        super().__init__()
-        self.weights = nn.Embedding.from_pretrained(torch.tensor(weights)[:, None])
-
-    def embed(self, ids):
-        return self.weights(ids)
-
-    def forward_embeddings(self, emb, padding_mask=None):
-        s = (emb[..., 0] * padding_mask).sum(1)
-        return torch.stack([s, -s], 1)
-
-
-def sigmoid(v):
-    return 1 / (1 + math.exp(-v))
 
 
 def test_word_masks_remove_all_pieces_of_a_word_and_keep_special_tokens():
