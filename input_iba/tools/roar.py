@@ -1,5 +1,6 @@
-"""tools/nlp/roar.py: a (Recursive) ROAR study; RACU with bootstrap
-intervals and the curves."""
+"""tools/nlp/roar.py: a (Recursive) ROAR study; RACU (accuracy and
+macro-F1, both aggregations over seeds) with bootstrap intervals and the
+accuracy curves."""
 import os.path as osp
 
 from input_iba.apis import build_dataset
@@ -11,7 +12,8 @@ from .prologue import prepare_run, tool_parser
 
 
 def main(description, argv=None):
-    """Run (or read back) the study of the config; returns RACU by measure."""
+    """Run (or read back) the study of the config; returns RACU by metric,
+    measure and aggregation."""
     args = tool_parser(description).parse_args(argv)
     run = prepare_run(args, required=('model', 'data', 'measures', 'roar', 'train'),
                       checks=('data', 'model', 'measures', 'roar', 'attribution',
@@ -36,8 +38,9 @@ def main(description, argv=None):
     majority = study.majority_accuracy()
     table, rows = summarise(results, study.ks)
     save_json(osp.join(work_dir, 'results.json'),
-              dict(curves={m: {str(s): {str(k): v for k, v in c.items()}
-                               for s, c in r.items()} for m, r in results.items()},
+              dict(curves={metric: {m: {str(s): {str(k): v for k, v in c.items()}
+                                        for s, c in r.items()} for m, r in by_measure.items()}
+                           for metric, by_measure in results.items()},
                    racu=rows, majority_class_accuracy=majority))
     save_text(osp.join(work_dir, 'racu.md'), table + '\n')
     plot_curves(results, study.ks, majority, osp.join(work_dir, 'roar.png'))

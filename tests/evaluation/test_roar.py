@@ -100,22 +100,33 @@ def test_recursive_roar_with_the_true_importance_falls_faster_than_random(tmp_pa
     study = RoarStudy(str(tmp_path), dict(type='SyntheticBagOfWords', vocab_size=len(vocab)),
                       datasets, dict(true=dict(type='TrueImportance', adapter=dict(
                           type='TokenEmbeddingAdapter')),
+                          mutual_information=dict(type='MutualInformation', adapter=dict(
+                              type='TokenEmbeddingAdapter')),
                           random=dict(type='Random', adapter=dict(type='TokenEmbeddingAdapter'))),
                       ks=[25, 50, 75, 100], train=dict(epochs=4, batch_size=32, lr=0.1),
                       seeds=[0, 1], device='cpu')
-    results = study.run()
+    everything = study.run()
+    results = everything['accuracy']
     assert results['true'][0][0] > 0.95  # the unmasked model solves the task
     assert results['true'][0][25] < 0.7  # both informative tokens are gone
     ks = [0, 25, 50, 75, 100]
     curves = {m: np.array([[results[m][s][k] for k in ks] for s in (0, 1)])
               for m in results}
     assert racu(ks, curves['true'].mean(0), curves['random'].mean(0)) > 0.5
+    # mutual information finds the label tokens from the counts alone
+    assert racu(ks, curves['mutual_information'].mean(0), curves['random'].mean(0)) > 0.5
+    f1 = everything['macro_f1']['true'][0]
+    assert f1[0] > 0.95
+    # fully masked, all documents look alike: one class c predicted, whose F1
+    # is 2 n_c / (n + n_c) = q / (1 + q) averaged with the other's 0 (q = n_c / n)
+    q = np.mean([datasets['test'][i]['target'] for i in range(200)])
+    assert f1[100] == pytest.approx(q / (1 + q)) or f1[100] == pytest.approx((1 - q) / (2 - q))
     # the fully masked model is trained once per seed and shared by the measures
     assert results['true'][1][100] == results['random'][1][100]
     assert not (tmp_path / 'true' / 'seed0' / 'k100').exists()
     assert 0.4 < study.majority_accuracy() < 0.6
     # cached: a second run reads everything back
-    assert study.run() == results
+    assert study.run() == everything
 
 
 def test_a_finished_study_is_summarised_from_its_result_files_alone(tmp_path):

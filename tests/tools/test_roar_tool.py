@@ -32,12 +32,15 @@ def test_roar_tool_writes_table_plot_and_reuses_its_cache(tmp_path):
     config.write_text(CONFIG.format(repo=repo))
     work = tmp_path / 'work'
     rows = main('roar', [str(config), '--work-dir', str(work), '--device', 'cpu'])
-    assert set(rows) == {'attention', 'MaRC'}
+    assert set(rows) == {'accuracy', 'macro_f1'}
+    assert set(rows['macro_f1']) == {'attention', 'MaRC'}
+    assert set(rows['accuracy']['MaRC']) == {'curves', 'reference'}
     results = json.loads((work / 'results.json').read_text())
-    assert set(results['curves']['random']) == {'0', '1'}
-    assert set(results['curves']['random']['0']) == {'0', '50', '100'}
+    assert set(results['curves']['macro_f1']['random']) == {'0', '1'}
+    assert set(results['curves']['accuracy']['random']['0']) == {'0', '50', '100'}
     assert (work / 'roar.png').stat().st_size > 0
-    assert (work / 'racu.md').read_text().startswith('| measure | RACU')
+    table = (work / 'racu.md').read_text()
+    assert table.startswith('RACU of the test accuracy') and 'test macro-F1' in table
     # the fully masked step is shared by both measures, then everything is cached
     assert (work / 'seed0' / 'k100' / 'result.json').is_file()
     mtime = (work / 'attention' / 'seed1' / 'k50' / 'result.json').stat().st_mtime

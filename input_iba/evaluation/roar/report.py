@@ -1,47 +1,64 @@
-"""The report of a ROAR study: RACU with bootstrap intervals (a Markdown
-table) and the accuracy curves."""
+"""The report of a ROAR study: RACU with bootstrap intervals under both
+aggregations over seeds (Markdown tables) and the score curves."""
 import matplotlib
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .racu import racu_with_ci  # noqa: E402
+from .racu import AGGREGATIONS, racu_with_ci  # noqa: E402
+
+METRIC_NAMES = dict(accuracy='test accuracy', macro_f1='test macro-F1')
 
 
 def summarise(results, ks):
-    """RACU (with a 95% bootstrap interval over seeds) of every measure
-    against ``random``, as a Markdown table and a dict."""
-    seeds = sorted(results['random'])
+    """RACU of every measure against ``random``, for every metric of
+    ``results`` (``{metric: {measure: {seed: {k: score}}}}``) and both
+    aggregations (:func:`racu_with_ci`). Returns a Markdown table per metric
+    and ``{metric: {measure: {aggregation: dict(racu, ci95)}}}``."""
     grid = [0] + list(ks)
+    tables, rows = [], {}
+    for metric, curves in results.items():
+        seeds = sorted(curves['random'])
 
-    def runs(measure):
-        return [[results[measure][s][k] for k in grid] for s in seeds]
+        def runs(measure):
+            return [[curves[measure][s][k] for k in grid] for s in seeds]
 
-    rows, table = {}, ['| measure | RACU | 95% CI | seeds |', '|---|---:|---:|---:|']
-    for measure in results:
-        if measure == 'random':
-            continue
-        stats = racu_with_ci(grid, runs(measure), runs('random'))
-        rows[measure] = stats
-        table.append(f"| {measure} | {100 * stats['racu']:.1f}% | "
-                     f"[{100 * stats['ci95'][0]:.1f}%, {100 * stats['ci95'][1]:.1f}%] "
-                     f'| {len(seeds)} |')
-    return '\n'.join(table), rows
+        rows[metric] = {}
+        table = [f'RACU of the {METRIC_NAMES.get(metric, metric)}:', '',
+                 '| measure | RACU (mean curves) | 95% CI (percentile) '
+                 '| RACU (reference: clipped, mean of seeds) | 95% CI (BCa) | seeds |',
+                 '|---|---:|---:|---:|---:|---:|']
+        for measure in curves:
+            if measure == 'random':
+                continue
+            stats = {agg: racu_with_ci(grid, runs(measure), runs('random'), aggregate=agg)
+                     for agg in AGGREGATIONS}
+            rows[metric][measure] = stats
+            cells = ' | '.join(f"{_pct(s['racu'])} | [{_pct(s['ci95'][0])}, {_pct(s['ci95'][1])}]"
+                               for s in stats.values())
+            table.append(f'| {measure} | {cells} | {len(seeds)} |')
+        tables.append('\n'.join(table))
+    return '\n\n'.join(tables), rows
 
 
-def plot_curves(results, ks, majority, path):
-    """Test accuracy against the share of tokens masked: the mean over seeds
+def _pct(value):
+    return f'{100 * value:.1f}%' if np.isfinite(value) else 'n/a'
+
+
+def plot_curves(results, ks, majority, path, metric='accuracy'):
+    """``metric`` against the share of tokens masked: the mean over seeds
     with the seeds' standard deviation as error bars, one curve per measure."""
     grid = [0] + list(ks)
     fig, ax = plt.subplots(figsize=(6, 4))
-    for measure, by_seed in results.items():
+    for measure, by_seed in results[metric].items():
         runs = np.array([[by_seed[s][k] for k in grid] for s in by_seed])
         ax.errorbar(grid, runs.mean(0), yerr=runs.std(0), marker='o', capsize=2,
                     label=measure, linestyle='--' if measure == 'random' else '-')
-    ax.axhline(majority, color='grey', linewidth=0.8, label='majority class')
+    if metric == 'accuracy':
+        ax.axhline(majority, color='grey', linewidth=0.8, label='majority class')
     ax.set_xlabel('tokens masked (%)')
-    ax.set_ylabel('test accuracy')
+    ax.set_ylabel(METRIC_NAMES.get(metric, metric))
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100)

@@ -3,16 +3,19 @@
 
 Every (measure, seed, k) step is cached in the work dir (``result.json``,
 the masked token ids, the checkpoint), so an interrupted study resumes and
-a finished one is read back, not recomputed.
+a finished one is read back, not recomputed. Within a run, the importance
+computed from one (measure, seed, source level) is reused by every level
+masked from that source (classic ROAR: all levels from the unmasked model).
 """
 import json
+import math
 import os.path as osp
 from collections import Counter
 
 import torch
 from tqdm import tqdm
 
-from input_iba.models.classifiers.training import accuracy, train_classifier
+from input_iba.models.classifiers.training import macro_f1, predictions, train_classifier
 from input_iba.datasets import AttributionDataset, iter_batches, load_items
 from input_iba.models.attributors import LayerAttributor
 from input_iba.models.attributors.batch import attribute_items
@@ -20,6 +23,9 @@ from input_iba.registry import ATTRIBUTORS, MODELS
 from input_iba.utils import atomic_path, load_weights, save_json
 
 from .masking import mask_top_tokens, tokens_to_mask
+
+#: test scores of every step: name in the results -> key in ``result.json``
+METRICS = dict(accuracy='test_accuracy', macro_f1='test_macro_f1')
 
 
 class MaskedTokens(AttributionDataset):
@@ -68,16 +74,26 @@ class RoarStudy:
         ks: masking levels (percent for ``quantile``, tokens for ``count``).
         recursive: importance at step k from the model and data of the step
             before (Recursive ROAR); else from the unmasked model (ROAR).
+        step: Recursive ROAR only: the importance at level k comes from the
+            largest multiple of ``step`` below k (0: the unmasked model);
+            those levels are trained even when not in ``ks``. None: from the
+            level of ``ks`` before.
         estimation_samples: documents for layer statistics (IBA, InputIBA).
     """
 
     def __init__(self, work_dir, model, datasets, measures, ks, train,
-                 strategy='quantile', recursive=True, seeds=(0, 1, 2), mask_id=2,
+                 strategy='quantile', recursive=True, step=None, seeds=(0, 1, 2), mask_id=2,
                  protected_ids=(0, ), importance_batch_size=64,
                  estimation_samples=500, device='cpu'):
         self.work_dir, self.model_cfg, self.datasets = work_dir, model, datasets
         self.measures, self.ks = dict(measures), sorted(ks)
         self.train_cfg, self.strategy, self.recursive = dict(train), strategy, recursive
+        if step is not None and not recursive:
+            raise ValueError('roar.step sets the recursion of Recursive ROAR: drop it or '
+                             'set roar.recursive=True.')
+        if step is not None and not step > 0:
+            raise ValueError(f'roar.step must be a positive level, got {step!r}.')
+        self.step = step
         self.seeds, self.mask_id = list(seeds), mask_id
         self.protected_ids = tuple(protected_ids)
         self.importance_batch_size = importance_batch_size
@@ -88,8 +104,8 @@ class RoarStudy:
         return MODELS.build(self.model_cfg).to(self.device)
 
     def _step(self, step_dir, seed, ids_by_split):
-        """Train on masked data unless cached; returns the test accuracy."""
-        cached = self._cached_accuracy(step_dir)
+        """Train on masked data unless cached; returns the test scores."""
+        cached = self._cached_scores(step_dir)
         if cached is not None:
             return cached
         model = self._build_model(seed)
@@ -97,9 +113,11 @@ class RoarStudy:
         train_classifier(model, sets['train'], sets['val'], step_dir,
                          device=self.device, **dict(self.train_cfg, seed=seed))
         self._load_best(model, step_dir)
-        acc = accuracy(model, sets['test'], device=self.device)
-        save_json(osp.join(step_dir, 'result.json'), dict(test_accuracy=acc))
-        return acc
+        preds, golds = predictions(model, sets['test'], device=self.device)
+        result = dict(test_accuracy=int((preds == golds).sum()) / len(golds),
+                      test_macro_f1=macro_f1(preds, golds))
+        save_json(osp.join(step_dir, 'result.json'), result)
+        return self._scores(result)
 
     def _load_best(self, model, step_dir):
         path = osp.join(step_dir, 'best.pth')
@@ -114,29 +132,38 @@ class RoarStudy:
         step that is not cached needs it)."""
         return lambda: self._load_best(self._build_model(seed), step_dir)
 
-    def _masked_ids(self, step_dir, load_source_model, load_source_ids, measure, seed, k):
+    def _masked_ids(self, step_dir, source, measure, seed, k):
+        """The ids masked at level ``k`` on top of ``source`` (a :class:`_Source`)."""
         path = osp.join(step_dir, 'masked_ids.pt')
         if osp.isfile(path):
             return torch.load(path, weights_only=True)
-        source_model, source_ids = load_source_model(), load_source_ids()
-        attributor = ATTRIBUTORS.build(dict(self.measures[measure],
-                                            model=source_model))
-        masked = {}
-        for split, ids in source_ids.items():
-            data = MaskedTokens(self.datasets[split], ids)
-            if isinstance(attributor, LayerAttributor) and attributor.estimator is None:
-                attributor.estimate(iter_batches(data, 64, on_error=_raise),
-                                    self.estimation_samples, progress=False)
-            importance = compute_importance(attributor, data,
-                                            self.importance_batch_size, seed,
-                                            f'{measure} k={k} {split}')
-            masked[split] = [
-                mask_top_tokens(doc, imp, tokens_to_mask(len(doc), k, self.strategy),
-                                self.mask_id, self.protected_ids)
-                for doc, imp in zip(ids, importance)]
+        source_ids = source.ids()
+        importance = source.importance(lambda: self._importance(
+            source.model(), source_ids, measure, seed, source.level))
+        masked = {split: [
+            mask_top_tokens(doc, imp, tokens_to_mask(len(doc), k, self.strategy),
+                            self.mask_id, self.protected_ids)
+            for doc, imp in zip(ids, importance[split])]
+            for split, ids in source_ids.items()}
         with atomic_path(path) as tmp:
             torch.save(masked, tmp)
         return masked
+
+    def _importance(self, model, ids_by_split, measure, seed, level):
+        """``{split: one importance vector per document}`` of ``measure`` on
+        ``model``; corpus statistics (``fit_corpus``, e.g. mutual information)
+        and layer statistics come from the training split."""
+        attributor = ATTRIBUTORS.build(dict(self.measures[measure], model=model))
+        data = {split: MaskedTokens(self.datasets[split], ids)
+                for split, ids in ids_by_split.items()}
+        if hasattr(attributor, 'fit_corpus'):
+            attributor.fit_corpus(data['train'])
+        if isinstance(attributor, LayerAttributor) and attributor.estimator is None:
+            attributor.estimate(iter_batches(data['train'], 64, on_error=_raise),
+                                self.estimation_samples, progress=False)
+        return {split: compute_importance(attributor, d, self.importance_batch_size, seed,
+                                          f'{measure} from k={level} {split}')
+                for split, d in data.items()}
 
     def _masks_everything(self, k):
         return self.strategy == 'quantile' and k >= 100
@@ -147,8 +174,21 @@ class RoarStudy:
                         for doc in ids]
                 for split, ids in ids_by_split.items()}
 
+    def levels(self):
+        """``(level, source level)`` in the order they are trained: the
+        levels of ``ks`` and, with ``step``, the multiples of ``step`` below
+        the last (source 0: the unmasked model and data)."""
+        if not self.recursive:
+            return [(k, 0) for k in self.ks]
+        if self.step is None:
+            return list(zip(self.ks, [0] + self.ks[:-1]))
+        chain = set(self.ks)
+        chain.update(self.step * i for i in range(1, math.ceil(self.ks[-1] / self.step)))
+        return [(k, self.step * (math.ceil(k / self.step) - 1)) for k in sorted(chain)]
+
     def run(self):
-        """Returns ``{measure: {seed: {k: test accuracy}}}`` (k = 0 included).
+        """Returns ``{metric: {measure: {seed: {k: test score}}}}`` for the
+        metrics ``accuracy`` and ``macro_f1``, k = 0 and the levels of ``ks``.
         The unmasked model and, with ``quantile``, the fully masked one
         (k >= 100: the same data whatever the measure) are trained once per
         seed and shared by every measure. Cached steps are read from their
@@ -156,41 +196,47 @@ class RoarStudy:
         them still has to be computed."""
         unmasked = {s: [d[i]['inputs'] for i in range(len(d))]
                     for s, d in self.datasets.items()}
-        results = {m: {} for m in self.measures}
+        results = {metric: {m: {} for m in self.measures} for metric in METRICS}
         for seed in self.seeds:
             seed_dir = osp.join(self.work_dir, f'seed{seed}')
             base_dir = osp.join(seed_dir, 'k0')
-            base_acc = self._step(base_dir, seed, unmasked)
+            base = self._step(base_dir, seed, unmasked)
             shared = {k: self._step(osp.join(seed_dir, f'k{k}'), seed,
                                     self._mask_all(unmasked))
                       for k in self.ks if self._masks_everything(k)}
             for measure in self.measures:
-                curve = {0: base_acc}
-                load_model, load_ids = self._trained(base_dir, seed), lambda: unmasked
-                for k in self.ks:
+                scores = {0: base}
+                sources = {0: _Source(0, self._trained(base_dir, seed), lambda: unmasked)}
+                for k, source in self.levels():
                     if k in shared:
-                        curve[k] = shared[k]
+                        scores[k] = shared[k]
                         continue
                     step_dir = osp.join(self.work_dir, measure, f'seed{seed}', f'k{k}')
-                    cached = self._cached_accuracy(step_dir)
+                    cached = self._cached_scores(step_dir)
                     if cached is None:
-                        ids = self._masked_ids(step_dir, load_model, load_ids,
-                                               measure, seed, k)
+                        ids = self._masked_ids(step_dir, sources[source], measure, seed, k)
                         cached = self._step(step_dir, seed, ids)
-                    curve[k] = cached
-                    if self.recursive:
-                        load_model = self._trained(step_dir, seed)
-                        load_ids = self._ids_loader(step_dir)
-                results[measure][seed] = curve
+                    scores[k] = cached
+                    sources[k] = _Source(k, self._trained(step_dir, seed),
+                                         self._ids_loader(step_dir))
+                for metric in METRICS:
+                    results[metric][measure][seed] = {
+                        k: scores[k][metric] for k in [0] + self.ks}
         return results
 
-    @staticmethod
-    def _cached_accuracy(step_dir):
+    @classmethod
+    def _cached_scores(cls, step_dir):
         path = osp.join(step_dir, 'result.json')
         if not osp.isfile(path):
             return None
         with open(path) as f:
-            return json.load(f)['test_accuracy']
+            return cls._scores(json.load(f))
+
+    @staticmethod
+    def _scores(result):
+        """Metric -> score of a ``result.json`` (NaN for a metric it lacks:
+        steps written before macro-F1 was recorded)."""
+        return {metric: result.get(key, float('nan')) for metric, key in METRICS.items()}
 
     @staticmethod
     def _ids_loader(step_dir):
@@ -211,3 +257,17 @@ class RoarStudy:
         majority = Counter(train[i]['target'] for i in range(len(train))).most_common(1)[0][0]
         test = self.datasets['test']
         return sum(test[i]['target'] == majority for i in range(len(test))) / len(test)
+
+
+class _Source:
+    """A trained level that later levels mask on top of: its model and ids
+    (loaded on demand) and, once computed, a measure's importance on it."""
+
+    def __init__(self, level, model, ids):
+        self.level, self.model, self.ids = level, model, ids
+        self._importance = None
+
+    def importance(self, compute):
+        if self._importance is None:
+            self._importance = compute()
+        return self._importance

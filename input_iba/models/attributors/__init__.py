@@ -19,6 +19,7 @@ from .smoothgrad import SmoothGrad
 from .iba import IBA
 from .input_iba import InputIBA
 from .marc import MaRC
+from .mutual_information import MutualInformation
 from .random_baseline import Random
 
 __all__ = [
@@ -27,5 +28,5 @@ __all__ = [
     'Occlusion', 'Saliency', 'Random', 'ExtremalPerturbation', 'MaRC', 'Attention',
     'EmpiricalExplainer', 'ExplainerNet', 'DeepLift', 'DeepLiftShap',
     'FeatureAblation', 'GradCAMPlusPlus', 'GradientShap', 'GuidedBackprop',
-    'KernelShap', 'LayerCAM', 'Lime', 'RISE', 'ScoreCAM', 'SmoothGrad'
+    'KernelShap', 'LayerCAM', 'Lime', 'MutualInformation', 'RISE', 'ScoreCAM', 'SmoothGrad'
 ]

@@ -19,13 +19,32 @@ def batches_of(dataset, batch_size, shuffle, seed=0):
 
 
 @torch.no_grad()
-def accuracy(model, dataset, batch_size=64, device='cpu'):
+def predictions(model, dataset, batch_size=64, device='cpu'):
+    """The predicted and the gold classes of every item, in dataset order."""
     model.eval()
-    correct = 0
+    preds, golds = [], []
     for batch in batches_of(dataset, batch_size, shuffle=False):
         logits = model(batch['inputs'].to(device), batch['padding_mask'].to(device))
-        correct += int((logits.argmax(-1).cpu() == batch['targets']).sum())
-    return correct / len(dataset)
+        preds.append(logits.argmax(-1).cpu())
+        golds.append(batch['targets'])
+    return torch.cat(preds), torch.cat(golds)
+
+
+def accuracy(model, dataset, batch_size=64, device='cpu'):
+    preds, golds = predictions(model, dataset, batch_size, device)
+    return int((preds == golds).sum()) / len(golds)
+
+
+def macro_f1(preds, golds):
+    """Unweighted mean over classes of ``2 TP / (2 TP + FP + FN)``, over the
+    classes that occur among the gold or the predicted labels."""
+    preds, golds = torch.as_tensor(preds), torch.as_tensor(golds)
+    scores = []
+    for c in torch.unique(torch.cat([preds, golds])):
+        tp = int(((preds == c) & (golds == c)).sum())
+        wrong = int((preds != golds).logical_and((preds == c) | (golds == c)).sum())
+        scores.append(2 * tp / (2 * tp + wrong))
+    return sum(scores) / len(scores)
 
 
 def save_checkpoint(path, **state):
