@@ -167,3 +167,178 @@ def test_importance_is_returned_in_dataset_order_whatever_the_batching():
     assert [len(v) for v in one] == [3 + (7 * i) % 11 for i in range(30)]
     for a, b in zip(one, seven):
         torch.testing.assert_close(a, b)
+
+
+def _study(tmp_path, measures, ks, **kwargs):
+    train = synthetic(60, 0)
+    vocab = train.vocab
+    datasets = dict(train=train, val=synthetic(20, 1, vocab), test=synthetic(40, 2, vocab))
+    adapter = dict(type='TokenEmbeddingAdapter')
+    return RoarStudy(str(tmp_path), dict(type='SyntheticBagOfWords', vocab_size=len(vocab)),
+                     datasets, {m: dict(type=m, adapter=adapter) for m in measures}, ks=ks,
+                     train=dict(epochs=1, batch_size=32, lr=0.1), seeds=[0], device='cpu',
+                     **kwargs)
+
+
+def test_levels_and_their_sources():
+    def levels(ks, **kwargs):
+        return RoarStudy('unused', {}, {}, {}, ks=ks, train={}, **kwargs).levels()
+
+    assert levels([25, 50, 100]) == [(25, 0), (50, 25), (100, None)]
+    assert levels([25, 50, 100], recursive=False) == [(25, 0), (50, 0), (100, None)]
+    # the recursion every 20%, reported at 50% and 100% (fully masked: no source)
+    assert levels([50, 100], step=20) == [(20, 0), (40, 20), (50, 40), (100, None)]
+    assert levels([10, 20, 30, 40, 100], step=30) == [
+        (10, 0), (20, 0), (30, 0), (40, 30), (100, None)]
+    assert levels([2, 5], strategy='count', step=2) == [(2, 0), (4, 2), (5, 4)]
+    with pytest.raises(ValueError, match='recursive=True'):
+        levels([50], recursive=False, step=10)
+    with pytest.raises(ValueError, match='positive'):
+        levels([50], step=0)
+
+
+CALLS = []
+
+
+@ATTRIBUTORS.register_module(force=True)
+class EmbeddingNorm(BaseAttributor):
+    """Importance that depends on the model: the norm of each token's embedding."""
+
+    def __init__(self, model, adapter):
+        super().__init__(model, adapter)
+        CALLS.append(model)
+
+    def explain(self, batch):
+        return AttributionResult(input_masks=(batch.x.norm(dim=-1) * batch.padding_mask).cpu())
+
+
+def _expected_masks(study, source_dir, source_ids, k):
+    """The train split masked at ``k`` from the model saved in ``source_dir``."""
+    model = study._load_best(study._build_model(0), str(source_dir))
+    return [mask_top_tokens(ids, model.emb(ids).norm(dim=-1).detach(),
+                            tokens_to_mask(len(ids), k, 'quantile'), study.mask_id,
+                            study.protected_ids) for ids in source_ids]
+
+
+def test_classic_roar_masks_every_level_from_the_unmasked_model(tmp_path):
+    CALLS.clear()
+    study = _study(tmp_path, ['EmbeddingNorm', 'Random'], [25, 50, 100], recursive=False)
+    results = study.run()
+    assert set(results['accuracy']['EmbeddingNorm'][0]) == {0, 25, 50, 100}
+    assert len(CALLS) == 1  # one importance (from k0) for both levels
+    unmasked = [study.datasets['train'][i]['inputs'] for i in range(60)]
+    for k in (25, 50):
+        masked = torch.load(tmp_path / 'EmbeddingNorm' / 'seed0' / f'k{k}' / 'masked_ids.pt')
+        expected = _expected_masks(study, tmp_path / 'seed0' / 'k0', unmasked, k)
+        assert all(torch.equal(a, b) for a, b in zip(masked['train'], expected))
+
+
+def test_recursive_step_masks_from_levels_outside_the_grid(tmp_path):
+    CALLS.clear()
+    study = _study(tmp_path, ['EmbeddingNorm', 'Random'], [50, 100], step=25)
+    results = study.run()
+    assert set(results['macro_f1']['EmbeddingNorm'][0]) == {0, 50, 100}  # ks only
+    assert len(CALLS) == 2  # from k0 (for k25) and from k25 (for k50)
+    at25 = torch.load(tmp_path / 'EmbeddingNorm' / 'seed0' / 'k25' / 'masked_ids.pt')
+    at50 = torch.load(tmp_path / 'EmbeddingNorm' / 'seed0' / 'k50' / 'masked_ids.pt')
+    expected = _expected_masks(study, tmp_path / 'EmbeddingNorm' / 'seed0' / 'k25',
+                               at25['train'], 50)
+    assert all(torch.equal(a, b) for a, b in zip(at50['train'], expected))
+
+
+def test_mutual_information_by_hand():
+    from input_iba.models.attributors.mutual_information import mutual_information
+    # token 5 only in the class-0 document, 6 only in class 1, 7 in both.
+    # With one extra document per class holding every token: N = 4 documents,
+    # 2 per class; token 5 is in 2 of class 0 and 1 of class 1. One-vs-rest
+    # for class 0, cells (token, class) = 2, (token, other) = 1,
+    # (no token, class) = 0, (no token, other) = 1:
+    mi5 = 2 / 4 * np.log2(2 * 4 / (3 * 2)) + 1 / 4 * np.log2(1 * 4 / (3 * 2)) \
+        + 1 / 4 * np.log2(1 * 4 / (1 * 2))
+    # class 1 gives the same (binary), so the P(class)-weighted sum is mi5
+    table = mutual_information([torch.tensor([5, 7, 5]), torch.tensor([6, 7])], [0, 1])
+    assert table[5] == pytest.approx(mi5) and table[6] == pytest.approx(mi5)
+    assert table[7] == pytest.approx(0) and table[3] == pytest.approx(0)  # both, neither
+    # three classes: weights 2/5, 2/5, 1/5; token 8 in class 2 only
+    three = mutual_information([torch.tensor([8]), torch.tensor([1]), torch.tensor([1])],
+                               [2, 0, 1])
+    # N = 6: class 2 has 2 documents, both with token 8; 8 is in 1 other doc.
+    # one-vs-rest class 2: (8, c) = 2, (8, other) = 2, (no 8, c) = 0, (no 8, other) = 2
+    i2 = 2 / 6 * np.log2(2 * 6 / (4 * 2)) + 2 / 6 * np.log2(2 * 6 / (4 * 4)) \
+        + 2 / 6 * np.log2(2 * 6 / (2 * 4))
+    # classes 0 and 1: (8, c) = 1, (8, other) = 3, (no 8, c) = 1, (no 8, other) = 1
+    i0 = 1 / 6 * np.log2(1 * 6 / (4 * 2)) + 3 / 6 * np.log2(3 * 6 / (4 * 4)) \
+        + 1 / 6 * np.log2(1 * 6 / (2 * 2)) + 1 / 6 * np.log2(1 * 6 / (2 * 4))
+    assert three[8] == pytest.approx(2 / 6 * i2 + 2 * 2 / 6 * i0)
+
+
+def test_mutual_information_attributor_reads_its_table_per_token():
+    records = [('a', ['good', 'film'], 1, None), ('b', ['bad', 'film'], 0, None)]
+    data = TextClassificationDataset(records)
+    model = MODELS.build(dict(type='SyntheticBagOfWords', vocab_size=len(data.vocab) + 9))
+    att = ATTRIBUTORS.build(dict(type='MutualInformation', model=model,
+                                 adapter=dict(type='TokenEmbeddingAdapter')))
+    ids = torch.tensor([data.vocab.encode(['good', 'film', 'bad']) + [0, 0]])
+    with pytest.raises(RuntimeError, match='fit_corpus'):
+        att.attribute(ids, torch.tensor([1]), padding_mask=ids > 0)
+    att.fit_corpus(data)
+    # 4 documents (2 smoothing), 'good' in 2 of class 1 and 1 of class 0: as mi5 above
+    mi = 0.5 * np.log2(4 / 3) + 0.25 * np.log2(2 / 3) + 0.25
+    masks = att.attribute(ids, torch.tensor([1]), padding_mask=ids > 0).input_masks
+    torch.testing.assert_close(masks[0], torch.tensor([mi, 0, mi, 0, 0], dtype=torch.float32))
+    unseen = att.attribute(torch.tensor([[len(data.vocab) + 5]]), torch.tensor([0]),
+                           padding_mask=torch.tensor([[True]])).input_masks
+    assert unseen.item() == 0
+
+
+def test_macro_f1_by_hand():
+    from input_iba.models.classifiers.training import macro_f1
+    # class 0: TP 1, FP 1, FN 1 -> 2/4; class 1: TP 2, FP 1, FN 1 -> 4/6
+    assert macro_f1([0, 0, 1, 1, 1], [0, 1, 0, 1, 1]) == pytest.approx((1 / 2 + 2 / 3) / 2)
+    # a class never predicted scores 0; one only predicted too
+    assert macro_f1([1, 1, 1, 2], [0, 1, 1, 1]) == pytest.approx((0 + 4 / 6 + 0) / 3)
+
+
+def test_reference_and_curve_aggregations_by_hand():
+    ks = [0, 50, 100]
+    random = [0.9, 0.8, 0.5]  # area(random - floor) = 25 (test_racu_by_hand)
+
+    def measure(r):  # a curve with RACU r against ``random``: gap 25 r at k = 50
+        return [0.9, 0.8 - 25 * r / 50, 0.5]
+
+    def both(measures, randoms, **kwargs):
+        return [racu_with_ci(ks, measures, randoms, aggregate=a, **kwargs)
+                for a in ('curves', 'reference')]
+
+    # same random curve, RACU 1.5 and 0.5 per seed: ours averages the curves
+    # (1.0, percentile of resamples {0.5, 1.0, 1.5}); the reference clips 1.5
+    # to 1 (0.75), BCa of the values {1, 0.5}: no bias (half the resamples
+    # below 0.75, half above), no skew (jackknife: 0.5, 1), so [0.5, 1]
+    ours, ref = both([measure(1.5), measure(0.5)], [random] * 2, num_bootstrap=2000)
+    assert ours['racu'] == pytest.approx(1.0) and ours['ci95'] == pytest.approx([0.5, 1.5])
+    assert ref['racu'] == pytest.approx(0.75) and ref['ci95'] == pytest.approx([0.5, 1.0])
+    # random curves that differ: seed 1's random [0.9, 0.6, 0.5] (area 15) and
+    # a measure equal to it (RACU 0). Reference: (0.6 + 0) / 2 = 0.3. Ours:
+    # mean random [0.9, 0.7, 0.5] (area 20), mean measure [0.9, 0.55, 0.5]
+    # (gap 7.5): 0.375
+    flat_ish = [0.9, 0.6, 0.5]
+    ours, ref = both([measure(0.6), flat_ish], [random, flat_ish])
+    assert ours['racu'] == pytest.approx(0.375) and ref['racu'] == pytest.approx(0.3)
+    # a seed whose random curve never falls has no RACU: the reference's mean
+    # is undefined, ours still uses that seed's curves
+    flat = [0.5, 0.5, 0.5]
+    ours, ref = both([measure(0.6), flat], [random, flat])
+    assert ours['racu'] == pytest.approx(0.6 * 25 / 12.5 / 2) and np.isnan(ref['racu'])
+    # seeds RACU 0.6, 0.6, 0: the same mean (0.4) and interval [0, 0.6] both
+    # ways. BCa by hand: resample means 0 (p 1/27), 0.2 (6/27), 0.4 (12/27),
+    # 0.6 (8/27); z0 = Phi^-1(share below 0.4, ties half: 7/27 + 6/27) = -0.046;
+    # jackknife means (0.3, 0.3, 0.6), U = (0.1, 0.1, -0.2): acceleration
+    # sum U^3 / (6 (sum U^2)^1.5) = -0.068; the limits fall at the 0.9th and
+    # 95.0th percentiles (Phi(z0 + (z0 -+ 1.96) / (1 - a (z0 -+ 1.96)))): 0 and 0.6
+    ours, ref = both([measure(0.6), measure(0.6), measure(0)], [random] * 3,
+                     num_bootstrap=5000)
+    for stats in (ours, ref):
+        assert stats['racu'] == pytest.approx(0.4)
+        assert stats['ci95'] == pytest.approx([0.0, 0.6])
+    with pytest.raises(ValueError, match='curves'):
+        racu_with_ci(ks, [measure(0)], [random], aggregate='median')

@@ -177,14 +177,16 @@ class RoarStudy:
     def levels(self):
         """``(level, source level)`` in the order they are trained: the
         levels of ``ks`` and, with ``step``, the multiples of ``step`` below
-        the last (source 0: the unmasked model and data)."""
-        if not self.recursive:
-            return [(k, 0) for k in self.ks]
+        the last level that is not fully masked (source 0: the unmasked model
+        and data; None: fully masked, no source needed)."""
+        ks = [k for k in self.ks if not self._masks_everything(k)]
+        full = [(k, None) for k in self.ks if self._masks_everything(k)]
+        if not self.recursive or not ks:
+            return [(k, 0) for k in ks] + full
         if self.step is None:
-            return list(zip(self.ks, [0] + self.ks[:-1]))
-        chain = set(self.ks)
-        chain.update(self.step * i for i in range(1, math.ceil(self.ks[-1] / self.step)))
-        return [(k, self.step * (math.ceil(k / self.step) - 1)) for k in sorted(chain)]
+            return list(zip(ks, [0] + ks[:-1])) + full
+        chain = set(ks) | {self.step * i for i in range(1, math.ceil(ks[-1] / self.step))}
+        return [(k, self.step * (math.ceil(k / self.step) - 1)) for k in sorted(chain)] + full
 
     def run(self):
         """Returns ``{metric: {measure: {seed: {k: test score}}}}`` for the

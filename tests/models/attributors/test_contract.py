@@ -38,9 +38,10 @@ TEXT = dict(
     InputIBA=dict(layer='encoder', critic=dict(type='RecurrentCritic', hidden=4),
                   **INPUT_IBA),
     EmpiricalExplainer=dict(layer='encoder', feature_dim=16, head='token'),
+    MutualInformation=dict(),
 )
 #: attributors that only make sense for a kind of model
-NO_IMAGE = {'Attention'}
+NO_IMAGE = {'Attention', 'MutualInformation'}
 
 
 def test_every_registered_attributor_is_in_the_table():
@@ -53,6 +54,9 @@ def test_every_registered_attributor_is_in_the_table():
 
 def _build(name, settings, model, estimation):
     att = ATTRIBUTORS.build(dict(settings, type=name, model=model))
+    if hasattr(att, 'fit_corpus'):  # token counts of a corpus, with labels
+        att.fit_corpus([dict(inputs=ids[m], target=i % 2) for i, (ids, m) in enumerate(
+            zip(estimation['inputs'], estimation['padding_mask']))])
     if isinstance(att, LayerAttributor):
         att.estimate([estimation], len(estimation['inputs']), progress=False)
     return att
