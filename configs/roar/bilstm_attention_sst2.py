@@ -2,7 +2,7 @@
 # 2-core CPU (about 40 minutes): the first 800 GLUE training rows with at
 # least 10 tokens (the split is mostly short phrases, the test split is whole
 # sentences), 100 dev rows for early stopping, the first 300 of the 872 test
-# sentences (GLUE dev) for the curves; 3 epochs per model; 3 seeds x 6
+# sentences (GLUE dev) for the curves; 3 epochs per model; 3 seeds x 7
 # measures x 3 masking levels of retraining, plus the unmasked and the fully
 # masked model of every seed (shared by all measures).
 # Light importance schedules: integrated gradients with 5 steps (the paper:
@@ -16,6 +16,7 @@ train = dict(epochs=3, batch_size=32, lr=2e-3, clip_grad=5.0)
 num_threads = 1
 measures = dict(
     random=dict(type='Random'),
+    mutual_information=dict(type='MutualInformation'),
     attention=dict(type='Attention'),
     gradient=dict(type='Saliency', reduction='l2'),
     input_x_gradient=dict(type='InputXGradient', reduction='abs_sum'),

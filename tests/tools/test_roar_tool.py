@@ -47,3 +47,20 @@ def test_roar_tool_writes_table_plot_and_reuses_its_cache(tmp_path):
     main('roar', [str(config), '--work-dir', str(work), '--device', 'cpu'])
     assert json.loads((work / 'results.json').read_text())['curves'] == results['curves']
     assert (work / 'attention' / 'seed1' / 'k50' / 'result.json').stat().st_mtime == mtime
+
+
+def test_the_paper_grid_config_passes_the_tool_checks():
+    """The 10-level, 5-seed config (not run in CI) has only keys its consumers
+    take, and its study schedules a recursion from every previous 10%."""
+    from mmengine import Config
+
+    from input_iba.apis.validation import check_config
+    from input_iba.evaluation.roar import RoarStudy
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    cfg = Config.fromfile(osp.join(repo, 'configs', 'roar', 'bilstm_attention_sst2_paper.py'))
+    check_config(cfg, ('data', 'model', 'measures', 'roar', 'attribution',
+                       'classifier_training'))
+    assert 'mutual_information' in cfg.measures and len(cfg.roar.seeds) == 5
+    study = RoarStudy('unused', {}, {}, {}, train={}, **cfg.roar)
+    assert study.levels() == [(10, 0), (20, 10), (30, 20), (40, 30), (50, 40), (60, 50),
+                              (70, 60), (80, 70), (90, 80), (100, None)]
