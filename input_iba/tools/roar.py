@@ -5,7 +5,7 @@ import os.path as osp
 
 from input_iba.apis import build_dataset
 from input_iba.apis.builders import config_adapter, with_adapter
-from input_iba.evaluation.roar import RoarStudy, plot_curves, summarise
+from input_iba.evaluation.roar import RoarStudy, cost_table, plot_curves, summarise
 from input_iba.utils import save_json, save_text
 
 from .prologue import prepare_run, tool_parser
@@ -37,12 +37,16 @@ def main(description, argv=None):
     results = study.run()
     majority = study.majority_accuracy()
     table, rows = summarise(results, study.ks)
+    seconds = study.seconds_per_level()
     save_json(osp.join(work_dir, 'results.json'),
               dict(curves={metric: {m: {str(s): {str(k): v for k, v in c.items()}
                                         for s, c in r.items()} for m, r in by_measure.items()}
                            for metric, by_measure in results.items()},
-                   racu=rows, majority_class_accuracy=majority))
+                   racu=rows, majority_class_accuracy=majority,
+                   seconds_per_level={str(k): c for k, c in seconds.items()}))
     save_text(osp.join(work_dir, 'racu.md'), table + '\n')
+    save_text(osp.join(work_dir, 'cost.md'), cost_table(seconds) + '\n')
     plot_curves(results, study.ks, majority, osp.join(work_dir, 'roar.png'))
     print(table)
+    print(cost_table(seconds))
     return rows

@@ -226,6 +226,10 @@ def test_classic_roar_masks_every_level_from_the_unmasked_model(tmp_path):
     results = study.run()
     assert set(results['accuracy']['EmbeddingNorm'][0]) == {0, 25, 50, 100}
     assert len(CALLS) == 1  # one importance (from k0) for both levels
+    cost = study.seconds_per_level()
+    assert {k: c['steps'] for k, c in cost.items()} == {0: 1, 25: 2, 50: 2, 100: 1}
+    assert cost[25]['importance'] > 0 and cost[50]['importance'] is None  # reused
+    assert cost[0]['importance'] is None and cost[100]['train'] > 0
     unmasked = [study.datasets['train'][i]['inputs'] for i in range(60)]
     for k in (25, 50):
         masked = torch.load(tmp_path / 'EmbeddingNorm' / 'seed0' / f'k{k}' / 'masked_ids.pt')

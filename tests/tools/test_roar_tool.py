@@ -41,6 +41,9 @@ def test_roar_tool_writes_table_plot_and_reuses_its_cache(tmp_path):
     assert (work / 'roar.png').stat().st_size > 0
     table = (work / 'racu.md').read_text()
     assert table.startswith('RACU of the test accuracy') and 'test macro-F1' in table
+    cost = (work / 'cost.md').read_text().splitlines()
+    assert [row.split('|')[1].strip() for row in cost[2:]] == ['0', '50', '100']
+    assert results['seconds_per_level']['50']['steps'] == 6  # 3 measures x 2 seeds
     # the fully masked step is shared by both measures, then everything is cached
     assert (work / 'seed0' / 'k100' / 'result.json').is_file()
     mtime = (work / 'attention' / 'seed1' / 'k50' / 'result.json').stat().st_mtime

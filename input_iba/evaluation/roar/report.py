@@ -63,3 +63,15 @@ def plot_curves(results, ks, majority, path, metric='accuracy'):
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def cost_table(seconds):
+    """Markdown table of :meth:`RoarStudy.seconds_per_level`."""
+    def fmt(value):
+        return 'n/a' if value is None else f'{value:.1f}'
+
+    rows = ['| level | trainings timed | s per training | s per importance (all splits) |',
+            '|---:|---:|---:|---:|']
+    rows += [f"| {k} | {c['steps']} | {fmt(c['train'])} | {fmt(c['importance'])} |"
+             for k, c in seconds.items()]
+    return '\n'.join(rows)

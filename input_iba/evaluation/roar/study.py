@@ -10,6 +10,7 @@ masked from that source (classic ROAR: all levels from the unmasked model).
 import json
 import math
 import os.path as osp
+import time
 from collections import Counter
 
 import torch
@@ -103,19 +104,22 @@ class RoarStudy:
         torch.manual_seed(seed)
         return MODELS.build(self.model_cfg).to(self.device)
 
-    def _step(self, step_dir, seed, ids_by_split):
-        """Train on masked data unless cached; returns the test scores."""
+    def _step(self, step_dir, seed, ids_by_split, importance_seconds=None):
+        """Train on masked data unless cached; returns the test scores.
+        ``result.json`` also records the seconds of training and of the
+        importance the masks came from (None: reused, or not timed)."""
         cached = self._cached_scores(step_dir)
         if cached is not None:
             return cached
         model = self._build_model(seed)
         sets = {s: MaskedTokens(self.datasets[s], ids) for s, ids in ids_by_split.items()}
-        train_classifier(model, sets['train'], sets['val'], step_dir,
-                         device=self.device, **dict(self.train_cfg, seed=seed))
+        trained = train_classifier(model, sets['train'], sets['val'], step_dir,
+                                   device=self.device, **dict(self.train_cfg, seed=seed))
         self._load_best(model, step_dir)
         preds, golds = predictions(model, sets['test'], device=self.device)
         result = dict(test_accuracy=int((preds == golds).sum()) / len(golds),
-                      test_macro_f1=macro_f1(preds, golds))
+                      test_macro_f1=macro_f1(preds, golds), train_seconds=trained['seconds'],
+                      importance_seconds=importance_seconds)
         save_json(osp.join(step_dir, 'result.json'), result)
         return self._scores(result)
 
@@ -133,13 +137,16 @@ class RoarStudy:
         return lambda: self._load_best(self._build_model(seed), step_dir)
 
     def _masked_ids(self, step_dir, source, measure, seed, k):
-        """The ids masked at level ``k`` on top of ``source`` (a :class:`_Source`)."""
+        """The ids masked at level ``k`` on top of ``source`` (a :class:`_Source`)
+        and the seconds its importance took (None: read back or reused)."""
         path = osp.join(step_dir, 'masked_ids.pt')
         if osp.isfile(path):
-            return torch.load(path, weights_only=True)
+            return torch.load(path, weights_only=True), None
         source_ids = source.ids()
+        start, reused = time.time(), source.has_importance
         importance = source.importance(lambda: self._importance(
             source.model(), source_ids, measure, seed, source.level))
+        seconds = None if reused else time.time() - start
         masked = {split: [
             mask_top_tokens(doc, imp, tokens_to_mask(len(doc), k, self.strategy),
                             self.mask_id, self.protected_ids)
@@ -147,7 +154,7 @@ class RoarStudy:
             for split, ids in source_ids.items()}
         with atomic_path(path) as tmp:
             torch.save(masked, tmp)
-        return masked
+        return masked, seconds
 
     def _importance(self, model, ids_by_split, measure, seed, level):
         """``{split: one importance vector per document}`` of ``measure`` on
@@ -216,8 +223,9 @@ class RoarStudy:
                     step_dir = osp.join(self.work_dir, measure, f'seed{seed}', f'k{k}')
                     cached = self._cached_scores(step_dir)
                     if cached is None:
-                        ids = self._masked_ids(step_dir, sources[source], measure, seed, k)
-                        cached = self._step(step_dir, seed, ids)
+                        ids, seconds = self._masked_ids(step_dir, sources[source],
+                                                        measure, seed, k)
+                        cached = self._step(step_dir, seed, ids, seconds)
                     scores[k] = cached
                     sources[k] = _Source(k, self._trained(step_dir, seed),
                                          self._ids_loader(step_dir))
@@ -225,6 +233,33 @@ class RoarStudy:
                     results[metric][measure][seed] = {
                         k: scores[k][metric] for k in [0] + self.ks}
         return results
+
+    def seconds_per_level(self):
+        """``{k: dict(steps, train, importance)}``: the mean seconds of a
+        training and of an importance computation at each trained level, over
+        the measures and seeds whose ``result.json`` recorded them."""
+        cost = {}
+        for seed in self.seeds:
+            steps = [(0, osp.join(self.work_dir, f'seed{seed}', 'k0'))]
+            for k, source in self.levels():
+                steps += [(k, osp.join(self.work_dir, f'seed{seed}', f'k{k}'))] \
+                    if source is None else [
+                        (k, osp.join(self.work_dir, m, f'seed{seed}', f'k{k}'))
+                        for m in self.measures]
+            for k, step_dir in steps:
+                path = osp.join(step_dir, 'result.json')
+                if osp.isfile(path):
+                    with open(path) as f:
+                        result = json.load(f)
+                    for key in ('train', 'importance'):
+                        value = result.get(f'{key}_seconds')
+                        if value is not None:
+                            cost.setdefault(k, dict(train=[], importance=[]))[key].append(value)
+        return {k: dict(steps=len(c['train']),
+                        train=sum(c['train']) / len(c['train']) if c['train'] else None,
+                        importance=(sum(c['importance']) / len(c['importance'])
+                                    if c['importance'] else None))
+                for k, c in sorted(cost.items())}
 
     @classmethod
     def _cached_scores(cls, step_dir):
@@ -268,6 +303,10 @@ class _Source:
     def __init__(self, level, model, ids):
         self.level, self.model, self.ids = level, model, ids
         self._importance = None
+
+    @property
+    def has_importance(self):
+        return self._importance is not None
 
     def importance(self, compute):
         if self._importance is None:
