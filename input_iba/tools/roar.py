@@ -22,16 +22,26 @@ def main(description, argv=None):
     if 'random' not in cfg.measures:
         raise KeyError("The study needs a 'random' measure: RACU is relative to it.")
     train = build_dataset(cfg.data.train)
-    datasets = dict(train=train,
-                    val=build_dataset(dict(cfg.data.val, vocab=train.vocab)),
-                    test=build_dataset(dict(cfg.data.test, vocab=train.vocab)))
-    model = dict(cfg.model, vocab_size=len(train.vocab))
+    tokenizer = getattr(getattr(train, 'dataset', train), 'tokenizer', None)
+    if tokenizer is None:  # a vocabulary of the training split
+        datasets = dict(train=train,
+                        val=build_dataset(dict(cfg.data.val, vocab=train.vocab)),
+                        test=build_dataset(dict(cfg.data.test, vocab=train.vocab)))
+        model = dict(cfg.model, vocab_size=len(train.vocab))
+        mask_id, protected = train.vocab.mask_id, (train.vocab.pad_id, )
+    else:  # a transformer's own tokenizer: its [MASK], special tokens never masked
+        if tokenizer.mask_token_id is None:
+            raise ValueError('The tokenizer of data.train has no mask token: ROAR replaces '
+                             'tokens by it; use a tokenizer with one (BERT, RoBERTa, MiniLM).')
+        datasets = dict(train=train, val=build_dataset(cfg.data.val),
+                        test=build_dataset(cfg.data.test))
+        model, mask_id = dict(cfg.model), tokenizer.mask_token_id
+        protected = tuple(i for i in tokenizer.all_special_ids if i != mask_id)
     adapter = config_adapter(cfg)
     measures = {name: with_adapter(m, adapter) for name, m in cfg.measures.items()}
     study = RoarStudy(work_dir, model, datasets, measures,
                       train=cfg.train, device=run.device,
-                      mask_id=train.vocab.mask_id,
-                      protected_ids=(train.vocab.pad_id, ),
+                      mask_id=mask_id, protected_ids=protected,
                       importance_batch_size=cfg.get('attribution', {}).get('batch_size', 64),
                       **cfg.roar)
     results = study.run()

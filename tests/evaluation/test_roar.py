@@ -346,3 +346,34 @@ def test_reference_and_curve_aggregations_by_hand():
         assert stats['ci95'] == pytest.approx([0.0, 0.6])
     with pytest.raises(ValueError, match='curves'):
         racu_with_ci(ks, [measure(0)], [random], aggregate='median')
+
+
+def test_a_transformer_study_masks_word_pieces_with_its_mask_token(tmp_path):
+    """Tokenised text: importance per word piece (not pooled to words), the
+    tokenizer's [MASK], special tokens neither masked nor counted in k."""
+    pytest.importorskip('transformers')
+    from fixtures.tiny_bert import tiny_bert_folder
+    from input_iba.models.classifiers.pretrained import load_tokenizer
+    folder = tiny_bert_folder(tmp_path / 'bert')
+    tok = load_tokenizer(folder)
+    words = [('the goods movie is great', 1), ('a bad unfun plot', 0),
+             ('great film', 1), ('not a good film .', 0)]
+    records = [(f'd{i}', text.split(), label, None) for i, (text, label) in enumerate(words)]
+    data = TextClassificationDataset(records, tokenizer=tok)
+    adapter = dict(type='TokenEmbeddingAdapter')
+    special = tuple(i for i in tok.all_special_ids if i != tok.mask_token_id)
+    study = RoarStudy(str(tmp_path / 'roar'), dict(type='HuggingFaceClassifier', path=folder),
+                      dict(train=data, val=data, test=data),
+                      dict(random=dict(type='Random', adapter=adapter),
+                           mutual_information=dict(type='MutualInformation', adapter=adapter)),
+                      ks=[50, 100], train=dict(epochs=1, batch_size=4, lr=1e-3), seeds=[0],
+                      mask_id=tok.mask_token_id, protected_ids=special, device='cpu')
+    results = study.run()
+    assert set(results['macro_f1']['mutual_information'][0]) == {0, 50, 100}
+    masked = torch.load(tmp_path / 'roar' / 'mutual_information' / 'seed0' / 'k50' /
+                        'masked_ids.pt')['train']
+    for item, ids in zip(data, masked):
+        # '[CLS] the good ##s movie is great [SEP]': 6 pieces, 3 masked; the ends kept
+        pieces = len(item['inputs']) - 2
+        assert (ids == tok.mask_token_id).sum() == -(-pieces // 2)
+        assert ids[0] == tok.cls_token_id and ids[-1] == tok.sep_token_id

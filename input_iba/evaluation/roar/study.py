@@ -30,7 +30,9 @@ METRICS = dict(accuracy='test_accuracy', macro_f1='test_macro_f1')
 
 
 class MaskedTokens(AttributionDataset):
-    """``base`` with its token ids replaced by ``ids`` (one tensor per item)."""
+    """``base`` with its token ids replaced by ``ids`` (one tensor per item).
+    Tokenised items lose their ``word_ids``: ROAR ranks and masks tokens, so
+    importance stays one value per token (not pooled to words)."""
 
     def __init__(self, base, ids):
         self.base, self.ids = base, ids
@@ -43,7 +45,9 @@ class MaskedTokens(AttributionDataset):
         return self.base.sample_name(index)
 
     def __getitem__(self, index):
-        return dict(self.base[index], inputs=self.ids[index])
+        item = dict(self.base[index], inputs=self.ids[index])
+        item.pop('word_ids', None)
+        return item
 
 
 def compute_importance(attributor, dataset, batch_size, seed, desc):
@@ -148,7 +152,7 @@ class RoarStudy:
             source.model(), source_ids, measure, seed, source.level))
         seconds = None if reused else time.time() - start
         masked = {split: [
-            mask_top_tokens(doc, imp, tokens_to_mask(len(doc), k, self.strategy),
+            mask_top_tokens(doc, imp, tokens_to_mask(self._length(doc), k, self.strategy),
                             self.mask_id, self.protected_ids)
             for doc, imp in zip(ids, importance[split])]
             for split, ids in source_ids.items()}
@@ -172,11 +176,15 @@ class RoarStudy:
                                           f'{measure} from k={level} {split}')
                 for split, d in data.items()}
 
+    def _length(self, ids):
+        """Tokens of a document that count for ``k`` (special tokens do not)."""
+        return int((~torch.isin(ids, torch.tensor(self.protected_ids, dtype=ids.dtype))).sum())
+
     def _masks_everything(self, k):
         return self.strategy == 'quantile' and k >= 100
 
     def _mask_all(self, ids_by_split):
-        return {split: [mask_top_tokens(doc, torch.zeros(len(doc)), len(doc),
+        return {split: [mask_top_tokens(doc, torch.zeros(len(doc)), self._length(doc),
                                         self.mask_id, self.protected_ids)
                         for doc in ids]
                 for split, ids in ids_by_split.items()}
