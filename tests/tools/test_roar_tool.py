@@ -67,3 +67,37 @@ def test_the_paper_grid_config_passes_the_tool_checks():
     study = RoarStudy('unused', {}, {}, {}, train={}, **cfg.roar)
     assert study.levels() == [(10, 0), (20, 10), (30, 20), (40, 30), (50, 40), (60, 50),
                               (70, 60), (80, 70), (90, 80), (100, None)]
+
+
+HF_CONFIG = '''
+model = dict(type='HuggingFaceClassifier', path=r'{folder}')
+data = dict(train=dict(type='TextFolder', root=r'{root}', tokenizer=r'{folder}'),
+            val=dict(type='TextFolder', root=r'{root}', tokenizer=r'{folder}'),
+            test=dict(type='TextFolder', root=r'{root}', tokenizer=r'{folder}'))
+train = dict(epochs=1, batch_size=4, lr=1e-3)
+measures = dict(random=dict(type='Random'), mutual_information=dict(type='MutualInformation'))
+adapter = dict(type='TokenEmbeddingAdapter')
+roar = dict(ks=[50, 100], seeds=[0])
+'''
+
+
+def test_roar_tool_on_a_transformer_uses_its_mask_token(tmp_path):
+    pytest.importorskip('transformers')
+    import torch
+
+    from fixtures.tiny_bert import tiny_bert_folder
+    folder = tiny_bert_folder(tmp_path / 'bert')
+    for sub, text in (('pos', 'a great film'), ('neg', 'a boring plot')):
+        (tmp_path / 'docs' / sub).mkdir(parents=True)
+        (tmp_path / 'docs' / sub / 'one.txt').write_text(text)
+    config = tmp_path / 'roar.py'
+    config.write_text(HF_CONFIG.format(folder=folder, root=tmp_path / 'docs'))
+    work = tmp_path / 'work'
+    main('roar', [str(config), '--work-dir', str(work), '--device', 'cpu'])
+    # '[CLS] a boring plot [SEP]' and '[CLS] a great film [SEP]' (ids 2 ... 3):
+    # at 50%, 2 of the 3 pieces become [MASK] (id 4), the ends stay
+    masked = torch.load(work / 'mutual_information' / 'seed0' / 'k50' / 'masked_ids.pt')
+    for ids in masked['train']:
+        assert ids[0] == 2 and ids[-1] == 3 and (ids == 4).sum() == 2 and len(ids) == 5
+        assert ids[1] == 12  # 'a' is in both classes: mutual information 0, kept
+    assert (work / 'seed0' / 'k100' / 'result.json').is_file()
