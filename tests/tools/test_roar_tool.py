@@ -52,15 +52,16 @@ def test_roar_tool_writes_table_plot_and_reuses_its_cache(tmp_path):
     assert (work / 'attention' / 'seed1' / 'k50' / 'result.json').stat().st_mtime == mtime
 
 
-def test_the_paper_grid_config_passes_the_tool_checks():
-    """The 10-level, 5-seed config (not run in CI) has only keys its consumers
-    take, and its study schedules a recursion from every previous 10%."""
+@pytest.mark.parametrize('name', ['bilstm_attention_sst2_paper', 'minilm_sst2_paper'])
+def test_the_paper_grid_configs_pass_the_tool_checks(name):
+    """The 10-level, 5-seed configs (not run in CI) have only keys their
+    consumers take, and schedule a recursion from every previous 10%."""
     from mmengine import Config
 
     from input_iba.apis.validation import check_config
     from input_iba.evaluation.roar import RoarStudy
     repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    cfg = Config.fromfile(osp.join(repo, 'configs', 'roar', 'bilstm_attention_sst2_paper.py'))
+    cfg = Config.fromfile(osp.join(repo, 'configs', 'roar', f'{name}.py'))
     check_config(cfg, ('data', 'model', 'measures', 'roar', 'attribution',
                        'classifier_training'))
     assert 'mutual_information' in cfg.measures and len(cfg.roar.seeds) == 5
