@@ -215,15 +215,18 @@ def table(args):
 
 def plot(args):
     """Insertion and deletion AUC (mean and 95% CI over images) against
-    the CPU seconds per image of each run's ``input`` masks."""
+    the CPU seconds per image: each run's smoothed masks (the default
+    output, dots) and its sigmoid(alpha) (crosses); the reference's masks
+    as a grey band."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     scores = json.load(open(osp.join(args.out, 'scores.json')))
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    colours = {}
     for key, per in scores.items():
         run_name, _, kind = key.partition(':')
-        if kind not in ('', 'input'):
+        if kind not in ('', 'smoothed', 'input'):
             continue
         cpu = np.nanmean([r.get('cpu_seconds', np.nan) for r in per.values()])
         for ax, metric in zip(axes, ('insertion_auc', 'deletion_auc')):
@@ -231,14 +234,19 @@ def plot(args):
             if key == 'reference':
                 ax.axhspan(m - h, m + h, color='grey', alpha=0.2)
                 ax.axhline(m, color='grey', label='reference masks')
-            else:
-                ax.errorbar(cpu, m, yerr=h, fmt='o', capsize=3, label=run_name)
+                continue
+            colour = colours.setdefault(run_name, f'C{len(colours) % 10}')
+            ax.errorbar(cpu, m, yerr=h, fmt='o' if kind == 'smoothed' else 'x',
+                        color=colour, capsize=3,
+                        label=run_name if kind == 'smoothed' else None)
     for ax, metric in zip(axes, ('insertion AUC (higher is better)',
                                  'deletion AUC (lower is better)')):
         ax.set_xscale('log')
         ax.set_xlabel('CPU seconds per image (one thread)')
         ax.set_ylabel(metric)
     axes[0].legend(fontsize=7)
+    fig.suptitle('InputIBA on 18 ImageNet images: smoothed output (dots), '
+                 'sigmoid(alpha) (crosses)', fontsize=9)
     fig.tight_layout()
     fig.savefig(args.figure, dpi=120)
     print('wrote', args.figure)
