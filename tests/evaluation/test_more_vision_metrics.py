@@ -8,23 +8,11 @@ import pytest
 import torch
 import torch.nn as nn
 
-from conftest import LinearModel
+from conftest import LinearModel, PixelSum, sigmoid
 from input_iba.evaluation.vision import (
     ROAD, BackgroundFaithfulness, Complexity, Degradation, FaithfulnessCorrelation,
     LocalLipschitz, MaxSensitivity, Monotonicity, RandomLogit, SensitivityN, Sparseness,
     attribution_entropy, gini_index, linear_imputation, ssim, tile_ranks)
-
-
-def sigmoid(v):
-    return 1 / (1 + math.exp(-v))
-
-
-class PixelSum(nn.Module):
-    """Logits [2 * (x[0,0,0] + x[0,0,1]), 0] for 1x2x2 images."""
-
-    def forward(self, x):
-        s = 2 * (x[:, 0, 0, 0] + x[:, 0, 0, 1])
-        return torch.stack([s, torch.zeros_like(s)], 1)
 
 
 def _item(x, name='a'):

@@ -1,12 +1,10 @@
 """Image metrics on hand-made cases with known answers."""
-import math
-
 import numpy as np
 import pytest
 import torch
 import torch.nn as nn
 
-from conftest import LinearModel
+from conftest import LinearModel, PixelSum, sigmoid
 
 from input_iba.evaluation.vision import (EffectiveHeatRatio, InsertionDeletion,
                                          PointingGame, SanityCheck, SensitivityN,
@@ -14,18 +12,6 @@ from input_iba.evaluation.vision import (EffectiveHeatRatio, InsertionDeletion,
                                          path_inputs, pixel_order)
 from input_iba.models.attributors import AttributionResult, BaseAttributor
 from input_iba.registry import ATTRIBUTORS
-
-
-def sigmoid(v):
-    return 1 / (1 + math.exp(-v))
-
-
-class PixelSum(nn.Module):
-    """Logits [2 * (x[0,0,0] + x[0,0,1]), 0] for 1x2x2 images."""
-
-    def forward(self, x):
-        s = 2 * (x[:, 0, 0, 0] + x[:, 0, 0, 1])
-        return torch.stack([s, torch.zeros_like(s)], 1)
 
 
 def test_perturbation_path_follows_the_order():
