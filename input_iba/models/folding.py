@@ -11,13 +11,7 @@ import torch
 import torch.fx as fx
 import torch.nn as nn
 
-
-class _NormLeafTracer(fx.Tracer):
-    """Traces a model but keeps every batch norm as one module call."""
-
-    def is_leaf_module(self, module, qualname):
-        return (isinstance(module, nn.BatchNorm2d)
-                or super().is_leaf_module(module, qualname))
+from input_iba.models.hooks import LeafTracer
 
 
 def _after_norm(bn):
@@ -55,7 +49,7 @@ def fold_batchnorm(model):
     """
     model = copy.deepcopy(model)
     try:
-        graph = _NormLeafTracer().trace(model)
+        graph = LeafTracer(lambda module, _: isinstance(module, nn.BatchNorm2d)).trace(model)
     except Exception as err:  # noqa: BLE001 - tracing fails in many ways
         raise ValueError(
             f'fold_batchnorm needs a model that torch.fx can trace; '

@@ -3,6 +3,7 @@ import difflib
 from contextlib import contextmanager
 
 import torch
+import torch.fx
 import torch.nn as nn
 
 
@@ -85,15 +86,16 @@ def model_device(model):
         return torch.device('cpu')
 
 
-class _LayerLeafTracer(torch.fx.Tracer):
-    """Traces a model but keeps ``layer_name`` as one module call."""
+class LeafTracer(torch.fx.Tracer):
+    """A ``torch.fx`` tracer that also keeps every module for which
+    ``is_leaf(module, qualname)`` is true as one call."""
 
-    def __init__(self, layer_name):
+    def __init__(self, is_leaf):
         super().__init__()
-        self.layer_name = layer_name
+        self.is_leaf = is_leaf
 
     def is_leaf_module(self, module, qualname):
-        return (qualname == self.layer_name
+        return (self.is_leaf(module, qualname)
                 or super().is_leaf_module(module, qualname))
 
 
@@ -105,7 +107,7 @@ def network_after(model, layer_name):
     of a residual block around the layer). The module shares the model's
     parameters."""
     try:
-        graph = _LayerLeafTracer(layer_name).trace(model)
+        graph = LeafTracer(lambda _, name: name == layer_name).trace(model)
     except Exception:  # noqa: BLE001 - models fail to trace in many ways
         return None
     nodes = list(graph.nodes)

@@ -147,3 +147,14 @@ def test_restarts_average_runs_of_the_same_sample(tiny_convnet):
     both = att.attribute(x, t, seeds=[1, 2]).input_masks
     second = att.attribute(x[1:], t[1:], seeds=[2]).input_masks
     assert torch.allclose(both[1], second[0], atol=1e-5)
+
+
+def test_step_sizes_by_hand_and_bad_input_stage_options(tiny_convnet):
+    from input_iba.models.attributors.input_iba import step_sizes
+    assert step_sizes(0.5, 3, 'constant') == [0.5, 0.5, 0.5]
+    # cosine from lr down to lr / steps: 1, 1/3 + 2/3 * 0.5, 1/3
+    assert step_sizes(1.0, 3, 'cosine') == pytest.approx([1.0, 2 / 3, 1 / 3])
+    with pytest.raises(ValueError, match='cosine'):
+        InputIBA(tiny_convnet, 'features.2', input_iba=dict(lr_decay='cos'))
+    with pytest.raises(ValueError, match='restarts'):
+        InputIBA(tiny_convnet, 'features.2', input_iba=dict(restarts=0))

@@ -62,8 +62,9 @@ class IBA(LayerAttributor):
         otherwise the whole network runs on ``k`` repeats of ``x`` and the
         layer's output is replaced."""
         if self._suffix is None:
-            self._suffix = network_after(self.model, self.layer_name) or False
-        if self._suffix and self.adapter.modality == 'image':
+            self._suffix = (self.adapter.modality == 'image'
+                            and network_after(self.model, self.layer_name)) or False
+        if self._suffix:
             return lambda z: self.class_loss(z, targets, None, k, model=self._suffix)
         xk = x.repeat_interleave(k, 0)
 

@@ -49,6 +49,9 @@ SCHEDULES = dict(
 )
 
 
+LR_DECAYS = ('constant', 'cosine')
+
+
 def step_sizes(lr, steps, decay):
     """The learning rate of each step: ``'constant'``, or ``'cosine'`` from
     ``lr`` down to ``lr / steps`` at the last step."""
@@ -57,7 +60,7 @@ def step_sizes(lr, steps, decay):
     if decay == 'cosine':
         return [lr / steps + (lr - lr / steps) * 0.5 * (1 + math.cos(math.pi * t / max(steps - 1, 1)))
                 for t in range(steps)]
-    raise ValueError(f"lr_decay must be 'constant' or 'cosine', got {decay!r}.")
+    raise ValueError(f'lr_decay must be one of {LR_DECAYS}, got {decay!r}.')
 
 
 def merge_stage(stage, defaults, overrides):
@@ -124,9 +127,14 @@ class InputIBA(IBA):
         self.schedule = schedule
         for name, value, choices in (
                 ('gan_feature_mask', gan_feature_mask, ('lambda', 'capacity')),
-                ('input_mask', input_mask, ('sigmoid', 'smoothed'))):
+                ('input_mask', input_mask, ('sigmoid', 'smoothed')),
+                ('input_iba.lr_decay', self.input_cfg['lr_decay'], LR_DECAYS)):
             if value not in choices:
                 raise ValueError(f'{name} must be one of {choices}, got {value!r}.')
+        if not (isinstance(self.input_cfg['restarts'], int)
+                and self.input_cfg['restarts'] >= 1):
+            raise ValueError('input_iba.restarts must be a positive int, got '
+                             f"{self.input_cfg['restarts']!r}.")
         self.critic_cfg = critic or dict(type=self.adapter.critic_type)
         self.generator_cfg = generator or dict(type='MaskedNoiseGenerator')
         self.gan_feature_mask = gan_feature_mask
