@@ -7,11 +7,11 @@ CPU seconds per image; ``score`` evaluates every run (and the reference
 masks) with the same evaluators; ``table`` prints the quality-cost table with
 paired differences to a chosen row and seed-to-seed stability::
 
-    python benchmarks/input_iba_quality.py run --name published --seed 0
-    python benchmarks/input_iba_quality.py run --name nogan --seed 0 \\
-        --cfg-options attributor.gan.epochs=0
-    python benchmarks/input_iba_quality.py score
-    python benchmarks/input_iba_quality.py table --against reference
+    python benchmarks/input_iba_quality.py run --name fast-in30 --seed 0
+    python benchmarks/input_iba_quality.py run --name published --seed 0 \\
+        --cfg-options attributor.schedule=published
+    python benchmarks/input_iba_quality.py score --kinds input smoothed
+    python benchmarks/input_iba_quality.py table --kinds input smoothed
 """
 import argparse
 import glob
@@ -28,6 +28,9 @@ from scipy.stats import spearmanr
 from input_iba.apis.builders import (build_attributor, build_dataset,
                                      build_model, config_adapter, load_config,
                                      prepare_statistics)
+from mmengine.config import DictAction
+
+from input_iba.evaluation.base import mean_ci
 from input_iba.evaluation.vision.effective_heat_ratio import EffectiveHeatRatio
 from input_iba.evaluation.vision.insertion_deletion import InsertionDeletion
 from input_iba.evaluation.vision.pointing_game import PointingGame
@@ -36,7 +39,7 @@ from input_iba.utils import default_data_root, sample_seed
 
 CONFIG = 'configs/input_iba/efficientnet_lite0_imagenet.py'
 REFERENCE = osp.join('reference_masks', 'inputiba_reference_efficientnet_lite0.npz')
-METRICS = (('insertion_auc', 1), ('deletion_auc', -1), ('ehr', 1), ('hit', 1))
+METRICS = ('insertion_auc', 'deletion_auc', 'ehr', 'hit')
 
 
 def cpu_seconds():
@@ -45,9 +48,6 @@ def cpu_seconds():
 
 
 def setup(cfg_options):
-    # the config's adapter is top-level (the builder gives it to the attributor)
-    cfg_options = {k.replace('attributor.adapter.', 'adapter.', 1): v
-                   for k, v in (cfg_options or {}).items()}
     cfg = load_config(CONFIG, cfg_options)
     model = build_model(cfg.model)
     attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
@@ -106,7 +106,7 @@ def score_masks(evaluators, dataset, masks, targets):
         for ev in evaluators:
             r = ev.evaluate_sample(item, masks[name], targets[name])
             if r is not None:
-                rec.update({k: r[k] for k, _ in METRICS if k in r})
+                rec.update({k: r[k] for k in METRICS if k in r})
         scores[name] = rec
     return scores
 
@@ -136,11 +136,11 @@ def score(args):
         kinds = [k for k in np.load(files[0]).files
                  if k not in ('target', 'cpu_seconds', 'wall_seconds')
                  and (not args.kinds or k in args.kinds)]
+        data = {osp.basename(f)[:-4]: np.load(f) for f in files}
         for kind in kinds:
             key = f'{osp.basename(run_dir)}:{kind}'
             if key in done and len(done[key]) == len(files):
                 continue
-            data = {osp.basename(f)[:-4]: np.load(f) for f in files}
             done[key] = score_masks(evaluators, dataset,
                                     {n: d[kind] for n, d in data.items()}, targets)
             for n, d in data.items():
@@ -152,10 +152,12 @@ def score(args):
         json.dump(done, f)
 
 
-def mean_ci(values):
-    arr = np.asarray(values, dtype=np.float64)
-    half = 1.96 * arr.std(ddof=1) / np.sqrt(arr.size) if arr.size > 1 else 0.0
-    return arr.mean(), half
+def mean_half(values):
+    """Mean and half-width of the 95% interval (evaluation.base.mean_ci)."""
+    summary = mean_ci(values)
+    if summary['mean'] is None:
+        return float('nan'), 0.0
+    return summary['mean'], summary['mean'] - summary['ci95'][0]
 
 
 def load_masks(out, run_name, kind):
@@ -163,14 +165,14 @@ def load_masks(out, run_name, kind):
     return {osp.basename(f)[:-4]: np.load(f)[kind] for f in files}
 
 
-def seed_stability(out, run_name, kind):
-    """Mean Spearman correlation between this run's masks and the same
-    schedule's run with the next seed (None when there is none)."""
+def seed_stability(out, run_name, kind, a):
+    """Mean Spearman correlation between this run's masks ``a`` and the
+    same schedule's run with the next seed (None when there is none)."""
     name, _, seed = run_name.rpartition('-seed')
     other = f'{name}-seed{int(seed) + 1}'
     if not osp.isdir(osp.join(out, 'runs', other)):
         return None
-    a, b = load_masks(out, run_name, kind), load_masks(out, other, kind)
+    b = load_masks(out, other, kind)
     common = sorted(set(a) & set(b))
     if not common:
         return None
@@ -185,8 +187,8 @@ def table(args):
     scores = json.load(open(osp.join(args.out, 'scores.json')))
     ref = np.load(osp.join(default_data_root(), REFERENCE))
     base = scores[args.against]
-    print('| masks | n | CPU s/img | ' + ' | '.join(m for m, _ in METRICS)
-          + f' | Δ vs {args.against}: ' + ' | '.join(m for m, _ in METRICS)
+    print('| masks | n | CPU s/img | ' + ' | '.join(METRICS)
+          + f' | Δ vs {args.against}: ' + ' | '.join(METRICS)
           + ' | ρ next seed | ρ reference |')
     print('|---|' + '---:|' * (2 * len(METRICS) + 4))
     for key, per in scores.items():
@@ -195,19 +197,19 @@ def table(args):
             continue
         names = sorted(per)
         cells, deltas = [], []
-        for metric, _ in METRICS:
-            m, h = mean_ci([per[n][metric] for n in names if metric in per[n]])
+        for metric in METRICS:
+            m, h = mean_half([per[n][metric] for n in names if metric in per[n]])
             cells.append(f'{m:.3f} ± {h:.3f}')
             d = [per[n][metric] - base[n][metric] for n in names
                  if metric in per[n] and metric in base.get(n, {})]
-            m, h = mean_ci(d) if len(d) > 1 else (float('nan'), 0)
+            m, h = mean_half(d) if len(d) > 1 else (float('nan'), 0)
             deltas.append(f'{m:+.3f} ± {h:.3f}')
         cpu = np.nanmean([per[n].get('cpu_seconds', np.nan) for n in names])
         stab = rho = '-'
         if key != 'reference':
             masks = load_masks(args.out, run_name, kind)
             rho = f"{np.mean([spearmanr(masks[n].ravel(), ref[n].astype(np.float32).ravel())[0] for n in masks]):.2f}"
-            value = seed_stability(args.out, run_name, kind)
+            value = seed_stability(args.out, run_name, kind, masks)
             stab = '-' if value is None else f'{value:.2f}'
         print(f'| {key} | {len(names)} | {cpu:.1f} | ' + ' | '.join(cells) + ' | '
               + ' | '.join(deltas) + f' | {stab} | {rho} |')
@@ -230,7 +232,7 @@ def plot(args):
             continue
         cpu = np.nanmean([r.get('cpu_seconds', np.nan) for r in per.values()])
         for ax, metric in zip(axes, ('insertion_auc', 'deletion_auc')):
-            m, h = mean_ci([r[metric] for r in per.values()])
+            m, h = mean_half([r[metric] for r in per.values()])
             if key == 'reference':
                 ax.axhspan(m - h, m + h, color='grey', alpha=0.2)
                 ax.axhline(m, color='grey', label='reference masks')
@@ -265,18 +267,11 @@ def main():
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--pixels-per-step', type=int, default=3584)
     parser.add_argument('--against', default='reference')
-    parser.add_argument('--kinds', nargs='*', default=['input'],
+    parser.add_argument('--kinds', nargs='*', default=['smoothed'],
                         help='mask kinds in the table (input, smoothed, feat, '
                         'gen_masks); none: all')
-    parser.add_argument('--cfg-options', nargs='*', default=None,
-                        type=lambda kv: kv)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     args = parser.parse_args()
-    if args.cfg_options:
-        from mmengine.config import DictAction
-        action = DictAction(option_strings=[], dest='x')
-        ns = argparse.Namespace()
-        action(parser, ns, args.cfg_options)
-        args.cfg_options = ns.x
     dict(run=run, score=score, table=table, plot=plot)[args.command](args)
 
 

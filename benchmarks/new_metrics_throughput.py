@@ -14,14 +14,7 @@ import time
 
 import numpy as np
 import torch
-import torch.nn as nn
-
-
-def tiny_cnn():
-    torch.manual_seed(0)
-    return nn.Sequential(nn.Conv2d(3, 16, 5, stride=4, padding=2), nn.ReLU(),
-                         nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.ReLU(),
-                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10))
+from evaluation_throughput import build_model
 
 
 def metrics(model, batch_size):
@@ -45,13 +38,12 @@ def main():
     parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    from input_iba.registry import MODELS
     item = dict(inputs=torch.randn(3, 224, 224), name='bench')
     mask = np.random.default_rng(0).random((224, 224))
     print('| model | metric | images per sample | batch | img/s (wall) | img per CPU-s |')
     print('|---|---|---:|---:|---:|---:|')
     for name in args.models:
-        model = (tiny_cnn() if name == 'tiny' else MODELS.build(dict(type=name))).eval()
+        model = build_model(name, 'cpu')
         by_batch = {bs: metrics(model, bs) for bs in args.batch_sizes}
         for metric in by_batch[args.batch_sizes[0]]:
             best = {}
