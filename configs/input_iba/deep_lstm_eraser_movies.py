@@ -8,6 +8,4 @@ _base_ = ['../_base_/models/deep_lstm.py', '../_base_/datasets/eraser_movies.py'
 model = dict(hidden_dim=128, dropout=0.3,
              vocab_file='work_dirs/deep_lstm_eraser_movies/vocab.json',
              checkpoint='work_dirs/deep_lstm_eraser_movies/best.pth')
-attributor = dict(
-    type='InputIBA', layer='rnn_4', adapter=dict(type='TokenEmbeddingAdapter'),
-    schedule='published_text')
+attributor = dict(type='InputIBA', layer='rnn_4', schedule='published_text')
