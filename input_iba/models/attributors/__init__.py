@@ -10,6 +10,7 @@ from .grad_cam_plus_plus import GradCAMPlusPlus
 from .gradient_shap import GradientShap
 from .gradients import InputXGradient, IntegratedGradients, Occlusion, Saliency
 from .guided_backprop import GuidedBackprop
+from .guided_grad_cam import GuidedGradCAM
 from .kernel_shap import KernelShap
 from .layer_cam import LayerCAM
 from .lime import Lime
@@ -27,6 +28,6 @@ __all__ = [
     'IBA', 'InputIBA', 'GradCAM', 'InputXGradient', 'IntegratedGradients',
     'Occlusion', 'Saliency', 'Random', 'ExtremalPerturbation', 'MaRC', 'Attention',
     'EmpiricalExplainer', 'ExplainerNet', 'DeepLift', 'DeepLiftShap',
-    'FeatureAblation', 'GradCAMPlusPlus', 'GradientShap', 'GuidedBackprop',
+    'FeatureAblation', 'GradCAMPlusPlus', 'GradientShap', 'GuidedBackprop', 'GuidedGradCAM',
     'KernelShap', 'LayerCAM', 'Lime', 'MutualInformation', 'RISE', 'ScoreCAM', 'SmoothGrad'
 ]

@@ -226,6 +226,48 @@ def test_cams_by_hand(name):
     torch.testing.assert_close(got, torch.zeros(1, 2, 2))
 
 
+
+class ThreeChannels(nn.Module):
+    """Class 0's logit is ``v . mean(relu(w x))`` over a 2x2 grey image: a
+    1x1 convolution to three channels (``w``), an ``nn.ReLU`` named ``relu``
+    and average pooling; class 1 is constant."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 3, 1, bias=False)
+        self.relu = nn.ReLU()
+        self.v = torch.tensor([1.0, 2.0, -0.25])
+        with torch.no_grad():
+            self.conv.weight.copy_(torch.tensor([1.0, -1.0, 2.0]).view(3, 1, 1, 1))
+
+    def forward(self, x):
+        s = self.relu(self.conv(x)).mean((2, 3)) @ self.v
+        return torch.stack([s, torch.zeros_like(s)], 1)
+
+
+def test_guided_grad_cam_by_hand():
+    x = torch.tensor([[[[1.0, -2.0], [3.0, 0.5]]]])
+    # A = relu([x, -x, 2x]), dA_k = v_k / 4: Grad-CAM = relu(A_0 / 4 + A_1 / 2
+    # - A_2 / 16) = [[1/8, 1], [3/8, 1/16]]. Guided gradient: where x > 0
+    # channels 0 and 2 are active, channel 2's negative gradient is dropped:
+    # w_0 v_0 / 4 = 1/4; where x < 0 channel 1 is: w_1 v_1 / 4 = -1/2
+    cam = torch.tensor([[[1 / 8, 1.0], [3 / 8, 1 / 16]]])
+    guided = torch.tensor([[[0.25, -0.5], [0.25, 0.25]]])
+    got = _masks(dict(type='GuidedGradCAM', layer='relu', reduction='sum'),
+                 ThreeChannels(), x, [0])
+    torch.testing.assert_close(got, cam * guided)
+    got = _masks(dict(type='GuidedGradCAM', layer='relu'), ThreeChannels(), x, [0])
+    torch.testing.assert_close(got, cam * guided.abs())
+
+
+def test_guided_grad_cam_is_guided_backprop_times_grad_cam(tiny_convnet):
+    x, targets = torch.randn(2, 3, 16, 16), [1, 3]
+    got = _masks(dict(type='GuidedGradCAM', layer='features.2'), tiny_convnet, x, targets)
+    guided = _masks(dict(type='GuidedBackprop'), tiny_convnet, x, targets)
+    cam = _masks(dict(type='GradCAM', layer='features.2'), tiny_convnet, x, targets)
+    assert cam.shape == (2, 16, 16) and (cam > 0).any()  # upsampled from 8 x 8
+    torch.testing.assert_close(got, guided * cam)
+
 @pytest.mark.parametrize('name', ['RISE', 'ScoreCAM', 'LayerCAM'])
 def test_image_methods_refuse_text(name):
     from test_baselines import EmbeddingDot
