@@ -137,6 +137,37 @@ def test_input_iba_on_vit_tokens(vit):
     assert ((res.input_masks >= 0) & (res.input_masks <= 1)).all()
 
 
+
+def test_channels_last_critic_is_the_conv_critic_on_permuted_maps():
+    from input_iba.models.gans import ChannelsLastConvCritic, ConvCritic
+    torch.manual_seed(0)
+    nhwc = ChannelsLastConvCritic((8, 8, 16), hidden=(4, ))
+    torch.manual_seed(0)
+    nchw = ConvCritic((16, 8, 8), hidden=(4, ))
+    r = torch.randn(3, 8, 8, 16)
+    torch.testing.assert_close(nhwc(r), nchw(r.permute(0, 3, 1, 2)))
+    with pytest.raises(ValueError, match=r'\(h, w, C\)'):
+        ChannelsLastConvCritic((17, 32))
+
+
+def test_input_iba_with_a_gan_on_a_swin_stage(swin):
+    att = ATTRIBUTORS.build(dict(
+        type='InputIBA', layer='layers.0', model=swin,
+        adapter=dict(type='TokenImageAdapter', layout='nhwc'),
+        feat_iba=dict(steps=2, copies=2),
+        gan=dict(dataset_size=8, subset_size=4, batch_size=4, epochs=3, critic_iters=2),
+        input_iba=dict(steps=2, copies=2)))
+    assert att.critic_cfg == dict(type='ChannelsLastConvCritic')  # the adapter's
+    att.estimate([dict(inputs=_images(8, seed=2))], 8, progress=False)
+    res = att.attribute(_images(2), torch.tensor([0, 1]), seeds=[5, 6])
+    for masks in (res.input_masks, res.feat_masks, res.extras['gen_masks']):
+        assert masks.shape == (2, 32, 32) and torch.isfinite(masks).all()
+    assert ((res.input_masks >= 0) & (res.input_masks <= 1)).all()
+    assert torch.isfinite(res.meta['critic_loss']).all()
+    single = att.attribute(_images(2)[1:], torch.tensor([1]), seeds=[6])
+    torch.testing.assert_close(single.input_masks[0], res.input_masks[1],
+                               atol=1e-4, rtol=1e-3)
+
 def test_marc_on_vit_uses_the_blurred_baseline(vit):
     att = ATTRIBUTORS.build(dict(type='MaRC', adapter=TOKENS, model=vit, blur_sigma=3.0,
                                  window=9, grid_stride=4, max_steps=4, min_steps=1,

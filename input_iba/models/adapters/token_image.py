@@ -38,6 +38,7 @@ class TokenImageAdapter(ImageAdapter):
         channels_last, pixel_mean, pixel_std: as :class:`ImageAdapter`.
     """
     #: InputIBA's critic reads ``(tokens, D)`` features as a sequence
+    #: (``'nhwc'`` stages: as a map, ``ChannelsLastConvCritic``)
     critic_type = 'RecurrentCritic'
     #: MaRC's ViT setting in the reference: a strongly blurred image
     default_baselines = ('blur', )
@@ -50,7 +51,7 @@ class TokenImageAdapter(ImageAdapter):
             raise ValueError(f'layout must be one of {LAYOUTS}, got {layout!r}.')
         if layout == 'nhwc':
             prefix_tokens = 0
-            self.critic_type = None
+            self.critic_type = 'ChannelsLastConvCritic'
         self.prefix_tokens, self.layout = int(prefix_tokens), layout
         self.grid = None if grid is None else tuple(grid)
 

@@ -45,6 +45,28 @@ class ConvCritic(nn.Module):
         return self.head(self.convs(features).flatten(1))
 
 
+
+@DISCRIMINATORS.register_module()
+class ChannelsLastConvCritic(ConvCritic):
+    """:class:`ConvCritic` for ``(h, w, C)`` feature maps (Swin stages read
+    through ``TokenImageAdapter(layout='nhwc')``): the same network on the
+    features moved to ``(C, h, w)``.
+
+    Args:
+        feature_shape: ``(h, w, C)`` of the hooked layer.
+        hidden, slope: as :class:`ConvCritic`.
+    """
+
+    def __init__(self, feature_shape, hidden=(512, 256), slope=0.2):
+        if len(feature_shape) != 3:
+            raise ValueError('ChannelsLastConvCritic needs (h, w, C) features, got '
+                             f'shape {tuple(feature_shape)}.')
+        h, w, c = feature_shape
+        super().__init__((c, h, w), hidden, slope)
+
+    def forward(self, features):
+        return super().forward(features.permute(0, 3, 1, 2))
+
 @DISCRIMINATORS.register_module()
 class RecurrentCritic(nn.Module):
     """Critic for ``(L, H)`` feature sequences: an LSTM written with plain
