@@ -3,9 +3,10 @@ from .base import AttributionDataset, iter_batches, load_items
 from .confident import ConfidentSamples
 from .image_datasets import ImageFolder, ImageNetBoxes, SkimagePhotos, read_voc_boxes
 from .subset import Subset
-from .text import EraserMovies, SST2, TextClassificationDataset, TextFolder, Vocabulary
+from .text import (EraserMovies, SST2, TextClassificationDataset, TextFolder, TextPairs,
+                   Vocabulary)
 from .transforms import ResizeNormalize
 
 __all__ = ['AugmentedCopies', 'ConfidentSamples', 'random_crop_flip', 'AttributionDataset', 'iter_batches', 'load_items', 'ImageFolder', 'ImageNetBoxes', 'SkimagePhotos',
            'read_voc_boxes', 'ResizeNormalize', 'Subset', 'EraserMovies', 'SST2',
-           'TextClassificationDataset', 'TextFolder', 'Vocabulary']
+           'TextClassificationDataset', 'TextFolder', 'TextPairs', 'Vocabulary']

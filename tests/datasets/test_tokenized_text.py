@@ -21,16 +21,16 @@ def test_word_ids_of_sub_words(tok):
     (ids, wids, kept), = encode_documents(tok, [['the', 'goods', 'unfun']], 64)
     # [CLS] the good ##s un ##fun [SEP]
     assert ids == [2, 5, 6, 9, 10, 11, 3]
-    assert wids == [-1, 0, 1, 1, 2, 2, -1] and kept == 3
+    assert wids == [-1, 0, 1, 1, 2, 2, -1] and kept == (3, )
 
 
 def test_truncation_keeps_whole_words_only(tok):
     docs = [['the', 'goods', 'unfun']]
     # 5 positions: 3 pieces besides [CLS]/[SEP]; 'unfun' would be split: cut it
     (ids, wids, kept), = encode_documents(tok, docs, 5)
-    assert ids == [2, 5, 6, 9, 3] and wids == [-1, 0, 1, 1, -1] and kept == 2
+    assert ids == [2, 5, 6, 9, 3] and wids == [-1, 0, 1, 1, -1] and kept == (2, )
     (ids, _, kept), = encode_documents(tok, docs, 5, long_documents='keep')
-    assert len(ids) == 7 and kept == 3
+    assert len(ids) == 7 and kept == (3, )
     with pytest.raises(ValueError, match="has 7 tokens, more than max_positions=5"):
         encode_documents(tok, docs, 5, long_documents='error', names=['doc'])
     with pytest.raises(ValueError, match='long_documents must be one of'):

@@ -1,6 +1,7 @@
 """Hugging Face classifiers: fine-tuning (schedule, accumulation, resume),
 bad inputs, attention maps; a tiny random BERT and, where installed, the
 real MiniLM."""
+import numpy as np
 import pytest
 import torch
 
@@ -157,3 +158,47 @@ def test_long_documents_chunked_by_marc_refused_by_the_others(tmp_path):
     with pytest.raises(ValueError, match='longer than the model'):  # chunking off
         attribute_items(MaRC(model, adapter=tokens, max_length=None, max_steps=1),
                         [data[0]], data.collate, targets=torch.tensor([1]))
+
+
+PAIRS = ('gold_label\tsentence1\tsentence2\n'
+         '0\tThe goods movie\ta unfun film .\n'
+         '1\tgood plot\tthe plot is not great\n')
+
+
+def test_pairs_get_their_segments_and_are_explained_per_word(tmp_path):
+    from input_iba.apis.runner import run_attribution
+    from input_iba.datasets import TextPairs
+    from input_iba.models.attributors import (Attention, IntegratedGradients, MaRC,
+                                              Saliency)
+    folder = tiny_bert_folder(tmp_path / 'bert', **NO_DROPOUT)
+    (tmp_path / 'pairs').mkdir()
+    (tmp_path / 'pairs' / 'dev.tsv').write_text(PAIRS)
+    data = TextPairs(str(tmp_path / 'pairs'), split='dev', tokenizer=folder)
+    model = HuggingFaceClassifier(path=folder)
+    assert model.sep_token_id == 3
+    batch = data.collate([data[0], data[1]])
+    ids, pm = batch['inputs'], batch['padding_mask']
+    # [CLS] the good ##s movie [SEP] | a un ##fun film . [SEP]; padding is type 0
+    types = model.token_type_ids(ids)
+    assert types[0].tolist() == [0] * 6 + [1] * 6
+    assert types[1].tolist() == [0] * 4 + [1] * 6 + [0] * 2
+    expected = model.hf(input_ids=ids, token_type_ids=types, attention_mask=pm.long()).logits
+    torch.testing.assert_close(model(ids, pm), expected)
+    assert not torch.allclose(model.hf(input_ids=ids, attention_mask=pm.long()).logits,
+                              expected)  # the segments matter
+    tokens = dict(type='TokenEmbeddingAdapter')
+    methods = dict(saliency=Saliency(model, adapter=tokens),
+                   ig=IntegratedGradients(model, adapter=tokens, steps=4, baseline='pad'),
+                   attention=Attention(model, adapter=tokens),
+                   marc=MaRC(model, adapter=tokens, max_steps=3, min_steps=1))
+    for name, att in methods.items():
+        summary = run_attribution(att, data, str(tmp_path / name), lambda *a: None,
+                                  batch_size=2, progress=False)
+        assert summary['done'] == 2 and summary['failed'] == 0, name
+        # one value per word of both texts: 3 + 4 and 2 + 5
+        assert [np.load(tmp_path / name / 'input_masks' / f'dev_00000{i}.npy').shape
+                for i in (0, 1)] == [(7, ), (7, )]
+    marc = methods['marc'].attribute(ids, torch.tensor([0, 1]), padding_mask=pm,
+                                     word_ids=batch['word_ids']).input_masks
+    assert marc[0, [0, 5, 11]].tolist() == [0, 0, 0]  # [CLS] and both [SEP] stay
+    assert marc[0, 2] == marc[0, 3] and (marc[0, [1, 4, 6, 9, 10]] > 0).all()

@@ -1,5 +1,6 @@
 from .text_datasets import EraserMovies, SST2, TextClassificationDataset, TextFolder
+from .text_pairs import TextPairs
 from .vocab import MASK, PAD, UNK, Vocabulary, tokenize
 
-__all__ = ['EraserMovies', 'SST2', 'TextClassificationDataset', 'TextFolder',
+__all__ = ['EraserMovies', 'SST2', 'TextClassificationDataset', 'TextFolder', 'TextPairs',
            'Vocabulary', 'tokenize', 'PAD', 'UNK', 'MASK']

@@ -23,7 +23,11 @@ def file_safe(stem):
 
 
 class TextClassificationDataset(AttributionDataset):
-    """Records ``(name, tokens, label, rationale or None)``.
+    """Records ``(name, tokens, label, rationale or None)``; a pair of texts
+    (premise, hypothesis) has ``tokens = (words_a, words_b)`` and a rationale
+    of two arrays (or None). Pairs need a tokenizer: their items hold the
+    words of both texts in ``tokens`` (``segment_words``: how many of each),
+    and their masks and rationales one value per word of both.
 
     Args:
         vocab: a :class:`Vocabulary`, the path of a saved one, or None to build
@@ -46,12 +50,20 @@ class TextClassificationDataset(AttributionDataset):
                  max_vocab=None, tokenizer=None, max_positions=None,
                  long_documents='truncate'):
         self.max_length = max_length
+        if not records:
+            raise ValueError('The text dataset is empty.')
+        self.pairs = isinstance(records[0][1], tuple)
+        if self.pairs and tokenizer is None:
+            raise ValueError('Pairs of texts need tokenizer=... (the tokenizer '
+                             'joins them, e.g. [CLS] a [SEP] b [SEP]).')
+        if self.pairs and max_length:
+            raise ValueError('max_length does not apply to pairs of texts: use '
+                             'max_positions=... (tokens of both texts).')
         self.records = [(n, toks[:max_length] if max_length else toks, y, r[:max_length]
                          if (r is not None and max_length) else r)
                         for n, toks, y, r in records]
-        if not self.records:
-            raise ValueError('The text dataset is empty.')
-        empty = [r[0] for r in self.records if not r[1]]
+        empty = [r[0] for r in self.records
+                 if not (all(r[1]) if self.pairs else r[1])]
         if empty:
             raise ValueError(f'{len(empty)} empty document(s) (no words), e.g. '
                              f'{empty[:3]}: remove them from the data.')
@@ -82,8 +94,13 @@ class TextClassificationDataset(AttributionDataset):
         self.encoded = []
         for (name, words, label, rationale), (ids, wids, kept) in zip(self.records,
                                                                        encoded):
-            self.encoded.append((words[:kept], ids, wids, len(words) - kept,
-                                 None if rationale is None else rationale[:kept]))
+            segments = words if self.pairs else (words, )
+            parts = rationale if self.pairs else (rationale, )
+            self.encoded.append((
+                [w for seg, k in zip(segments, kept) for w in seg[:k]], ids, wids,
+                sum(map(len, segments)) - sum(kept),
+                None if rationale is None else np.concatenate(
+                    [np.asarray(r)[:k] for r, k in zip(parts, kept)]), kept))
         self.truncated = sum(e[3] > 0 for e in self.encoded)
 
     def __len__(self):
@@ -95,11 +112,13 @@ class TextClassificationDataset(AttributionDataset):
     def __getitem__(self, index):
         name, tokens, label, rationale = self.records[index]
         if self.tokenizer is not None:
-            tokens, ids, wids, cut, rationale = self.encoded[index]
+            tokens, ids, wids, cut, rationale, kept = self.encoded[index]
             item = dict(name=name, tokens=tokens, target=label,
                         inputs=torch.tensor(ids, dtype=torch.long),
                         word_ids=torch.tensor(wids, dtype=torch.long),
                         truncated_words=cut)
+            if self.pairs:
+                item['segment_words'] = kept
             if rationale is not None:
                 item['rationale'] = rationale
             return item

@@ -18,6 +18,14 @@ class HuggingFaceClassifier(TextClassifier):
     positions are never added twice. The ids come from the model's own
     tokenizer (the datasets' ``tokenizer=`` option), special tokens included.
 
+    Pairs of texts: where the model has segment (token type) embeddings and
+    its tokenizer types a pair as BERT does (1 after the first ``[SEP]``),
+    ``embed`` adds the second segment's embedding, less the first's (which
+    the model adds to every token itself), to the word embeddings of the
+    second text, so the model sees the pair as its tokenizer encodes it.
+    That segment term travels with the word: a masked word is mixed with the
+    padding embedding, which is of the first segment, as padding always is.
+
     Args:
         path: a local folder saved with ``save_pretrained`` or an offline
             package name (``'all-MiniLM-L6-v2'``; see ``pretrained.PACKAGES``);
@@ -49,6 +57,7 @@ class HuggingFaceClassifier(TextClassifier):
             tok = None if tokenizer is None else load_tokenizer(tokenizer)
         if tok is not None:
             self.check_vocabulary(tok)
+        self.sep_token_id = self._pair_separator(tok)
         self.hf.eval()
         self.load_checkpoint(checkpoint)
 
@@ -61,6 +70,27 @@ class HuggingFaceClassifier(TextClassifier):
                 f'tokens but the model embeds only {rows}: use the tokenizer '
                 'saved with these weights.')
 
+    def _segment_table(self):
+        table = getattr(self.hf.base_model.embeddings, 'token_type_embeddings', None)
+        return table if table is not None and table.num_embeddings > 1 else None
+
+    def _pair_separator(self, tokenizer):
+        """The ``[SEP]`` id if the model has segment embeddings and
+        ``tokenizer`` types a pair by :meth:`token_type_ids`' rule, else None."""
+        sep = getattr(tokenizer, 'sep_token_id', None)
+        if sep is None or self._segment_table() is None:
+            return None
+        enc = tokenizer('a', 'b', return_token_type_ids=True)
+        types = self.token_type_ids(torch.tensor([enc['input_ids']]), sep)
+        return sep if types[0].tolist() == enc.get('token_type_ids') else None
+
+    def token_type_ids(self, ids, sep_token_id=None):
+        """Segments of ``ids (B, L)``: 1 after the first ``[SEP]``, 0 up to
+        it and on padding."""
+        sep = ids == (self.sep_token_id if sep_token_id is None else sep_token_id)
+        after = (sep.cumsum(1) - sep.long()) > 0
+        return (after & (ids != self.pad_token_id)).long()
+
     @property
     def pad_token_id(self):
         return self.hf.config.pad_token_id or 0
@@ -70,7 +100,11 @@ class HuggingFaceClassifier(TextClassifier):
         return getattr(self.hf.config, 'max_position_embeddings', None)
 
     def embed(self, ids):
-        return self.hf.get_input_embeddings()(ids)
+        emb = self.hf.get_input_embeddings()(ids)
+        if self.sep_token_id is None:
+            return emb
+        table = self._segment_table().weight
+        return emb + (table[self.token_type_ids(ids)] - table[0])
 
     def _check_length(self, length):
         if self.max_positions is not None and length > self.max_positions:
