@@ -6,6 +6,7 @@ finished sample), records bad samples in ``failed.jsonl`` and goes on.
 """
 import json
 import os
+from collections import Counter
 import os.path as osp
 import time
 
@@ -75,14 +76,17 @@ def run_attribution(attributor, dataset, work_dir, visualizer, batch_size=1,
                     seed=0, indices=None, progress=True, logger=None):
     """Attribute every sample of ``dataset`` (or ``indices``) into ``work_dir``.
 
-    Returns a summary dict (done, skipped, failed counts, seconds).
+    Returns a summary dict: counts of samples done, skipped (finished
+    before), failed, and among those done the documents ``truncated`` to the
+    model (tokenised text; each meta says how many words) and ``chunked``
+    (split into chunks by MaRC); seconds.
     """
     indices = list(range(len(dataset))) if indices is None else list(indices)
     check_unique_names(dataset, indices)
     todo = [i for i in indices
             if not is_finished(work_dir, dataset.sample_name(i))]
     summary = dict(total=len(indices), skipped=len(indices) - len(todo),
-                   done=0, failed=0, seconds=0.0)
+                   done=0, failed=0, truncated=0, chunked=0, seconds=0.0)
     bar = tqdm(total=len(todo), desc='attribution', disable=not progress)
     start = time.time()
     for pos in range(0, len(todo), batch_size):
@@ -92,10 +96,10 @@ def run_attribution(attributor, dataset, work_dir, visualizer, batch_size=1,
                 work_dir, name, f'could not load: {err}'))
         summary['failed'] += len(chunk) - len(items)
         if items:
-            done, failed = _attribute_items(attributor, dataset, items,
-                                            work_dir, visualizer, seed)
-            summary['done'] += done
-            summary['failed'] += failed
+            counts = _attribute_items(attributor, dataset, items, work_dir,
+                                      visualizer, seed)
+            for key, count in counts.items():
+                summary[key] += count
         bar.update(len(chunk))
     bar.close()
     summary['seconds'] = time.time() - start
@@ -112,13 +116,14 @@ def _is_out_of_memory(err):
 def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
     """Attribute one batch. A batch that runs out of memory is split in two
     and retried; on any other error the samples are retried one by one, so
-    that one bad sample does not take the others with it."""
+    that one bad sample does not take the others with it. Returns a
+    ``Counter`` of the summary's keys."""
     try:
         attributed = attribute_items(attributor, items, dataset.collate, seed)
     except Exception as err:  # noqa: BLE001
         if len(items) == 1:
             _record_failure(work_dir, items[0]['name'], str(err))
-            return 0, 1
+            return Counter(failed=1)
         if _is_out_of_memory(err):
             if torch.cuda.is_available():
                 torch.cuda.empty_cache()
@@ -128,10 +133,9 @@ def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
             parts = [items[:half], items[half:]]
         else:
             parts = [[it] for it in items]
-        counts = [_attribute_items(attributor, dataset, part, work_dir,
-                                   visualizer, seed) for part in parts]
-        return sum(c[0] for c in counts), sum(c[1] for c in counts)
-    done = failed = 0
+        return sum((_attribute_items(attributor, dataset, part, work_dir,
+                                     visualizer, seed) for part in parts), Counter())
+    counts = Counter()
     result, probs = attributed.result, attributed.logits.softmax(-1)
     for row, item in enumerate(items):
         mask = result.input_masks[row]
@@ -141,7 +145,7 @@ def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
             _record_failure(work_dir, item['name'],
                             'the optimisation produced NaN/inf: lower the '
                             'learning rate or beta, or check the input')
-            failed += 1
+            counts['failed'] += 1
             continue
         t = int(attributed.targets[row])
         meta = dict(name=item['name'], target=t, prediction=int(attributed.logits[row].argmax()),
@@ -151,5 +155,7 @@ def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
                     **{k: float(np.asarray(v[row])) for k, v in
                        result.meta.items()})
         _write_sample(work_dir, attributed, row, visualizer, meta)
-        done += 1
-    return done, failed
+        counts['done'] += 1
+        counts['truncated'] += meta.get('truncated_words', 0) > 0
+        counts['chunked'] += meta.get('chunks', 1) > 1
+    return counts

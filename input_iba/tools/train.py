@@ -45,7 +45,10 @@ def main(description, argv=None):
                               progress=run.rank == 0, logger=run.logger)
     dist.barrier()
     if run.rank == 0:
+        long = (f'; of the new, {summary["truncated"]} truncated to the model and '
+                f'{summary["chunked"]} split into chunks'
+                if summary['truncated'] or summary['chunked'] else '')
         print(f'Masks written to {osp.join(run.work_dir, "input_masks")} '
               f'({summary["done"]} new, {summary["skipped"]} already done, '
-              f'{summary["failed"]} failed; see failed.jsonl)')
+              f'{summary["failed"]} failed; see failed.jsonl{long})')
     return summary

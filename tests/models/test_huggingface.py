@@ -152,12 +152,65 @@ def test_long_documents_chunked_by_marc_refused_by_the_others(tmp_path):
     with pytest.raises(ValueError, match="98 tokens is longer than the model's 64"):
         attribute_items(Saliency(model, adapter=tokens), [data[0]], data.collate)
     marc = MaRC(model, adapter=tokens, max_length=40, overlap=10, max_steps=2, min_steps=1)
-    # the target is given: predicting it would run the whole document
     out = attribute_items(marc, [data[0]], data.collate, targets=torch.tensor([1]))
     assert out.result.meta['chunks'].item() == 3 and out.mask(0).shape == (84, )
     with pytest.raises(ValueError, match='longer than the model'):  # chunking off
         attribute_items(MaRC(model, adapter=tokens, max_length=None, max_steps=1),
                         [data[0]], data.collate, targets=torch.tensor([1]))
+
+
+def test_long_documents_through_the_runner_chunked_or_truncated_and_counted(tmp_path):
+    import json
+    from input_iba.apis.runner import run_attribution
+    from input_iba.datasets.text import TextClassificationDataset
+    from input_iba.models.attributors import MaRC, Saliency
+    from input_iba.models.attributors.mask_layouts import word_chunks
+    tok = tiny_tokenizer(str(tmp_path))
+    words = ('the goods movie is not great . ' * 12).split()  # 84 words, 96 pieces
+    records = [('long', words, 1, None), ('short', ['good', 'movie'], 0, None)]
+    torch.manual_seed(0)
+    model = HuggingFaceClassifier(config=dict(TINY_BERT, **NO_DROPOUT))
+    tokens = dict(type='TokenEmbeddingAdapter')
+    kept = TextClassificationDataset(records, tokenizer=tok, long_documents='keep')
+    batch = kept.collate([kept[0], kept[1]])
+    marc = MaRC(model, adapter=tokens, max_length=40, overlap=10, max_steps=2, min_steps=1)
+    # (a) the prediction of a long document: its chunks' mean probability, what
+    # MaRC's loss explains (chunks by hand: words of 1 or 2 pieces, 40 pieces)
+    logits = marc.predict(batch['inputs'], batch['padding_mask'], batch['word_ids'])
+    counts = [2 if w == 'goods' else 1 for w in words]
+    probs = []
+    for first, end in word_chunks(counts, 40, 10):
+        piece = (batch['word_ids'][0] >= first) & (batch['word_ids'][0] < end)
+        ids = torch.cat([torch.tensor([2]), batch['inputs'][0][piece], torch.tensor([3])])
+        probs.append(model(ids[None]).softmax(-1)[0])
+    assert len(probs) == 3
+    torch.testing.assert_close(logits[0].exp(), torch.stack(probs).mean(0))
+    short = model(batch['inputs'][1:, :4])[0]
+    torch.testing.assert_close(logits[1].softmax(-1), short.softmax(-1))
+    # (c) MaRC with chunking through the runner: chunked, counted, no failure
+    summary = run_attribution(marc, kept, str(tmp_path / 'marc'), lambda *a: None,
+                              batch_size=2, progress=False)
+    assert (summary['done'], summary['failed'], summary['chunked'],
+            summary['truncated']) == (2, 0, 1, 0)
+    meta = json.loads((tmp_path / 'marc' / 'meta' / 'long.json').read_text())
+    assert meta['chunks'] == 3 and meta['truncated_words'] == 0
+    assert meta['target_probability'] == pytest.approx(float(torch.stack(probs).mean(0)[1]))
+    assert np.load(tmp_path / 'marc' / 'input_masks' / 'long.npy').shape == (84, )
+    # (b) a method without chunks: a clear error per document, the others go on
+    summary = run_attribution(Saliency(model, adapter=tokens), kept, str(tmp_path / 'sal'),
+                              lambda *a: None, batch_size=2, progress=False)
+    assert (summary['done'], summary['failed']) == (1, 1)
+    assert "longer than the model's 64 positions: truncate it" in (
+        tmp_path / 'sal' / 'failed.jsonl').read_text()
+    # ... or truncated (the default): recorded in meta and counted
+    cut = TextClassificationDataset(records, tokenizer=tok)
+    summary = run_attribution(Saliency(model, adapter=tokens), cut, str(tmp_path / 'cut'),
+                              lambda *a: None, batch_size=2, progress=False)
+    assert (summary['done'], summary['failed'], summary['truncated']) == (2, 0, 1)
+    meta = json.loads((tmp_path / 'cut' / 'meta' / 'long.json').read_text())
+    # 62 pieces fit: 7 repeats of 7 words in 8 pieces (56), 'the goods movie is not' (6)
+    assert meta['truncated_words'] == 84 - 54
+    assert np.load(tmp_path / 'cut' / 'input_masks' / 'long.npy').shape == (54, )
 
 
 PAIRS = ('gold_label\tsentence1\tsentence2\n'

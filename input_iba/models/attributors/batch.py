@@ -39,16 +39,28 @@ class AttributedBatch:
         return self.cut(self.result.input_masks, row)
 
 
+def word_arguments(method, batch):
+    """``dict(word_ids=...)`` for a ``method`` that takes them (MaRC's
+    ``explain`` and ``predict``) on tokenised text, else ``{}``."""
+    word_ids = batch.get('word_ids')
+    if word_ids is None or 'word_ids' not in inspect.signature(method).parameters:
+        return {}
+    return dict(word_ids=word_ids)
+
+
 def resolve_targets(attributor, batch, mode):
     """``(targets, logits)``: the prediction (``'prediction'``), or the label
-    with the prediction where no label is known (``'label'``)."""
+    with the prediction where no label is known (``'label'``). The logits
+    come from ``attributor.predict``, which MaRC answers for long documents
+    from their chunks."""
     if mode not in TARGET_MODES:
         raise ValueError(f'targets must be one of {TARGET_MODES} or a tensor, '
                          f'got {mode!r}.')
     pm = batch.get('padding_mask')
     dev = attributor.device
     logits = attributor.predict(batch['inputs'].to(dev),
-                                None if pm is None else pm.to(dev)).float().cpu()
+                                None if pm is None else pm.to(dev),
+                                **word_arguments(attributor.predict, batch)).float().cpu()
     bad = (~torch.isfinite(logits).all(-1)).nonzero()[:, 0].tolist()
     if bad:
         raise FloatingPointError(
@@ -68,7 +80,7 @@ def attribute_items(attributor, items, collate, seed=0, targets='label'):
     does not depend on the batch it is in.
 
     Tokenised text (a batch with ``word_ids``): methods that take
-    ``word_ids`` (MaRC) get them, and every per-token map of the result
+    ``word_ids`` (MaRC) get them (for the prediction too), and every per-token map of the result
     becomes one value per word (:func:`pool_to_words`); ``truncated_words``
     goes into the result's meta."""
     batch = collate(items)
@@ -76,13 +88,11 @@ def attribute_items(attributor, items, collate, seed=0, targets='label'):
     if isinstance(targets, str):
         targets, logits = resolve_targets(attributor, batch, targets)
     word_ids = batch.get('word_ids')
-    extra = {}
-    if word_ids is not None and 'word_ids' in inspect.signature(attributor.explain).parameters:
-        extra['word_ids'] = word_ids
     start = time.perf_counter()
     result = attributor.attribute(batch['inputs'], targets,
                                   seeds=[sample_seed(seed, it['name']) for it in items],
-                                  padding_mask=batch.get('padding_mask'), **extra)
+                                  padding_mask=batch.get('padding_mask'),
+                                  **word_arguments(attributor.explain, batch))
     seconds = (time.perf_counter() - start) / len(items)
     if word_ids is not None:
         result = _per_word(result, word_ids, batch)

@@ -19,12 +19,14 @@ Where the parameters live (an image grid, or the words of document chunks)
 is the layout chosen by the adapter (mask_layouts.py); the kernel sums
 and their memory are in gaussian_kernels.py.
 """
+import math
+
 import torch
 
 from input_iba.models.bottlenecks import mix
 from input_iba.registry import ATTRIBUTORS
 
-from .base import BaseAttributor
+from .base import AttributionBatch, BaseAttributor
 from .gaussian_kernels import total_variation
 from .mask_layouts import ImageGrid, WordChunks
 
@@ -229,6 +231,27 @@ class MaRC(BaseAttributor):
         return lam_grid, lam, steps
 
     # ----- entry point -------------------------------------------------------------
+    @torch.no_grad()
+    def predict(self, inputs, padding_mask=None, word_ids=None):
+        """Logits; text: where a document is split into chunks (more than
+        ``max_length`` word tokens), the log of its chunks' mean probabilities,
+        the prediction that the loss explains, so that a document longer than
+        the model still gets its target."""
+        if not self.is_text:
+            return super().predict(inputs, padding_mask)
+        x = self.adapter.embed(self.model, inputs, padding_mask)
+        b = x.shape[0]
+        rows = self.layout.rows(AttributionBatch(inputs, x, inputs.new_zeros(b),
+                                                 padding_mask, [0] * b, None),
+                                self.cfg['width_exponent'], word_ids)
+        logits = self.adapter.forward(self.model, rows.x, rows.padding_mask)
+        if len(rows.owner) == b:  # no document was split
+            return logits
+        log_p = logits.float().log_softmax(-1)
+        return torch.stack([
+            torch.logsumexp(log_p[rows.owner == d], 0)
+            - math.log(int((rows.owner == d).sum())) for d in range(b)])
+
     def explain(self, batch, word_ids=None):
         """Masks ``(B, H, W)`` or ``(B, L)``. Text only: ``word_ids`` ``(B, L)``
         (an argument of :meth:`attribute`) maps tokens to words (pieces of one
