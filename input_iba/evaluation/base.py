@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from input_iba.datasets.text.tokenized import words_to_tokens
 from input_iba.models.hooks import freeze, model_device
 from input_iba.models.attributors.base import build_adapter
 from input_iba.utils import save_json
@@ -69,11 +70,20 @@ class MaskEvaluator:
         inputs = item['inputs'][None].to(self.device)
         return self.adapter.embed(self.model, inputs)[0].cpu()
 
-    def position_expander(self, x, mask_shape):
+    def spread(self, values, x, word_ids=None, fill=0):
+        """Per-position ``values (N, *positions)`` broadcast over ``N``
+        inputs like ``x``. Tokenised text (``word_ids``): the positions are
+        words; each token takes its word's value, and tokens of no word
+        (``[CLS]``, ``[SEP]``) take ``fill``."""
+        if word_ids is not None:
+            values = words_to_tokens(values, word_ids.to(values.device), fill)
+        return self.adapter.positions_to_input(values, x.expand(len(values), *x.shape))
+
+    def position_expander(self, x, mask_shape, word_ids=None, fill=0):
         """A function that broadcasts per-position values (``mask_shape``)
-        over the sample's input ``x``."""
-        return lambda values: self.adapter.positions_to_input(
-            values.view(1, *mask_shape), x[None])[0]
+        over the sample's input ``x`` (see :meth:`spread`)."""
+        return lambda values: self.spread(values.view(1, *mask_shape), x, word_ids,
+                                          fill)[0]
 
     @torch.no_grad()
     def target_scores(self, batches, target, softmax=True):
@@ -112,8 +122,8 @@ class MaskEvaluator:
             return int(item['target'])
         if self.model is None:
             return None
+        x = self.embed(item)[None].to(self.device)
         with torch.no_grad():
-            x = item['inputs'][None].to(self.device)
             return int(self.adapter.forward(self.model, x).argmax(-1))
 
     def run(self, dataset, mask_dir, out_dir, indices=None, progress=True):

@@ -103,3 +103,16 @@ def pool_to_words(maps, word_ids, num_words):
     total = maps.new_zeros(b, num_words).scatter_add_(1, index, values)
     count = maps.new_zeros(b, num_words).scatter_add_(1, index, keep.to(maps.dtype))
     return total / count.clamp_min(1)
+
+
+def words_to_tokens(values, word_ids, fill):
+    """Per-word ``values (..., W)`` -> per-token ``(..., L)``: every token
+    takes its word's value, tokens of no word (``word_ids < 0``, e.g.
+    ``[CLS]``/``[SEP]``) take ``fill``."""
+    words = int(word_ids.max()) + 1 if word_ids.numel() else 0
+    if words > values.shape[-1]:
+        raise ValueError(f'{values.shape[-1]} values for a document of {words} words: '
+                         'a word-level mask must come from this tokenised dataset '
+                         '(same tokenizer and max_positions).')
+    per_token = values[..., word_ids.clamp_min(0)]
+    return torch.where(word_ids >= 0, per_token, fill)

@@ -4,6 +4,7 @@ import math
 import numpy as np
 import torch
 
+from input_iba.datasets.text.tokenized import words_to_tokens
 from input_iba.registry import EVALUATORS
 
 from ..base import MaskEvaluator
@@ -89,9 +90,7 @@ class ERASERFaithfulness(MaskEvaluator):
     def _per_token(keep, word_ids):
         """Tokenised text: a word's choice for each of its tokens; special
         tokens (``word_ids < 0``) are always kept."""
-        if word_ids is None:
-            return keep
-        return torch.where(word_ids >= 0, keep[word_ids.clamp_min(0)], True)
+        return keep if word_ids is None else words_to_tokens(keep, word_ids, True)
 
     def evaluate_sample(self, item, mask, target):
         """Tokenised text (items with ``word_ids``): ``mask`` holds one value

@@ -2,6 +2,7 @@
 import numpy as np
 import torch
 
+from input_iba.models.attributors.reference_inputs import reference_input
 from input_iba.models.bottlenecks import smooth2d
 from input_iba.registry import EVALUATORS
 
@@ -36,13 +37,18 @@ class InsertionDeletion(MaskEvaluator):
     probability; AUCs over the fraction of pixels changed. High insertion and
     low deletion are good. With a text adapter the positions are tokens
     (their embedding set to ``baseline``, 0: the padding embedding of our
-    models) and the defaults change to one token per step and insertion on
-    an all-baseline document.
+    LSTMs; ``'pad'``: the model's padding embedding, e.g. for a transformer)
+    and the defaults change to one token per step and insertion on an
+    all-baseline document. On tokenised text the positions are the words of
+    the word-level masks: all pieces of a word change together and the
+    special tokens never change.
 
     Args:
         pixels_per_step: positions changed between two forward passes
             (default 224 pixels, which gives 225 images per curve at
-            224x224; 1 token).
+            224x224; 1 token or word).
+        baseline: a number (in normalised space) or a kind of the adapter's
+            baselines (``'pad'``, ``'black'``, ...).
         insertion_from: ``'blur'`` (images) or ``'baseline'`` (text).
     """
     name = 'insertion_deletion'
@@ -66,14 +72,18 @@ class InsertionDeletion(MaskEvaluator):
         self.baseline = baseline
         self.blur_sigma = blur_sigma
 
-    def curves(self, x, mask, target):
+    def curves(self, x, mask, target, word_ids=None):
         """Fractions changed and the insertion and deletion curves of one
         input ``x``; the perturbed inputs are built ``batch_size`` at a time
-        on the model's device, each batch one forward pass."""
+        on the model's device, each batch one forward pass. Tokenised text
+        (``word_ids``): ``mask`` has one value per word, all of a word's
+        tokens change together and tokens of no word never change."""
         x = x.to(self.device)
-        rank = self.position_expander(x, mask.shape)(
+        rank = self.position_expander(x, mask.shape, word_ids, fill=mask.size)(
             order_ranks(pixel_order(mask)).to(self.device))
-        removed = torch.full_like(x, self.baseline)
+        # a position whose rank is never reached (a special token) stays
+        base = reference_input(self.adapter, self.model, x[None], self.baseline)[0]
+        removed = torch.where(rank < mask.size, base, x)
         start = (smooth2d(x[None], self.blur_sigma)[0]
                  if self.insertion_from == 'blur' else removed)
         counts = path_counts(mask.size, self.pixels_per_step)
@@ -87,7 +97,8 @@ class InsertionDeletion(MaskEvaluator):
                 scores(x, removed))
 
     def evaluate_sample(self, item, mask, target):
-        fractions, ins, dele = self.curves(self.embed(item), mask, target)
+        fractions, ins, dele = self.curves(self.embed(item), mask, target,
+                                           item.get('word_ids'))
         ins_auc, del_auc = auc(fractions, ins), auc(fractions, dele)
         return dict(target=target, insertion_auc=ins_auc, deletion_auc=del_auc,
                     difference=ins_auc - del_auc, fractions=fractions.tolist(),

@@ -33,7 +33,9 @@ class SensitivityN(MaskEvaluator):
     ``seed`` and the sample's name, so every method meets the same subsets.
     Defaults: images 20 sizes on a log scale (:func:`default_ns`) with 100
     subsets each; text (a token adapter; ``baseline`` 0 is the padding
-    embedding of our models) N = 1, 2, 4, ..., 64 with 50 subsets each."""
+    embedding of our models) N = 1, 2, 4, ..., 64 with 50 subsets each.
+    Tokenised text: the positions are words (all tokens of a word go
+    together; special tokens stay)."""
     name = 'sensitivity_n'
     summary_keys = ('mean_correlation', )
     columns = (('mean_correlation', 'sensitivity-N', True), )
@@ -66,9 +68,9 @@ class SensitivityN(MaskEvaluator):
         def perturbed(subsets):
             keep = torch.ones(len(subsets), num, dtype=torch.bool, device=x.device)
             keep.scatter_(1, subsets.to(x.device), False)
-            stack = x.expand(len(subsets), *x.shape)
-            keep = self.adapter.positions_to_input(keep.view(-1, *mask.shape), stack)
-            return torch.where(keep, stack, removed)
+            keep = self.spread(keep.view(-1, *mask.shape), x, item.get('word_ids'),
+                               fill=True)
+            return torch.where(keep, x.expand(len(subsets), *x.shape), removed)
 
         correlations = []
         for subsets in self.random_subsets(item['name'], num, ns):
