@@ -196,6 +196,21 @@ def test_long_documents_through_the_runner_chunked_or_truncated_and_counted(tmp_
     assert meta['chunks'] == 3 and meta['truncated_words'] == 0
     assert meta['target_probability'] == pytest.approx(float(torch.stack(probs).mean(0)[1]))
     assert np.load(tmp_path / 'marc' / 'input_masks' / 'long.npy').shape == (84, )
+    # ERASER scores the long document on chunks of the model's 62 word pieces
+    from input_iba.evaluation.text import ERASERFaithfulness
+    ev = ERASERFaithfulness(model, fractions=(0.1, ), chunk_overlap=10)
+    summary = ev.run(kept, str(tmp_path / 'marc' / 'input_masks'), str(tmp_path / 'eval'),
+                     progress=False)
+    assert summary['num_samples'] == 2
+    record = json.loads((tmp_path / 'eval' / 'eraser' / 'long.json').read_text())
+    chunks = word_chunks(counts, 62, 10)
+    assert record['chunks'] == len(chunks) == 2
+    full = []
+    for first, end in chunks:
+        piece = (batch['word_ids'][0] >= first) & (batch['word_ids'][0] < end)
+        ids = torch.cat([torch.tensor([2]), batch['inputs'][0][piece], torch.tensor([3])])
+        full.append(float(model(ids[None]).softmax(-1)[0, 1]))
+    assert record['full_probability'] == pytest.approx(np.mean(full), abs=1e-6)
     # (b) a method without chunks: a clear error per document, the others go on
     summary = run_attribution(Saliency(model, adapter=tokens), kept, str(tmp_path / 'sal'),
                               lambda *a: None, batch_size=2, progress=False)

@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 from input_iba.datasets.text.tokenized import words_to_tokens
+from input_iba.models.attributors.mask_layouts import document_chunks
 from input_iba.registry import EVALUATORS
 
 from ..base import MaskEvaluator
@@ -40,6 +41,12 @@ class ERASERFaithfulness(MaskEvaluator):
             cut out and the document is shorter), ``'pad'`` (replaced by the
             padding token's embedding, positions kept) or ``'mask'`` (replaced
             by ``mask_id``, the vocabulary's ``<mask>``).
+        chunk_overlap: a document longer than the model's positions (a
+            dataset with ``long_documents='keep'``, explained by MaRC in
+            chunks) is scored as the mean target probability of its
+            word-aligned chunks that overlap by about this many tokens, as
+            MaRC predicts it; the record says into how many ``chunks`` the
+            full document went.
     """
     name = 'eraser'
     summary_keys = ('comprehensiveness', 'sufficiency')
@@ -51,7 +58,7 @@ class ERASERFaithfulness(MaskEvaluator):
 
     def __init__(self, model, adapter=dict(type='TokenEmbeddingAdapter'),
                  batch_size=64, fractions='default', removal='delete',
-                 mask_id=2):
+                 mask_id=2, chunk_overlap=100):
         super().__init__(model, adapter, batch_size)
         if isinstance(fractions, str):
             if fractions not in FRACTIONS:
@@ -63,20 +70,40 @@ class ERASERFaithfulness(MaskEvaluator):
         self.fractions, self.removal = tuple(fractions), removal
         self.replacement_id = (mask_id if removal == 'mask' else
                                getattr(model, 'pad_token_id', 0))
+        self.max_positions = getattr(model, 'max_positions', None)
+        self.chunk_overlap = chunk_overlap
 
-    def _variant(self, ids, keep):
-        """The document with the tokens where ``keep`` is False removed."""
+    def _variant(self, ids, word_ids, keep):
+        """The document (ids and word ids) with the tokens where ``keep`` is
+        False removed."""
         if self.removal == 'delete':
-            return ids[keep]
-        return torch.where(keep, ids, torch.full_like(ids, self.replacement_id))
+            return ids[keep], word_ids[keep]
+        return torch.where(keep, ids, torch.full_like(ids, self.replacement_id)), word_ids
+
+    def _chunks(self, ids, word_ids):
+        """The token-id sequences a document is scored on: itself, or when
+        it is longer than the model its chunks (:func:`document_chunks`)."""
+        if self.max_positions is None or len(ids) <= self.max_positions:
+            return [ids]
+        fixed = int((word_ids < 0).sum())
+        _, _, tokens = document_chunks(word_ids, self.max_positions - fixed,
+                                       self.chunk_overlap)
+        return [ids[t] for t in tokens]
 
     @torch.no_grad()
     def _probabilities(self, docs, target):
-        """Target probabilities of token-id sequences of any lengths, padded
-        into batches (an empty document is scored as one padding token)."""
+        """Target probabilities of documents ``(ids, word ids)`` of any
+        lengths, padded into batches (an empty document is scored as one
+        padding token; a long one as the mean over its chunks), and the
+        number of sequences each was scored on."""
+        rows, owner = [], []
+        for d, doc in enumerate(docs):
+            parts = self._chunks(*doc)
+            rows += parts
+            owner += [d] * len(parts)
         out = []
-        for start in range(0, len(docs), self.batch_size):
-            chunk = docs[start:start + self.batch_size]
+        for start in range(0, len(rows), self.batch_size):
+            chunk = rows[start:start + self.batch_size]
             lengths = torch.tensor([max(len(d), 1) for d in chunk])
             ids = torch.zeros(len(chunk), int(lengths.max()), dtype=torch.long)
             for row, d in enumerate(chunk):
@@ -84,27 +111,26 @@ class ERASERFaithfulness(MaskEvaluator):
             pm = (torch.arange(ids.shape[1])[None] < lengths[:, None]).to(self.device)
             x = self.adapter.embed(self.model, ids.to(self.device), pm)
             out.append(self.adapter.forward(self.model, x, pm).softmax(-1)[:, target].cpu())
-        return torch.cat(out).numpy()
-
-    @staticmethod
-    def _per_token(keep, word_ids):
-        """Tokenised text: a word's choice for each of its tokens; special
-        tokens (``word_ids < 0``) are always kept."""
-        return keep if word_ids is None else words_to_tokens(keep, word_ids, True)
+        owner = torch.tensor(owner)
+        counts = torch.bincount(owner, minlength=len(docs))
+        probs = torch.zeros(len(docs)).index_add_(0, owner, torch.cat(out).float()) / counts
+        return probs.numpy(), counts.tolist()
 
     def evaluate_sample(self, item, mask, target):
         """Tokenised text (items with ``word_ids``): ``mask`` holds one value
         per word, and the top fraction of the *words* is removed or kept, all
-        of each word's tokens together."""
+        of each word's tokens together; special tokens (``word_ids < 0``)
+        always stay."""
         ids, word_ids = item['inputs'], item.get('word_ids')
         n = len(ids) if word_ids is None else len(item['tokens'])
-        docs = [ids]
+        words = torch.arange(len(ids)) if word_ids is None else word_ids
+        docs = [(ids, words)]
         for f in self.fractions:
             keep = torch.ones(n, dtype=torch.bool)
             keep[top_k_tokens(mask[:n], f)] = False
-            docs += [self._variant(ids, self._per_token(keep, word_ids)),
-                     self._variant(ids, self._per_token(~keep, word_ids))]
-        probs = self._probabilities(docs, target)
+            docs += [self._variant(ids, words, words_to_tokens(keep, words, True)),
+                     self._variant(ids, words, words_to_tokens(~keep, words, True))]
+        probs, counts = self._probabilities(docs, target)
         full, rest, kept = probs[0], probs[1::2], probs[2::2]
         comp, suff = full - rest, full - kept
         return dict(target=target, fractions=list(self.fractions),
@@ -112,4 +138,4 @@ class ERASERFaithfulness(MaskEvaluator):
                     comprehensiveness_per_fraction=comp.tolist(),
                     sufficiency_per_fraction=suff.tolist(),
                     comprehensiveness=float(comp.mean()),
-                    sufficiency=float(suff.mean()))
+                    sufficiency=float(suff.mean()), chunks=counts[0])

@@ -129,6 +129,28 @@ def _word_index(word_ids):
     return local, torch.bincount(local[is_word]).tolist()
 
 
+def document_chunks(word_ids, max_length, overlap):
+    """Chunks of one document, from the word of each of its real tokens
+    (``-1``: not a word): ``(local word per token, word ranges, token
+    indices of each chunk)``. A chunk's tokens are the document's leading
+    non-word tokens, the tokens from its first to its last word and the
+    trailing non-word tokens."""
+    local, counts = _word_index(word_ids)
+    if not counts:
+        raise ValueError('A document has no word tokens.')
+    word_tok = (local >= 0).nonzero()[:, 0]
+    dev = word_ids.device
+    lead = torch.arange(int(word_tok[0]), device=dev)
+    trail = torch.arange(int(word_tok[-1]) + 1, len(word_ids), device=dev)
+    chunks = word_chunks(counts, max_length, overlap)
+    tokens = []
+    for first, end in chunks:
+        inside = ((local >= first) & (local < end)).nonzero()[:, 0]
+        body = torch.arange(int(inside[0]), int(inside[-1]) + 1, device=dev)
+        tokens.append(torch.cat([lead, body, trail]))
+    return local, chunks, tokens
+
+
 class WordChunks:
     """One parameter per word; documents of more than ``max_length`` word
     tokens become several rows (chunks overlapping by about ``overlap``
@@ -151,18 +173,13 @@ class WordChunks:
             length = int(padding_mask[d].sum())
             ids = (torch.arange(length, device=x.device) if word_ids is None
                    else word_ids[d, :length].to(x.device))
-            local, counts = _word_index(ids)
-            if not counts:
-                raise ValueError(f'Sample {d} has no word tokens to mask.')
-            word_tok = (local >= 0).nonzero()[:, 0]
-            lead = torch.arange(int(word_tok[0]), device=x.device)
-            trail = torch.arange(int(word_tok[-1]) + 1, length, device=x.device)
-            chunks = word_chunks(counts, self.max_length, self.overlap)
+            try:
+                local, chunks, chunk_tokens = document_chunks(ids, self.max_length,
+                                                              self.overlap)
+            except ValueError as err:
+                raise ValueError(f'Sample {d}: {err}') from err
             layout.append((local, chunks))
-            for c, (first, end) in enumerate(chunks):
-                inside = ((local >= first) & (local < end)).nonzero()[:, 0]
-                body = torch.arange(int(inside[0]), int(inside[-1]) + 1, device=x.device)
-                tokens = torch.cat([lead, body, trail])
+            for c, ((first, end), tokens) in enumerate(zip(chunks, chunk_tokens)):
                 row_word = torch.where(local[tokens] >= 0, local[tokens] - first,
                                        torch.full_like(tokens, -1))
                 seed = seeds[d] if c == 0 else sample_seed(seeds[d], f'chunk{c}')
