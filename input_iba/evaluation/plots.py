@@ -24,6 +24,21 @@ def load_records(out_dir, metric):
     return records
 
 
+def _common_grid(records, x_key, y_key):
+    """``(x, curves (N, len(x)))``. Records with different x (documents of
+    different lengths: fractions of their words) are interpolated onto the
+    union of their x values, NaN outside each record's own range."""
+    ys = [np.asarray(r[y_key], dtype=np.float64) for r in records]
+    if x_key is None:
+        return np.arange(1, len(ys[0]) + 1), np.array(ys)
+    xs = [np.asarray(r[x_key], dtype=np.float64) for r in records]
+    if all(len(x) == len(xs[0]) and np.array_equal(x, xs[0]) for x in xs):
+        return xs[0], np.array(ys)
+    grid = np.unique(np.concatenate(xs))
+    return grid, np.array([np.interp(grid, x, y, left=np.nan, right=np.nan)
+                           for x, y in zip(xs, ys)])
+
+
 def plot_metric(out_dir, metric, label=None, ax=None):
     """Draw the mean curve of ``metric`` from ``out_dir``; returns the axes
     (None when the metric has no curve or no records)."""
@@ -36,9 +51,7 @@ def plot_metric(out_dir, metric, label=None, ax=None):
     x_key = curve['x']
     ax = ax or plt.subplots(figsize=(5, 3.5))[1]
     for y_key, name in curve['ys']:
-        curves = np.array([r[y_key] for r in records], dtype=np.float64)
-        x = (np.asarray(records[0][x_key]) if x_key else
-             np.arange(1, curves.shape[1] + 1))
+        x, curves = _common_grid(records, x_key, y_key)
         ax.plot(x, np.nanmean(curves, 0),
                 label=f'{label}: {name}' if label else name)
     ax.set_xlabel(curve['x_label'])

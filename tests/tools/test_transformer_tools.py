@@ -66,3 +66,63 @@ def test_fine_tune_explain_and_evaluate_a_transformer(tmp_path):
             html = (run / 'input_masks' / f'{npy.stem}.html').read_text()
             assert html.count('<span') == len(mask)
     assert (work / 'table.md').is_file()
+
+
+PAIR_ROWS = [('entailment', 'the movie is good', 'the film is good'),
+             ('contradiction', 'the plot is great', 'the plot is not great'),
+             ('neutral', 'a good film', 'the boring film is a movie'),
+             ('-', 'a plot', 'the plot'),  # no agreement: left out
+             ('entailment', 'the goods', 'good'),
+             ('contradiction', 'unfun movie', 'a great film')]
+PAIRS_FINETUNE = '''
+model = dict(type='HuggingFaceClassifier', path=r'{folder}', num_labels=3)
+pairs = dict(type='TextPairs', root=r'{data}', labels=('entailment', 'neutral', 'contradiction'),
+             tokenizer=r'{folder}', max_positions=11)
+data = dict(train=dict(pairs, split='train'), val=dict(pairs, split='dev'))
+train = dict(optimizer='AdamW', lr=1e-3, epochs=1, batch_size=5, max_steps=1)
+'''
+PAIRS_COMPARE = '''
+model = dict(type='HuggingFaceClassifier', path=r'{folder}', num_labels=3,
+             checkpoint=r'{cls}/best.pth')
+adapter = dict(type='TokenEmbeddingAdapter')
+data = dict(attribute=dict(type='TextPairs', root=r'{data}', split='dev', tokenizer=r'{folder}',
+                           labels=('entailment', 'neutral', 'contradiction'), max_positions=11))
+methods = dict(Saliency=dict(type='Saliency'),
+               IntegratedGradients=dict(type='IntegratedGradients', steps=4, baseline='pad'),
+               Attention=dict(type='Attention'), MaRC=dict(type='MaRC', max_steps=2, min_steps=1))
+attribution = dict(batch_size=2)
+visualizer = dict(type='TokenHeatmap')
+metrics = ['eraser', 'insertion_deletion']
+evaluation = dict(eraser=dict(fractions=(0.2, 0.5)), insertion_deletion=dict(baseline='pad'))
+'''
+
+
+def test_pairs_of_texts_fine_tuned_explained_and_evaluated_through_the_tools(tmp_path):
+    folder = tiny_bert_folder(tmp_path / 'bert')
+    data = tmp_path / 'pairs'
+    data.mkdir()
+    lines = ['gold_label\tsentence1\tsentence2'] + ['\t'.join(r) for r in PAIR_ROWS]
+    for split in ('train', 'dev'):
+        (data / f'{split}.tsv').write_text('\n'.join(lines) + '\n')
+    cls = tmp_path / 'cls'
+    (tmp_path / 'ft.py').write_text(PAIRS_FINETUNE.format(folder=folder, data=data))
+    assert train_classifier('t', [str(tmp_path / 'ft.py'), '--work-dir', str(cls)])['steps'] == 1
+    (tmp_path / 'cmp.py').write_text(PAIRS_COMPARE.format(folder=folder, data=data, cls=cls))
+    work = tmp_path / 'cmp'
+    summaries = compare('c', [str(tmp_path / 'cmp.py'), '--work-dir', str(work),
+                              '--device', 'cpu'])
+    # words of both texts; 11 positions: 8 pieces besides [CLS] [SEP] [SEP], so
+    # rows 1 (4 + 5) and 2 (3 + 6) lose the last word of their second text
+    words = dict(dev_000000=8, dev_000001=8, dev_000002=8, dev_000004=3, dev_000005=5)
+    for method in ('Saliency', 'IntegratedGradients', 'Attention', 'MaRC'):
+        assert summaries[method]['eraser']['num_samples'] == 5
+        assert summaries[method]['insertion_deletion']['num_samples'] == 5
+        run = work / method
+        for name, count in words.items():
+            assert np.load(run / 'input_masks' / f'{name}.npy').shape == (count, )
+        meta = json.loads((run / 'meta' / 'dev_000002.json').read_text())
+        assert meta['truncated_words'] == 1
+        assert json.loads((run / 'meta' / 'dev_000004.json').read_text())['truncated_words'] == 0
+        html = (run / 'input_masks' / 'dev_000000.html').read_text()
+        assert html.count('<span') == 8 and html.count('<br>') == 1
+    assert (work / 'insertion_deletion.png').is_file()  # curves of 3 to 8 words

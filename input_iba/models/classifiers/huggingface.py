@@ -34,7 +34,8 @@ class HuggingFaceClassifier(TextClassifier):
         config: instead of ``path``, a dict for ``AutoConfig.for_model``
             (e.g. a tiny random BERT); ``tokenizer`` may then name a folder
             whose vocabulary is checked against it.
-        num_labels: classes of the (new) classification head.
+        num_labels: classes of the (new) classification head; a folder's
+            head for another number of classes is replaced by a new one.
         checkpoint: a state dict of this classifier (e.g. the ``best.pth`` of
             tools/nlp/train_classifier.py), loaded with ``weights_only=True``.
     """
@@ -49,8 +50,11 @@ class HuggingFaceClassifier(TextClassifier):
         if path is not None:
             folder = resolve_model_folder(path)
             tok = load_tokenizer(tokenizer or folder)
+            saved = AutoConfig.from_pretrained(folder, local_files_only=True)
+            # a saved head for another number of classes is replaced by a new one
             self.hf = AutoModelForSequenceClassification.from_pretrained(
-                folder, num_labels=num_labels, local_files_only=True)
+                folder, num_labels=num_labels, local_files_only=True,
+                ignore_mismatched_sizes=saved.num_labels != num_labels)
         else:
             cfg = AutoConfig.for_model(**dict(dict(num_labels=num_labels), **config))
             self.hf = AutoModelForSequenceClassification.from_config(cfg)
