@@ -127,21 +127,41 @@ def tiny_bert_data(tmp_path_factory):
                ('short', 'great film'.split(), 1, None)]
     torch.manual_seed(0)
     model = MODELS.build(dict(type='HuggingFaceClassifier', config=TINY_BERT)).eval()
-    return model, TextClassificationDataset(records, tokenizer=tok)
+    return model, TextClassificationDataset(records, tokenizer=tok), (6, 2)
 
 
+@pytest.fixture(scope='module')
+def tiny_bert_pairs(tmp_path_factory):
+    """Pairs, on a model that knows its tokenizer's segments."""
+    pytest.importorskip('transformers')
+    from fixtures.tiny_bert import TINY_BERT, tiny_tokenizer
+    from input_iba.datasets.text import TextClassificationDataset
+    folder = str(tmp_path_factory.mktemp('tok'))
+    tok = tiny_tokenizer(folder)
+    # [CLS] the good ##s unfun... : 3 + 3 words, 8 pieces + [CLS] [SEP] [SEP]
+    records = [('long', (['the', 'goods', 'unfun'], ['movie', 'is', 'boring']), 0, None),
+               ('short', (['great'], ['film']), 1, None)]
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='HuggingFaceClassifier', config=TINY_BERT,
+                              tokenizer=folder)).eval()
+    assert model.sep_token_id == 3
+    return model, TextClassificationDataset(records, tokenizer=tok), (6, 2)
+
+
+@pytest.mark.parametrize('pairs', [False, True], ids=['single', 'pairs'])
 @pytest.mark.parametrize('label', sorted(TRANSFORMER))
-def test_transformer_contract_word_level(label, tiny_bert_data):
+def test_transformer_contract_word_level(label, pairs, request):
     from input_iba.models.attributors.batch import attribute_items
-    model, data = tiny_bert_data
+    model, data, words = request.getfixturevalue(
+        'tiny_bert_pairs' if pairs else 'tiny_bert_data')
     settings = dict(TRANSFORMER[label])
     att = _build(settings.pop('type', label), dict(settings, adapter=TOKENS), model,
                  data.collate([data[0], data[1]]))
     items = [data[0], data[1]]
     both = attribute_items(att, items, data.collate, seed=3)
-    _check(both.result, (2, 6))  # one value per word
-    assert both.mask(0).shape == (6, ) and both.mask(1).shape == (2, )
-    assert (both.result.input_masks[1, 2:] == 0).all()
+    _check(both.result, (2, words[0]))  # one value per word
+    assert both.mask(0).shape == (words[0], ) and both.mask(1).shape == (words[1], )
+    assert (both.result.input_masks[1, words[1]:] == 0).all()
     again = attribute_items(att, items, data.collate, seed=3)
     assert torch.equal(both.result.input_masks, again.result.input_masks)
     single = attribute_items(att, items[1:], data.collate, seed=3)
@@ -153,3 +173,5 @@ def test_transformer_contract_word_level(label, tiny_bert_data):
                                word_ids=batch['word_ids']).input_masks[0]
         assert tokens[2] == tokens[3] and tokens[0] == tokens[-1] == 0
         assert tokens[1] != tokens[2]
+        if pairs:  # [CLS] the good ##s un ##fun [SEP] ...: the middle [SEP] too
+            assert tokens[6] == 0
