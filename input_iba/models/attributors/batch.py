@@ -39,11 +39,12 @@ class AttributedBatch:
         return self.cut(self.result.input_masks, row)
 
 
-def word_arguments(method, batch):
-    """``dict(word_ids=...)`` for a ``method`` that takes them (MaRC's
-    ``explain`` and ``predict``) on tokenised text, else ``{}``."""
+def word_arguments(attributor, method, batch):
+    """``dict(word_ids=...)`` for tokenised text when the attributor's
+    ``method`` takes them (MaRC's ``explain`` and ``predict``), else ``{}``."""
     word_ids = batch.get('word_ids')
-    if word_ids is None or 'word_ids' not in inspect.signature(method).parameters:
+    if word_ids is None or 'word_ids' not in inspect.signature(
+            getattr(attributor, method)).parameters:
         return {}
     return dict(word_ids=word_ids)
 
@@ -60,7 +61,7 @@ def resolve_targets(attributor, batch, mode):
     dev = attributor.device
     logits = attributor.predict(batch['inputs'].to(dev),
                                 None if pm is None else pm.to(dev),
-                                **word_arguments(attributor.predict, batch)).float().cpu()
+                                **word_arguments(attributor, 'predict', batch)).float().cpu()
     bad = (~torch.isfinite(logits).all(-1)).nonzero()[:, 0].tolist()
     if bad:
         raise FloatingPointError(
@@ -92,7 +93,7 @@ def attribute_items(attributor, items, collate, seed=0, targets='label'):
     result = attributor.attribute(batch['inputs'], targets,
                                   seeds=[sample_seed(seed, it['name']) for it in items],
                                   padding_mask=batch.get('padding_mask'),
-                                  **word_arguments(attributor.explain, batch))
+                                  **word_arguments(attributor, 'explain', batch))
     seconds = (time.perf_counter() - start) / len(items)
     if word_ids is not None:
         result = _per_word(result, word_ids, batch)
