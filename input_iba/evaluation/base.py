@@ -10,6 +10,7 @@ from tqdm import tqdm
 from input_iba.datasets.text.tokenized import words_to_tokens
 from input_iba.models.hooks import freeze, model_device
 from input_iba.models.attributors.base import build_adapter
+from input_iba.models.attributors.mask_layouts import document_chunks
 from input_iba.utils import save_json
 
 
@@ -45,6 +46,8 @@ class MaskEvaluator:
     curve = None
     #: why a run may score no sample, added to the summary's note
     empty_reason = ''
+    #: tokens by which the chunks of a document longer than the model overlap
+    chunk_overlap = 100
 
     def __init__(self, model=None, adapter=dict(type='ImageAdapter'),
                  batch_size=64):
@@ -85,26 +88,58 @@ class MaskEvaluator:
         return lambda values: self.spread(values.view(1, *mask_shape), x, word_ids,
                                           fill)[0]
 
+    def chunks(self, word_ids):
+        """Token indices of the word-aligned chunks, overlapping by about
+        ``chunk_overlap`` tokens, that a tokenised document longer than the
+        model's positions is scored on (see ``document_chunks``); None when
+        it fits or the model has no limit."""
+        limit = getattr(self.model, 'max_positions', None)
+        if word_ids is None or limit is None or len(word_ids) <= limit:
+            return None
+        fixed = int((word_ids < 0).sum())
+        return document_chunks(word_ids, limit - fixed, self.chunk_overlap)[2]
+
     @torch.no_grad()
-    def target_scores(self, batches, target, softmax=True):
+    def target_scores(self, batches, target, softmax=True, chunks=None):
         """The target's softmax probability (or logit) for every input of an
-        iterable of input batches (one forward pass per batch), on the CPU."""
+        iterable of input batches (one forward pass per batch), on the CPU.
+        With ``chunks`` (:meth:`chunks`) an input's score is the mean over
+        its chunks."""
         out = []
-        for chunk in batches:
-            logits = self.adapter.forward(self.model, chunk.to(self.device))
-            out.append((logits.softmax(-1) if softmax else logits)[:, target].cpu())
+        for batch in batches:
+            batch = batch.to(self.device)
+            if chunks is None:
+                logits = self.adapter.forward(self.model, batch)
+                scores = logits.softmax(-1) if softmax else logits
+            else:
+                scores = self._chunk_scores(batch, chunks, softmax)
+            out.append(scores[:, target].cpu())
         return torch.cat(out)
 
-    def probabilities(self, x, target):
+    def _chunk_scores(self, batch, chunks, softmax):
+        """Scores ``(n, classes)`` of ``batch (n, L, ...)``, each the mean
+        over the chunks of its positions, all in one forward pass."""
+        n, longest = len(batch), max(len(c) for c in chunks)
+        rows = batch.new_zeros((len(chunks), n, longest) + batch.shape[2:])
+        pm = torch.zeros(len(chunks), n, longest, dtype=torch.bool, device=batch.device)
+        for c, tokens in enumerate(chunks):
+            rows[c, :, :len(tokens)] = batch[:, tokens.to(batch.device)]
+            pm[c, :, :len(tokens)] = True
+        logits = self.adapter.forward(self.model, rows.flatten(0, 1), pm.flatten(0, 1))
+        scores = logits.softmax(-1) if softmax else logits
+        return scores.view(len(chunks), n, -1).mean(0)
+
+    def probabilities(self, x, target, chunks=None):
         """Softmax probability of ``target`` for a stack of inputs, in
         chunks of ``batch_size``."""
-        return self.target_scores(torch.split(x, self.batch_size), target)
+        return self.target_scores(torch.split(x, self.batch_size), target,
+                                  chunks=chunks)
 
-    def logits(self, x, target):
+    def logits(self, x, target, chunks=None):
         """Logit of ``target`` for a stack of inputs, in chunks of
         ``batch_size``."""
         return self.target_scores(torch.split(x, self.batch_size), target,
-                                  softmax=False)
+                                  softmax=False, chunks=chunks)
 
     def evaluate_sample(self, item, mask, target):
         raise NotImplementedError

@@ -1,5 +1,5 @@
 """Metrics on tokenised text: word masks remove whole words (ERASER,
-insertion/deletion, sensitivity-N), special tokens stay, also the [SEP]
+insertion/deletion, sensitivity-N, monotonicity), special tokens stay, also the [SEP]
 between two texts; by hand on a model that sums token weights."""
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ import torch
 
 from conftest import TokenSum, sigmoid
 from input_iba.evaluation.text import ERASERFaithfulness, RationaleAgreement
-from input_iba.evaluation.vision import InsertionDeletion, SensitivityN
+from input_iba.evaluation.vision import InsertionDeletion, Monotonicity, SensitivityN
 
 
 def test_word_masks_remove_all_pieces_of_a_word_and_keep_special_tokens():
@@ -74,3 +74,12 @@ def test_the_target_of_an_unlabelled_document_is_predicted_from_its_embeddings(t
     ev = InsertionDeletion(TokenSum([0.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0]), adapter=TOKENS)
     # s = -1 ([CLS] only): class 1; the ids themselves (1, 3, ...) would give class 0
     assert ev.resolve_target(dict(PAIR, target=-1), str(tmp_path / 'input_masks')) == 1
+
+
+def test_monotonicity_reveals_words_of_a_pair_least_relevant_first():
+    ev = Monotonicity(TokenSum(WEIGHTS), adapter=TOKENS, positions_per_step=1)
+    rec = ev.evaluate_sample(PAIR, np.array([0.9, 0.1, 0.5]), 0)  # words 1, 2, 0
+    # from the special tokens alone: s = 1, 2, 2, 4
+    assert rec['scores'] == pytest.approx([sigmoid(2), sigmoid(4), sigmoid(4), sigmoid(8)],
+                                          abs=1e-6)
+    assert rec['monotonicity'] == 1.0

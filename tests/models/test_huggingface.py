@@ -211,6 +211,16 @@ def test_long_documents_through_the_runner_chunked_or_truncated_and_counted(tmp_
         ids = torch.cat([torch.tensor([2]), batch['inputs'][0][piece], torch.tensor([3])])
         full.append(float(model(ids[None]).softmax(-1)[0, 1]))
     assert record['full_probability'] == pytest.approx(np.mean(full), abs=1e-6)
+    # insertion/deletion and sensitivity-N score it on the same chunks
+    from input_iba.evaluation.vision import InsertionDeletion, SensitivityN
+    ev = InsertionDeletion(model, adapter=tokens, baseline='pad', pixels_per_step=42)
+    ev.chunk_overlap = 10
+    curves = ev.evaluate_sample(kept[0], np.linspace(0, 1, 84), 1)
+    assert curves['fractions'] == [0, 0.5, 1]  # 0, 42, 84 words
+    assert curves['deletion'][0] == pytest.approx(np.mean(full), abs=1e-6)
+    assert curves['insertion'][-1] == pytest.approx(np.mean(full), abs=1e-6)
+    ev = SensitivityN(model, adapter=tokens, ns=(1, 8), num_subsets=4)
+    assert len(ev.evaluate_sample(kept[0], np.linspace(0, 1, 84), 1)['correlations']) == 2
     # (b) a method without chunks: a clear error per document, the others go on
     summary = run_attribution(Saliency(model, adapter=tokens), kept, str(tmp_path / 'sal'),
                               lambda *a: None, batch_size=2, progress=False)

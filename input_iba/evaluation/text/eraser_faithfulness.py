@@ -5,7 +5,6 @@ import numpy as np
 import torch
 
 from input_iba.datasets.text.tokenized import words_to_tokens
-from input_iba.models.attributors.mask_layouts import document_chunks
 from input_iba.registry import EVALUATORS
 
 from ..base import MaskEvaluator
@@ -70,7 +69,6 @@ class ERASERFaithfulness(MaskEvaluator):
         self.fractions, self.removal = tuple(fractions), removal
         self.replacement_id = (mask_id if removal == 'mask' else
                                getattr(model, 'pad_token_id', 0))
-        self.max_positions = getattr(model, 'max_positions', None)
         self.chunk_overlap = chunk_overlap
 
     def _variant(self, ids, word_ids, keep):
@@ -82,13 +80,9 @@ class ERASERFaithfulness(MaskEvaluator):
 
     def _chunks(self, ids, word_ids):
         """The token-id sequences a document is scored on: itself, or when
-        it is longer than the model its chunks (:func:`document_chunks`)."""
-        if self.max_positions is None or len(ids) <= self.max_positions:
-            return [ids]
-        fixed = int((word_ids < 0).sum())
-        _, _, tokens = document_chunks(word_ids, self.max_positions - fixed,
-                                       self.chunk_overlap)
-        return [ids[t] for t in tokens]
+        it is longer than the model its chunks (:meth:`chunks`)."""
+        tokens = self.chunks(word_ids)
+        return [ids] if tokens is None else [ids[t] for t in tokens]
 
     @torch.no_grad()
     def _probabilities(self, docs, target):

@@ -77,7 +77,8 @@ class InsertionDeletion(MaskEvaluator):
         input ``x``; the perturbed inputs are built ``batch_size`` at a time
         on the model's device, each batch one forward pass. Tokenised text
         (``word_ids``): ``mask`` has one value per word, all of a word's
-        tokens change together and tokens of no word never change."""
+        tokens change together and tokens of no word never change; a document
+        longer than the model is scored on its chunks (:meth:`chunks`)."""
         x = x.to(self.device)
         rank = self.position_expander(x, mask.shape, word_ids, fill=mask.size)(
             order_ranks(pixel_order(mask)).to(self.device))
@@ -87,11 +88,13 @@ class InsertionDeletion(MaskEvaluator):
         start = (smooth2d(x[None], self.blur_sigma)[0]
                  if self.insertion_from == 'blur' else removed)
         counts = path_counts(mask.size, self.pixels_per_step)
+        chunks = self.chunks(word_ids)
 
         def scores(begin, end):
             return self.target_scores(
-                (path_inputs(begin, end, rank, chunk)
-                 for chunk in torch.split(counts, self.batch_size)), target).numpy()
+                (path_inputs(begin, end, rank, part)
+                 for part in torch.split(counts, self.batch_size)), target,
+                chunks=chunks).numpy()
 
         return (counts.double().numpy() / mask.size, scores(start, x),
                 scores(x, removed))

@@ -14,7 +14,8 @@ class Monotonicity(MaskEvaluator):
     the *least* to the most relevant, ``positions_per_step`` at a time; a
     faithful map makes the target's softmax probability rise at every step.
     ``monotonicity`` is the share of steps whose probability does not fall
-    (Quantus reports only ``monotonic``: whether all steps do)."""
+    (Quantus reports only ``monotonic``: whether all steps do). Tokenised
+    text: the positions are words and special tokens are always there."""
     name = 'monotonicity'
     summary_keys = ('monotonicity', 'monotonic')
     columns = (('monotonicity', 'monotonicity', True), )
@@ -28,14 +29,15 @@ class Monotonicity(MaskEvaluator):
     def evaluate_sample(self, item, mask, target):
         x = self.embed(item).to(self.device)
         num = int(np.prod(mask.shape))
-        rank = self.position_expander(x, mask.shape)(
+        word_ids = item.get('word_ids')
+        rank = self.position_expander(x, mask.shape, word_ids, fill=num)(
             order_ranks(pixel_order(-np.asarray(mask))).to(self.device))
         counts = path_counts(num, self.positions_per_step)
-        start = x.new_full(x.shape, self.baseline)
+        start = torch.where(rank < num, x.new_full(x.shape, self.baseline), x)
         scores = self.target_scores(
-            (path_inputs(start, x, rank, chunk)
-             for chunk in torch.split(counts, self.batch_size)),
-            target).numpy()
+            (path_inputs(start, x, rank, part)
+             for part in torch.split(counts, self.batch_size)),
+            target, chunks=self.chunks(word_ids)).numpy()
         steps = np.diff(scores)
         return dict(target=target, fractions=(counts.numpy() / num).tolist(),
                     scores=scores.tolist(), monotonicity=float((steps >= 0).mean()),

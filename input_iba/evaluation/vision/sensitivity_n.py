@@ -35,7 +35,8 @@ class SensitivityN(MaskEvaluator):
     subsets each; text (a token adapter; ``baseline`` 0 is the padding
     embedding of our models) N = 1, 2, 4, ..., 64 with 50 subsets each.
     Tokenised text: the positions are words (all tokens of a word go
-    together; special tokens stay)."""
+    together; special tokens stay); a document longer than the model is
+    scored by the mean logit over its chunks."""
     name = 'sensitivity_n'
     summary_keys = ('mean_correlation', )
     columns = (('mean_correlation', 'sensitivity-N', True), )
@@ -63,7 +64,8 @@ class SensitivityN(MaskEvaluator):
         flat_mask = torch.as_tensor(np.asarray(mask, np.float64)).flatten()
         ns = [n for n in (self.ns or default_ns(num)) if n < num]
         removed = torch.full_like(x, self.baseline)
-        full = self.logits(x[None], target)[0].item()
+        chunks = self.chunks(item.get('word_ids'))
+        full = self.logits(x[None], target, chunks)[0].item()
 
         def perturbed(subsets):
             keep = torch.ones(len(subsets), num, dtype=torch.bool, device=x.device)
@@ -75,8 +77,8 @@ class SensitivityN(MaskEvaluator):
         correlations = []
         for subsets in self.random_subsets(item['name'], num, ns):
             drops = full - self.target_scores(
-                (perturbed(chunk) for chunk in torch.split(subsets, self.batch_size)),
-                target, softmax=False).numpy()
+                (perturbed(part) for part in torch.split(subsets, self.batch_size)),
+                target, softmax=False, chunks=chunks).numpy()
             correlations.append(pearson(flat_mask[subsets].sum(1).numpy(), drops))
         finite = [c for c in correlations if np.isfinite(c)]
         return dict(target=target, ns=list(ns), correlations=correlations,
