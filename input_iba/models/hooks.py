@@ -88,7 +88,8 @@ def model_device(model):
 
 class LeafTracer(torch.fx.Tracer):
     """A ``torch.fx`` tracer that also keeps every module for which
-    ``is_leaf(module, qualname)`` is true as one call."""
+    ``is_leaf(module, qualname)`` is true, or that sets
+    ``traced_as_one_call`` (a module with a custom backward), as one call."""
 
     def __init__(self, is_leaf):
         super().__init__()
@@ -96,6 +97,7 @@ class LeafTracer(torch.fx.Tracer):
 
     def is_leaf_module(self, module, qualname):
         return (self.is_leaf(module, qualname)
+                or getattr(module, 'traced_as_one_call', False)
                 or super().is_leaf_module(module, qualname))
 
 
