@@ -3,9 +3,11 @@ do not change the result, side by side in one process:
 
     python benchmarks/input_iba_stages.py --images 2 --schedule fast --threads 1
 
-Variants: everything on (batch norm folded, the feature stage running only
-the network after the layer), batch norm not folded, the feature stage
-through the whole network (the layer's output replaced by a hook). Each
+Variants: the default (batch norm folded, the feature stage running only
+the network after the layer, ReLU gradients smoothed), batch norm not
+folded, the feature stage through the whole network (the layer's output
+replaced by a hook), the exact ReLU gradients (``activation_gradient_width=0``,
+which changes the masks by design). Each
 variant attributes the same images with the same seeds; the table gives CPU
 seconds per image for the feature, GAN and input stages and the largest
 difference of the final masks to the first variant (batch norm folding
@@ -22,9 +24,12 @@ from input_iba.datasets import ImageNetBoxes
 from input_iba.models.attributors import InputIBA
 from input_iba.registry import MODELS
 
-VARIANTS = (('all speed-ups', dict(fold_batchnorm=True), True),
-            ('batch norm not folded', dict(fold_batchnorm=False), True),
-            ('feature stage through the whole network', dict(fold_batchnorm=True), False))
+VARIANTS = (('default', dict(fold_batchnorm=True), True, {}),
+            ('batch norm not folded', dict(fold_batchnorm=False), True, {}),
+            ('feature stage through the whole network', dict(fold_batchnorm=True),
+             False, {}),
+            ('exact ReLU gradients', dict(fold_batchnorm=True), True,
+             dict(activation_gradient_width=0.0)))
 
 
 def cpu_seconds():
@@ -63,9 +68,9 @@ def main():
     images = torch.stack([dataset[i]['inputs'] for i in range(args.images)])
     estimation = torch.stack([dataset[i]['inputs'] for i in range(len(dataset))])
     rows, first = [], None
-    for label, adapter, suffix in VARIANTS:
+    for label, adapter, suffix, options in VARIANTS:
         att = InputIBA(model, 'blocks.2', schedule=args.schedule, adapter=dict(
-            type='ImageAdapter', channels_last=True, **adapter))
+            type='ImageAdapter', channels_last=True, **adapter), **options)
         att.estimate([dict(inputs=estimation)], len(estimation), progress=False)
         if not suffix:
             att._suffix = False

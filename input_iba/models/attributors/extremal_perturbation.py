@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from input_iba.models.bottlenecks import smooth2d
+from input_iba.models.smooth_gradients import smooth_activation_gradients
 from input_iba.registry import ATTRIBUTORS
 
 from .base import AttributionResult, BaseAttributor
@@ -127,13 +128,20 @@ class ExtremalPerturbation(BaseAttributor):
             area constraint; None: ``smooth_sigma`` (TorchRay).
         variant: ``'preserve'`` (keep the logit with the mask) or
             ``'delete'`` (lower it by blurring the mask).
+        activation_gradient_width: if > 0, ReLU gradients are smoothed as
+            in :class:`InputIBA` (exact forward): with exact gradients the
+            masks change visibly with the thread count
+            (docs/results/determinism.md). Off by default: its effect on
+            EP's scores is not measured.
     """
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), areas=(0.1, ),
                  steps=800, lr=0.01, momentum=0.9, grid_step=7, smooth_sigma=21,
                  blur_sigma=20.0, blur_levels=8, area_weight=300.0,
                  area_weight_growth=1.0035, jitter=True, variant='preserve',
-                 margin=None):
+                 margin=None, activation_gradient_width=0.0):
+        if activation_gradient_width:
+            model, _ = smooth_activation_gradients(model, activation_gradient_width)
         super().__init__(model, adapter)
         if getattr(self.adapter, 'modality', 'image') != 'image':
             raise ValueError('ExtremalPerturbation blurs images (B, C, H, W); '

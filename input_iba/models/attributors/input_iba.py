@@ -20,6 +20,7 @@ import torch
 
 from input_iba.models.bottlenecks import input_kl, masked_mean, mix
 from input_iba.models.gans import BatchedCritics, train_wgan
+from input_iba.models.smooth_gradients import smooth_activation_gradients
 from input_iba.registry import ATTRIBUTORS, GENERATORS
 
 from .base import AttributionResult
@@ -104,12 +105,22 @@ class InputIBA(IBA):
             EHR and the pointing game and is 1.35x as stable from seed to
             seed; ``'sigmoid'`` keeps pixel-level detail that wins insertion
             but loses EHR (docs/results/speed.md).
+        activation_gradient_width: the model's ReLU/ReLU6 modules get a
+            continuous gradient, a ramp of this half-width at each kink (the
+            forward pass stays exact; :mod:`input_iba.models.smooth_gradients`),
+            so that float-level differences (batch size, threads, machine)
+            stay float-level in the masks instead of being amplified by the
+            optimisation; it also gains EHR at equal insertion/deletion
+            (docs/results/determinism.md). 0 keeps the exact gradients.
     """
 
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter'),
                  schedule=None, feat_iba=None, gan=None, input_iba=None,
                  critic=None, generator=None, gan_feature_mask='lambda',
-                 input_mask='smoothed', active_threshold=0.01, min_std=0.01):
+                 input_mask='smoothed', activation_gradient_width=0.5,
+                 active_threshold=0.01, min_std=0.01):
+        if activation_gradient_width:
+            model, _ = smooth_activation_gradients(model, activation_gradient_width)
         super().__init__(model, layer, adapter, active_threshold=active_threshold,
                          min_std=min_std)
         if schedule is None:

@@ -1,0 +1,127 @@
+"""How much masks change with the batch size, the thread count, a restart and
+the seed, for the optimised image methods on real images.
+
+``run`` attributes the first images of the shared ImageNet set with one
+method of a compare config, at one batch size, thread count and seed, and
+stores the masks; ``table`` compares every run of a method with its batch-1,
+one-thread, seed-0 run (max and mean absolute difference, SSIM as in the
+sanity check, Spearman ρ) and prints the markdown table of
+docs/results/determinism.md::
+
+    python benchmarks/determinism.py run --method IBA --name b1
+    python benchmarks/determinism.py run --method IBA --name b2 --batch-size 2
+    python benchmarks/determinism.py run --method IBA --name t2 --threads 2
+    python benchmarks/determinism.py run --method IBA --name s1 --seed 1
+    python benchmarks/determinism.py run --method IBA --name restart --images 0 1
+    python benchmarks/determinism.py run --method IBA --name restart --images 2 3
+    python benchmarks/determinism.py table
+
+``--variant NAME --cfg-options methods.InputIBA.key=value`` stores a
+variant of a method under its own name. ``restart`` runs are made of
+separate processes (each attributing part of the images); the batch-1 run
+is one process.
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+
+import numpy as np
+import torch
+from mmengine.config import DictAction
+from scipy.stats import spearmanr
+
+from input_iba.apis.builders import (build_attributor, build_dataset,
+                                     build_model, config_adapter, load_config,
+                                     prepare_statistics)
+from input_iba.evaluation.vision.sanity_check import ssim
+from input_iba.models.attributors.batch import attribute_items
+
+CONFIG = 'configs/compare/efficientnet_lite0_imagenet_all.py'
+BASELINE = 'b1'
+
+
+def run(args):
+    torch.set_num_threads(args.threads)
+    cfg = load_config(args.config, args.cfg_options,
+                      required=('model', 'methods', 'data'))
+    model = build_model(cfg.model)
+    attributor = build_attributor(cfg.methods[args.method], model, config_adapter(cfg))
+    dataset = build_dataset(cfg.data.attribute)
+    prepare_statistics(cfg, attributor, osp.join(args.out, 'cache'))
+    out = osp.join(args.out, args.variant or args.method, args.name)
+    os.makedirs(out, exist_ok=True)
+    indices = args.images if args.images is not None else range(args.num_images)
+    items = [dataset[i] for i in indices]
+    for pos in range(0, len(items), args.batch_size):
+        part = items[pos:pos + args.batch_size]
+        done = attribute_items(attributor, part, dataset.collate, seed=args.seed,
+                               targets='prediction')
+        for item, mask in zip(part, done.result.input_masks):
+            np.save(osp.join(out, item['name'] + '.npy'), mask.numpy())
+        print(f'{args.variant or args.method} {args.name}: '
+              f'{pos + len(part)}/{len(items)}', flush=True)
+    with open(osp.join(out, 'run.json'), 'w') as f:
+        json.dump(dict(vars(args), cfg_options=args.cfg_options), f, default=str)
+
+
+def compare(a, b):
+    diff = np.abs(a - b)
+    return dict(max_abs=float(diff.max()), mean_abs=float(diff.mean()),
+                ssim=ssim(a, b), spearman=float(spearmanr(a.ravel(), b.ravel())[0]))
+
+
+def table(args):
+    rows = ['| method | compared with batch 1, 1 thread, seed 0 | images | '
+            'max abs diff | mean abs diff | SSIM (min) | Spearman ρ (min) |',
+            '|---|---|---:|---:|---:|---:|---:|']
+    summary = {}
+    for method_dir in sorted(glob.glob(osp.join(args.out, '*'))):
+        method = osp.basename(method_dir)
+        base_dir = osp.join(method_dir, BASELINE)
+        if method == 'cache' or not osp.isdir(base_dir):
+            continue
+        for run_dir in sorted(glob.glob(osp.join(method_dir, '*'))):
+            name = osp.basename(run_dir)
+            if name == BASELINE:
+                continue
+            scores = []
+            for path in sorted(glob.glob(osp.join(run_dir, '*.npy'))):
+                ref = osp.join(base_dir, osp.basename(path))
+                if osp.isfile(ref):
+                    scores.append(compare(np.load(ref), np.load(path)))
+            if not scores:
+                continue
+            agg = {k: [s[k] for s in scores] for k in scores[0]}
+            summary[f'{method}/{name}'] = agg
+            rows.append(
+                f'| {method} | {name} | {len(scores)} | {max(agg["max_abs"]):.2g} | '
+                f'{np.mean(agg["mean_abs"]):.2g} | {np.mean(agg["ssim"]):.4f} '
+                f'({min(agg["ssim"]):.4f}) | {np.mean(agg["spearman"]):.4f} '
+                f'({min(agg["spearman"]):.4f}) |')
+    with open(osp.join(args.out, 'summary.json'), 'w') as f:
+        json.dump(summary, f, indent=1)
+    print('\n'.join(rows))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('command', choices=('run', 'table'))
+    parser.add_argument('--config', default=CONFIG)
+    parser.add_argument('--method', default='InputIBA')
+    parser.add_argument('--variant', help='store the runs under this name')
+    parser.add_argument('--name', default=BASELINE)
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--batch-size', type=int, default=1)
+    parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--num-images', type=int, default=4)
+    parser.add_argument('--images', type=int, nargs='*')
+    parser.add_argument('--out', default='work_dirs/determinism')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    args = parser.parse_args()
+    run(args) if args.command == 'run' else table(args)
+
+
+if __name__ == '__main__':
+    main()
