@@ -15,8 +15,9 @@ methods = dict(
     Random=dict(type='Random'),
     Saliency=dict(type='Saliency'),
     InputXGradient=dict(type='InputXGradient'),
-    # EfficientNet-Lite0's activations are ReLU6, which Captum does not guide:
-    # here Guided Backprop is the plain gradient (the same map as Saliency)
+    # EfficientNet-Lite0's activations are ReLU6: Guided Backprop (also in
+    # Guided Grad-CAM) and DeepLift run each as ReLU modules with the same
+    # output, which Captum's guided and rescale rules see (module_forward.py)
     GuidedBackprop=dict(type='GuidedBackprop'),
     GradCAM=dict(type='GradCAM', layer='bn2'),
     GuidedGradCAM=dict(type='GuidedGradCAM', layer='bn2'),

@@ -6,7 +6,7 @@ from input_iba.registry import ATTRIBUTORS
 
 from .base import AttributionResult
 from .gradients import CaptumAttributor
-from .module_forward import AdapterForward
+from .module_forward import AdapterForward, RescaledClamp, clamps_as_relus
 from .reference_inputs import reference_inputs
 
 
@@ -16,12 +16,13 @@ class DeepLift(CaptumAttributor):
     such as ``'blur'``); with several baselines the attributions are
     averaged over them (DeepLiftShap). The attributions of an input sum to
     ``f(x) - f(b)`` (summation to delta). Nonlinearities must be modules
-    (``nn.ReLU``, ``nn.Sigmoid``, ...; Captum's DeepLift rules); others get
-    their plain gradient. Signed before ``reduction``."""
+    (``nn.ReLU``, ``nn.Sigmoid``, ...; Captum's DeepLift rules; ``nn.ReLU6``
+    and ``nn.Hardtanh`` run as :class:`RescaledClamp` on a copy of the
+    model); others get their plain gradient. Signed before ``reduction``."""
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), baselines=(0.0, ),
                  blur_sigma=20.0, reduction='mean_abs'):
-        super().__init__(model, adapter, reduction)
+        super().__init__(clamps_as_relus(model, RescaledClamp), adapter, reduction)
         self.baselines, self.blur_sigma = baselines, blur_sigma
 
     def signed_attributions(self, x, targets, padding_mask=None):

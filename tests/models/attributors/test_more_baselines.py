@@ -131,6 +131,86 @@ def test_deeplift_rescale_rule_by_hand():
     torch.testing.assert_close(shap, (deeplift(b1) + deeplift(torch.zeros_like(x))) / 2)
 
 
+
+class ReLU6Pixels(nn.Module):
+    """``f(x) = v . relu6(2 x)`` over the 4 pixels of a 1x1x4 image, through
+    a 1x1 convolution (class 0; class 1 is ``-f``)."""
+
+    def __init__(self, act=nn.ReLU6):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 1, 1, bias=False)
+        self.act = act()
+        self.out = nn.Linear(4, 1, bias=False)
+        with torch.no_grad():
+            self.conv.weight.fill_(2.0)
+            self.out.weight.copy_(torch.tensor([[1., 3., -1., 2.]]))
+
+    def forward(self, x):
+        f = self.out(self.act(self.conv(x)).flatten(1))
+        return torch.cat([f, -f], 1)
+
+
+# z = 2 x = [-2, 2, 4, 8]: below, inside (twice), above the ReLU6's range
+PIXELS = torch.tensor([[[[-1.0, 1.0, 2.0, 4.0]]]])
+
+
+def test_clamps_as_relus_keeps_the_logits_and_the_model():
+    from input_iba.models.attributors.module_forward import (
+        GuidedClamp, RescaledClamp, clamps_as_relus)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU6(), nn.Conv2d(8, 4, 3),
+                          nn.Hardtanh(0.0, 2.0), nn.Flatten())
+    x = torch.randn(2, 3, 9, 9) * 10  # every unit region, both kinks
+    for composition in (GuidedClamp, RescaledClamp):
+        copy = clamps_as_relus(model, composition)
+        assert torch.equal(copy(x), model(x))
+        assert sum(isinstance(m, nn.ReLU) for m in copy.modules()) in (2, 4)
+    assert isinstance(model[1], nn.ReLU6)  # the original is untouched
+    plain = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    assert clamps_as_relus(plain, GuidedClamp) is plain  # nothing to copy
+
+
+def test_guided_backprop_guides_relu6_by_hand():
+    # gradient at the ReLU6 output v = [1, 3, -1, 2]; plain: 2 v inside the
+    # range = [0, 6, -2, 0]; guided: only the positive v inside: [0, 6, 0, 0]
+    # (relu(z) - relu(z - 6) would pass pixel 3's gradient: [0, 6, 0, 4])
+    got = _masks(dict(type='GuidedBackprop', reduction='sum'), ReLU6Pixels(), PIXELS, [0])
+    torch.testing.assert_close(got, torch.tensor([[[0.0, 6.0, 0.0, 0.0]]]))
+    sal = _masks(dict(type='Saliency'), ReLU6Pixels(), PIXELS, [0])  # absolute
+    torch.testing.assert_close(sal, torch.tensor([[[0.0, 6.0, 2.0, 0.0]]]))
+    assert not torch.equal(_masks(dict(type='GuidedBackprop'), ReLU6Pixels(), PIXELS, [0]), sal)
+    # a Hardtanh(-1, 1) is guided inside (-1, 1): at x / 4, z = [-0.5, 0.5, 1,
+    # 2]; the unit at the kink passes nothing, as with Hardtanh's own gradient
+    tanh = ReLU6Pixels(lambda: nn.Hardtanh(-1.0, 1.0))
+    got = _masks(dict(type='GuidedBackprop', reduction='sum'), tanh, PIXELS / 4, [0])
+    torch.testing.assert_close(got, torch.tensor([[[2.0, 6.0, 0.0, 0.0]]]))
+
+
+def test_guided_grad_cam_guides_relu6():
+    net = ReLU6Pixels()
+    got = _masks(dict(type='GuidedGradCAM', layer='conv', reduction='sum'), net, PIXELS, [0])
+    cam = _masks(dict(type='GradCAM', layer='conv'), net, PIXELS, [0])
+    torch.testing.assert_close(got, cam * torch.tensor([[[0.0, 6.0, 0.0, 0.0]]]))
+
+
+@pytest.mark.parametrize('baseline, want', [
+    # zero baseline: multipliers relu6(z) / z = [0, 1, 1, 6/8], attribution
+    # x * 2 * m * v = [0, 6, -4, 12] (Input x Gradient: [0, 6, -4, 0])
+    (0.0, [0.0, 6.0, -4.0, 12.0]),
+    # 0.5 (z0 = 1, relu6 = 1): m = [1/3, 1, 1, 5/7] across both kinks,
+    # (x - 0.5) * 2 * m * v = [-1, 3, -3, 10]
+    (0.5, [-1.0, 3.0, -3.0, 10.0])])
+def test_deeplift_rescales_relu6_by_hand(baseline, want):
+    net = ReLU6Pixels()
+    got = _masks(dict(type='DeepLift', baselines=(baseline, ), reduction='sum'),
+                 net, PIXELS, [0])
+    torch.testing.assert_close(got, torch.tensor([[want]]))
+    f = lambda t: net(t)[0, 0]  # noqa: E731
+    assert got.sum() == pytest.approx(float(f(PIXELS) - f(torch.full_like(PIXELS, baseline))))
+    shap = _masks(dict(type='DeepLiftShap', baselines=(baseline, ), reduction='sum'),
+                  net, PIXELS, [0])
+    torch.testing.assert_close(shap, got)
+
 # ----- perturbations ---------------------------------------------------------------
 class PatchReader(nn.Module):
     """Class 1's logit is 4 times the mean of channel 0 over rows 4..7,
