@@ -15,6 +15,11 @@ docs/results/determinism.md::
     python benchmarks/determinism.py run --method IBA --name restart --images 0 1
     python benchmarks/determinism.py run --method IBA --name restart --images 2 3
     python benchmarks/determinism.py table
+    python benchmarks/determinism.py control --method IBA
+
+``control`` runs the sanity check's re-run control (SanityCheck's
+``repeat_ssim``: a re-run on the intact model with statistics re-estimated
+on all shared images) against a method's batch-1 masks.
 
 ``--variant NAME --cfg-options methods.InputIBA.key=value`` stores a
 variant of a method under its own name. ``restart`` runs are made of
@@ -35,7 +40,7 @@ from scipy.stats import spearmanr
 from input_iba.apis.builders import (build_attributor, build_dataset,
                                      build_model, config_adapter, load_config,
                                      prepare_statistics)
-from input_iba.evaluation.vision.sanity_check import ssim
+from input_iba.evaluation.vision.sanity_check import SanityCheck, ssim
 from input_iba.models.attributors.batch import attribute_items
 
 CONFIG = 'configs/compare/efficientnet_lite0_imagenet_all.py'
@@ -64,6 +69,31 @@ def run(args):
               f'{pos + len(part)}/{len(items)}', flush=True)
     with open(osp.join(out, 'run.json'), 'w') as f:
         json.dump(dict(vars(args), cfg_options=args.cfg_options), f, default=str)
+
+
+def control(args):
+    torch.set_num_threads(args.threads)
+    cfg = load_config(args.config, args.cfg_options,
+                      required=('model', 'methods', 'data'))
+    model = build_model(cfg.model)
+    dataset = build_dataset(cfg.data.attribute)
+    attributor = build_attributor(cfg.methods[args.method], model, config_adapter(cfg))
+    check = SanityCheck(model, lambda m: build_attributor(
+        cfg.methods[args.method], m, config_adapter(cfg)), layers=['classifier'],
+        seed=args.seed, estimation_inputs=torch.stack(
+            [dataset[i]['inputs'] for i in range(len(dataset))]))
+    runs = osp.join(args.out, args.variant or args.method, BASELINE)
+    scores = []
+    for i in range(len(dataset)):
+        item = dataset[i]
+        path = osp.join(runs, item['name'] + '.npy')
+        if osp.isfile(path):
+            target = int(attributor.predict(item['inputs'][None]).argmax())
+            scores.append(check.evaluate_sample(item, np.load(path), target)['repeat_ssim'])
+            print(f'{args.variant or args.method} {item["name"]}: re-run SSIM {scores[-1]:.4f}',
+                  flush=True)
+    print(f'{args.variant or args.method}: re-run control SSIM mean {np.mean(scores):.4f}, '
+          f'min {min(scores):.4f} over {len(scores)} images')
 
 
 def compare(a, b):
@@ -107,7 +137,7 @@ def table(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('command', choices=('run', 'table'))
+    parser.add_argument('command', choices=('run', 'table', 'control'))
     parser.add_argument('--config', default=CONFIG)
     parser.add_argument('--method', default='InputIBA')
     parser.add_argument('--variant', help='store the runs under this name')
@@ -120,7 +150,7 @@ def main():
     parser.add_argument('--out', default='work_dirs/determinism')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     args = parser.parse_args()
-    run(args) if args.command == 'run' else table(args)
+    dict(run=run, table=table, control=control)[args.command](args)
 
 
 if __name__ == '__main__':

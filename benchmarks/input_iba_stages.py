@@ -67,26 +67,33 @@ def main():
     dataset = ImageNetBoxes()
     images = torch.stack([dataset[i]['inputs'] for i in range(args.images)])
     estimation = torch.stack([dataset[i]['inputs'] for i in range(len(dataset))])
-    rows, first = [], None
+    attributors, timers, walls, masks = [], [], [], []
     for label, adapter, suffix, options in VARIANTS:
         att = InputIBA(model, 'blocks.2', schedule=args.schedule, adapter=dict(
             type='ImageAdapter', channels_last=True, **adapter), **options)
         att.estimate([dict(inputs=estimation)], len(estimation), progress=False)
         if not suffix:
             att._suffix = False
-        targets = att.predict(images).argmax(-1)
-        timer = StageTimer(att)
-        start = time.perf_counter()
-        masks = torch.cat([att.attribute(images[i:i + 1], targets[i:i + 1],
-                                         seeds=[i]).input_masks
-                           for i in range(args.images)])
-        wall = (time.perf_counter() - start) / args.images
-        first = masks if first is None else first
-        rows.append((label, {k: v / args.images for k, v in timer.seconds.items()},
-                     wall, float((masks - first).abs().max())))
+        attributors.append(att)
+        timers.append(StageTimer(att))
+        walls.append(0.0)
+        masks.append([])
+    targets = attributors[0].predict(images).argmax(-1)
+    # image by image, every variant in turn: a change of the machine's load
+    # hits all variants alike
+    for i in range(args.images):
+        for v, att in enumerate(attributors):
+            start = time.perf_counter()
+            masks[v].append(att.attribute(images[i:i + 1], targets[i:i + 1],
+                                          seeds=[i]).input_masks)
+            walls[v] += time.perf_counter() - start
+    first = torch.cat(masks[0])
+    rows = [(label, {k: t / args.images for k, t in timer.seconds.items()},
+             wall / args.images, float((torch.cat(m) - first).abs().max()))
+            for (label, *_), timer, wall, m in zip(VARIANTS, timers, walls, masks)]
     print(f'EfficientNet-Lite0, blocks.2, {args.images} shared ImageNet images, '
           f'schedule {args.schedule!r}, CPU, {args.threads} thread(s), one image '
-          'at a time')
+          'at a time, the variants in turn')
     print('| variant | feature stage | GAN | input stage | total (CPU s/image) | '
           'wall s/image | max |mask - first| |')
     print('|---|---:|---:|---:|---:|---:|---:|')

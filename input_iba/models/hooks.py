@@ -1,4 +1,6 @@
-"""Finding layers by name, reading them, replacing their output, stopping there."""
+"""Finding layers by name, reading them, replacing their output, stopping
+there; replacing modules in a copy of a model."""
+import copy
 import difflib
 from contextlib import contextmanager
 
@@ -9,6 +11,23 @@ import torch.nn as nn
 
 class _StopForward(Exception):
     """Raised by a hook to end a forward pass at a layer."""
+
+
+def replace_modules(model, replacement):
+    """``(copy, count)``: a copy of ``model`` in which every sub-module ``m``
+    with ``replacement(m)`` not None is replaced by it, and how many were;
+    ``(model, 0)`` itself, uncopied, when none is."""
+    if all(replacement(m) is None for m in model.modules()):
+        return model, 0
+    model = copy.deepcopy(model)
+    count = 0
+    for parent in list(model.modules()):
+        for name, child in parent.named_children():
+            new = replacement(child)
+            if new is not None:
+                setattr(parent, name, new)
+                count += 1
+    return model, count
 
 
 def get_layer(model, name):

@@ -11,11 +11,12 @@ the forward pass, hence every prediction and loss, stays exact (the
 "beta-smoothing" argument of Dombrowski et al., NeurIPS 2019, applied to
 the backward pass only).
 """
-import copy
 import math
 
 import torch
 import torch.nn as nn
+
+from input_iba.models.hooks import replace_modules
 
 
 class _ClampWithRampGradient(torch.autograd.Function):
@@ -28,14 +29,18 @@ class _ClampWithRampGradient(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad):
-        # the ramps at low and high do not overlap (checked at build), so
-        # the slope is one ramp of the distance to the nearer kink
+        # slope = clamp(0.5 + d / (2 w), 0, 1) with d the signed distance to
+        # the nearer kink (the two ramps do not overlap: checked at build),
+        # computed as (clamp(d, -w, w) + w) / (2 w) in few memory passes
         x, = ctx.saved_tensors
-        distance = x - ctx.low
-        if not math.isinf(ctx.high):
-            distance = torch.minimum(distance, ctx.high - x)
-        slope = distance.mul_(0.5 / ctx.width).add_(0.5).clamp_(0, 1)
-        return slope.mul_(grad), None, None, None
+        w = ctx.width
+        if math.isinf(ctx.high):
+            distance = x - ctx.low
+        else:
+            distance = ctx.high - x
+            torch.minimum(distance, x - ctx.low if ctx.low else x, out=distance)
+        slope_times_grad = distance.clamp_(-w, w).add_(w).mul_(grad).mul_(0.5 / w)
+        return slope_times_grad, None, None, None
 
 
 class ClampWithRampGradient(nn.Module):
@@ -71,15 +76,10 @@ def _clamp_range(module):
 def smooth_activation_gradients(model, width):
     """A copy of ``model`` whose ``nn.ReLU``, ``nn.ReLU6`` and ``nn.Hardtanh``
     modules are :class:`ClampWithRampGradient` of half-width ``width``, and
-    the number replaced. Activations called as functions (``F.relu``) are not
-    found; smooth activations (GELU, SiLU) need nothing. ``model`` itself is
-    not changed."""
-    model = copy.deepcopy(model)
-    replaced = 0
-    for parent in list(model.modules()):
-        for name, child in parent.named_children():
-            bounds = _clamp_range(child)
-            if bounds is not None:
-                setattr(parent, name, ClampWithRampGradient(*bounds, width))
-                replaced += 1
-    return model, replaced
+    the number replaced (``model`` itself when there is none). Activations
+    called as functions (``F.relu``) are not found; smooth activations (GELU,
+    SiLU) need nothing. ``model`` itself is not changed."""
+    def replacement(module):
+        bounds = _clamp_range(module)
+        return None if bounds is None else ClampWithRampGradient(*bounds, width)
+    return replace_modules(model, replacement)

@@ -2,10 +2,10 @@
 that hook the model's modules (Guided Backprop, DeepLift), and the clamp
 activations (``nn.ReLU6``, ``nn.Hardtanh``) rewritten as ``nn.ReLU`` modules,
 the only ones those methods' rules see."""
-import copy
-
 import torch
 import torch.nn as nn
+
+from input_iba.models.hooks import replace_modules
 
 
 class AdapterForward(nn.Module):
@@ -62,11 +62,5 @@ def clamps_as_relus(model, composition):
     """``model`` with each ``nn.Hardtanh`` (``nn.ReLU6`` is one) replaced by
     ``composition(min_val, max_val)`` (:class:`GuidedClamp`,
     :class:`RescaledClamp`): a copy if it has any, else ``model`` itself."""
-    if not any(isinstance(m, nn.Hardtanh) for m in model.modules()):
-        return model
-    model = copy.deepcopy(model)
-    for parent in list(model.modules()):
-        for name, child in parent.named_children():
-            if isinstance(child, nn.Hardtanh):
-                setattr(parent, name, composition(child.min_val, child.max_val))
-    return model
+    return replace_modules(model, lambda m: composition(m.min_val, m.max_val)
+                           if isinstance(m, nn.Hardtanh) else None)[0]
