@@ -47,13 +47,19 @@ CONFIG = 'configs/compare/efficientnet_lite0_imagenet_all.py'
 BASELINE = 'b1'
 
 
-def run(args):
+def setup(args):
+    """The config, model, dataset and the method's attributor of ``args``,
+    on ``args.threads`` threads."""
     torch.set_num_threads(args.threads)
     cfg = load_config(args.config, args.cfg_options,
                       required=('model', 'methods', 'data'))
     model = build_model(cfg.model)
     attributor = build_attributor(cfg.methods[args.method], model, config_adapter(cfg))
-    dataset = build_dataset(cfg.data.attribute)
+    return cfg, model, build_dataset(cfg.data.attribute), attributor
+
+
+def run(args):
+    cfg, _, dataset, attributor = setup(args)
     prepare_statistics(cfg, attributor, osp.join(args.out, 'cache'))
     out = osp.join(args.out, args.variant or args.method, args.name)
     os.makedirs(out, exist_ok=True)
@@ -68,16 +74,11 @@ def run(args):
         print(f'{args.variant or args.method} {args.name}: '
               f'{pos + len(part)}/{len(items)}', flush=True)
     with open(osp.join(out, 'run.json'), 'w') as f:
-        json.dump(dict(vars(args), cfg_options=args.cfg_options), f, default=str)
+        json.dump(vars(args), f, default=str)
 
 
 def control(args):
-    torch.set_num_threads(args.threads)
-    cfg = load_config(args.config, args.cfg_options,
-                      required=('model', 'methods', 'data'))
-    model = build_model(cfg.model)
-    dataset = build_dataset(cfg.data.attribute)
-    attributor = build_attributor(cfg.methods[args.method], model, config_adapter(cfg))
+    cfg, model, dataset, attributor = setup(args)
     check = SanityCheck(model, lambda m: build_attributor(
         cfg.methods[args.method], m, config_adapter(cfg)), layers=['classifier'],
         seed=args.seed, estimation_inputs=torch.stack(

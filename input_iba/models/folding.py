@@ -11,7 +11,7 @@ import torch
 import torch.fx as fx
 import torch.nn as nn
 
-from input_iba.models.hooks import LeafTracer
+from input_iba.models.hooks import LeafTracer, set_module
 
 
 def _after_norm(bn):
@@ -32,11 +32,6 @@ def _fold_into(conv, bn):
     conv.weight.mul_(scale.view(-1, 1, 1, 1))
     conv.bias = nn.Parameter((bias - bn.running_mean) * scale + bn.bias,
                              requires_grad=False)
-
-
-def _set_module(model, name, module):
-    parent, _, child = name.rpartition('.')
-    setattr(model.get_submodule(parent) if parent else model, child, module)
 
 
 def fold_batchnorm(model):
@@ -74,5 +69,5 @@ def fold_batchnorm(model):
         if not isinstance(conv, nn.Conv2d) or remaining is None:
             continue
         _fold_into(conv, bn)
-        _set_module(model, node.target, remaining)
+        set_module(model, node.target, remaining)
     return model

@@ -13,21 +13,26 @@ class _StopForward(Exception):
     """Raised by a hook to end a forward pass at a layer."""
 
 
+def set_module(model, name, module):
+    """Put ``module`` at the dotted ``name`` inside ``model``."""
+    parent, _, child = name.rpartition('.')
+    setattr(model.get_submodule(parent) if parent else model, child, module)
+
+
 def replace_modules(model, replacement):
-    """``(copy, count)``: a copy of ``model`` in which every sub-module ``m``
-    with ``replacement(m)`` not None is replaced by it, and how many were;
-    ``(model, 0)`` itself, uncopied, when none is."""
-    if all(replacement(m) is None for m in model.modules()):
-        return model, 0
+    """A copy of ``model`` in which every sub-module ``m`` with
+    ``replacement(m)`` not None is replaced by it (under each name it has;
+    meant for leaf modules such as activations); ``model`` itself, uncopied,
+    when there is none."""
+    new = {name: replacement(m) for name, m in model.named_modules(remove_duplicate=False)
+           if name}
+    new = {name: m for name, m in new.items() if m is not None}
+    if not new:
+        return model
     model = copy.deepcopy(model)
-    count = 0
-    for parent in list(model.modules()):
-        for name, child in parent.named_children():
-            new = replacement(child)
-            if new is not None:
-                setattr(parent, name, new)
-                count += 1
-    return model, count
+    for name, module in new.items():
+        set_module(model, name, module)
+    return model
 
 
 def get_layer(model, name):

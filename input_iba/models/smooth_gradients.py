@@ -75,10 +75,10 @@ def _clamp_range(module):
 
 def smooth_activation_gradients(model, width):
     """A copy of ``model`` whose ``nn.ReLU``, ``nn.ReLU6`` and ``nn.Hardtanh``
-    modules are :class:`ClampWithRampGradient` of half-width ``width``, and
-    the number replaced (``model`` itself when there is none). Activations
-    called as functions (``F.relu``) are not found; smooth activations (GELU,
-    SiLU) need nothing. ``model`` itself is not changed."""
+    modules are :class:`ClampWithRampGradient` of half-width ``width``
+    (``model`` itself when it has none). Activations called as functions
+    (``F.relu``) are not found; smooth activations (GELU, SiLU) need
+    nothing. ``model`` itself is not changed."""
     def replacement(module):
         bounds = _clamp_range(module)
         return None if bounds is None else ClampWithRampGradient(*bounds, width)

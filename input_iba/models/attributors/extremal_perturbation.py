@@ -141,7 +141,7 @@ class ExtremalPerturbation(BaseAttributor):
                  area_weight_growth=1.0035, jitter=True, variant='preserve',
                  margin=None, activation_gradient_width=0.0):
         if activation_gradient_width:
-            model, _ = smooth_activation_gradients(model, activation_gradient_width)
+            model = smooth_activation_gradients(model, activation_gradient_width)
         super().__init__(model, adapter)
         if getattr(self.adapter, 'modality', 'image') != 'image':
             raise ValueError('ExtremalPerturbation blurs images (B, C, H, W); '

@@ -120,7 +120,7 @@ class InputIBA(IBA):
                  input_mask='smoothed', activation_gradient_width=0.5,
                  active_threshold=0.01, min_std=0.01):
         if activation_gradient_width:
-            model, _ = smooth_activation_gradients(model, activation_gradient_width)
+            model = smooth_activation_gradients(model, activation_gradient_width)
         super().__init__(model, layer, adapter, active_threshold=active_threshold,
                          min_std=min_std)
         if schedule is None:

@@ -63,4 +63,4 @@ def clamps_as_relus(model, composition):
     ``composition(min_val, max_val)`` (:class:`GuidedClamp`,
     :class:`RescaledClamp`): a copy if it has any, else ``model`` itself."""
     return replace_modules(model, lambda m: composition(m.min_val, m.max_val)
-                           if isinstance(m, nn.Hardtanh) else None)[0]
+                           if isinstance(m, nn.Hardtanh) else None)
