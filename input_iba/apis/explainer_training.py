@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
+from input_iba.datasets.text.tokenized import pool_to_words
 from input_iba.utils import atomic_path
 
 from .attribution_store import AttributionStore
@@ -63,17 +64,33 @@ def split_indices(dataset, indices, val_fraction=0.2, seed=0):
 
 
 def _batch(dataset, indices, targets):
+    """Collated ``indices`` with their ``target_maps``: ``(B, H, W)`` for
+    images, ``(B, L)`` for token inputs and ``(B, W)`` (words) for tokenised
+    text, whose stored maps are per word."""
     items = [dataset[i] for i in indices]
     batch = dataset.collate(items)
-    shape = batch['inputs'].shape[1:] if 'padding_mask' in batch else None
-    if shape is None:  # images: targets are H x W
+    if 'padding_mask' not in batch:  # images: targets are H x W
         batch['target_maps'] = torch.stack([targets[i] for i in indices])
-    else:
-        t = torch.zeros(len(indices), batch['inputs'].shape[1])
-        for row, i in enumerate(indices):
-            t[row, :len(targets[i])] = targets[i][:t.shape[1]]
-        batch['target_maps'] = t
+        return batch
+    positions = batch.get('word_mask', batch['padding_mask']).shape[1]
+    t = torch.zeros(len(indices), positions)
+    for row, i in enumerate(indices):
+        t[row, :len(targets[i])] = targets[i][:positions]
+    batch['target_maps'] = t
     return batch
+
+
+def predict_maps(net, batch, device):
+    """``(maps, weight)``: the explainer's predictions for a :func:`_batch`
+    on the targets' positions (for tokenised text its per-token outputs
+    pooled to words, as the attribution loop pools every method) and the
+    positions that count."""
+    pm = batch.get('padding_mask')
+    pred = net(batch['inputs'].to(device), None if pm is None else pm.to(device))
+    if 'word_ids' in batch:
+        words = batch['word_mask']
+        return pool_to_words(pred, batch['word_ids'], words.shape[1]), words.to(device)
+    return pred, None if pm is None else pm.to(device)
 
 
 def explainer_loss(pred, target, padding_mask=None, rank_weight=0.0, pairs=256,
@@ -102,9 +119,9 @@ def sample_mses(net, dataset, indices, targets, batch_size=32, device='cpu'):
     losses = []
     for start in range(0, len(indices), batch_size):
         batch = _batch(dataset, indices[start:start + batch_size], targets)
-        pm = batch.get('padding_mask')
-        pred = net(batch['inputs'].to(device), None if pm is None else pm.to(device))
-        losses.append(explainer_loss(pred.cpu(), batch['target_maps'], pm))
+        pred, weight = predict_maps(net, batch, device)
+        losses.append(explainer_loss(pred.cpu(), batch['target_maps'],
+                                     None if weight is None else weight.cpu()))
     return torch.cat(losses).tolist()
 
 
@@ -127,10 +144,8 @@ def train_explainer(net, dataset, targets, train, val, work_dir, epochs=20,
                           desc=f'epoch {epoch + 1}/{epochs}', leave=False):
             batch = _batch(dataset, [train[i] for i in perm[start:start + batch_size]],
                            targets)
-            pm = batch.get('padding_mask')
-            pred = net(batch['inputs'].to(device), None if pm is None else pm.to(device))
-            loss = explainer_loss(pred, batch['target_maps'].to(device),
-                                  None if pm is None else pm.to(device),
+            pred, weight = predict_maps(net, batch, device)
+            loss = explainer_loss(pred, batch['target_maps'].to(device), weight,
                                   rank_weight, generator=gen).mean()
             opt.zero_grad()
             loss.backward()

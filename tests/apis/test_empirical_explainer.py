@@ -3,7 +3,8 @@ import pytest
 import torch
 
 from input_iba.apis.attribution_store import explain_dataset
-from input_iba.apis.explainer_evaluation import place_on_curve, sample_mse, set_key
+from input_iba.apis.explainer_evaluation import (attribute_samples, place_on_curve, sample_mse,
+                                                 set_key)
 from input_iba.apis.explainer_training import (explainer_loss, load_targets, sample_mses,
                                                split_indices, train_explainer)
 from input_iba.datasets import AugmentedCopies, TextClassificationDataset
@@ -87,6 +88,32 @@ def test_text_heads_zero_padding_and_padding_never_counts(head):
     target = torch.randn(out.shape)
     noisy = target.masked_fill(~pm, 1e3)
     torch.testing.assert_close(explainer_loss(out, target, pm), explainer_loss(out, noisy, pm))
+
+
+def test_tokenised_text_trains_on_the_word_maps_the_loop_gives(tmp_path):
+    pytest.importorskip('transformers')
+    from fixtures.tiny_bert import TINY_BERT, tiny_tokenizer
+    tok = tiny_tokenizer(str(tmp_path / 'tok'))
+    # 'goods' is two pieces: [CLS] the good ##s unfun movie is boring [SEP]
+    ds = TextClassificationDataset([('long', 'the goods movie is boring'.split(), 0, None),
+                                    ('short', 'great film'.split(), 1, None)], tokenizer=tok)
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='HuggingFaceClassifier', config=TINY_BERT)).eval()
+    att = EmpiricalExplainer(model, layer='hf.bert.encoder.layer.1.output', feature_dim=16,
+                             adapter=TEXT)
+    targets = {0: torch.tensor([1.0, 0.0, -1.0, 0.5, 0.0]), 1: torch.tensor([0.0, 1.0])}
+    maps = attribute_samples(att, ds, [0, 1], {0: 0, 1: 1})
+    with torch.no_grad():
+        tokens = att.net(ds[0]['inputs'][None])[0]
+    # a word's value is the mean over its pieces
+    assert maps[0][1] == pytest.approx(float(tokens[2:4].mean()), rel=1e-5)
+    assert maps[0].shape == (5, ) and maps[1].shape == (2, )
+    # training scores exactly the word maps that the attribution loop gives
+    want = [float(((torch.from_numpy(maps[i]) - targets[i])**2).mean()) for i in (0, 1)]
+    assert sample_mses(att.net, ds, [0, 1], targets) == pytest.approx(want, rel=1e-5)
+    result = train_explainer(att.net, ds, targets, [0, 1], [0, 1], str(tmp_path), epochs=40,
+                             batch_size=2, lr=1e-2, patience=40)
+    assert result['best_val_mse'] < 0.2 * np.mean(want)
 
 
 def test_image_decoder_head_shapes_and_batch_norm_stays_frozen(tiny_convnet):

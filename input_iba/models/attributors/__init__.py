@@ -16,6 +16,7 @@ from .layer_cam import LayerCAM
 from .lime import Lime
 from .rise import RISE
 from .score_cam import ScoreCAM
+from .shapley_sampling import ShapleyValueSampling
 from .smoothgrad import SmoothGrad
 from .iba import IBA
 from .input_iba import InputIBA
@@ -29,5 +30,6 @@ __all__ = [
     'Occlusion', 'Saliency', 'Random', 'ExtremalPerturbation', 'MaRC', 'Attention',
     'EmpiricalExplainer', 'ExplainerNet', 'DeepLift', 'DeepLiftShap',
     'FeatureAblation', 'GradCAMPlusPlus', 'GradientShap', 'GuidedBackprop', 'GuidedGradCAM',
-    'KernelShap', 'LayerCAM', 'Lime', 'MutualInformation', 'RISE', 'ScoreCAM', 'SmoothGrad'
+    'KernelShap', 'LayerCAM', 'Lime', 'MutualInformation', 'RISE', 'ScoreCAM',
+    'ShapleyValueSampling', 'SmoothGrad'
 ]

@@ -18,6 +18,7 @@ IMAGE = dict(
     IntegratedGradients=dict(steps=4), SmoothGrad=dict(samples=3),
     GradientShap=dict(samples=3), DeepLift=dict(), DeepLiftShap=dict(blur_sigma=2.0),
     Occlusion=dict(window=4, stride=4), FeatureAblation=dict(cell=4),
+    ShapleyValueSampling=dict(cell=8, n_samples=2),
     KernelShap=dict(cell=4, samples=8), Lime=dict(cell=4, samples=8),
     RISE=dict(num_masks=8, grid=4), GradCAM=dict(layer='features.2'),
     GradCAMPlusPlus=dict(layer='features.2'), GuidedGradCAM=dict(layer='features.2'),
@@ -38,7 +39,7 @@ TEXT = dict(
     InputIBA=dict(layer='encoder', critic=dict(type='RecurrentCritic', hidden=4),
                   **INPUT_IBA),
     EmpiricalExplainer=dict(layer='encoder', feature_dim=16, head='token'),
-    MutualInformation=dict(),
+    MutualInformation=dict(), ShapleyValueSampling=dict(n_samples=2),
 )
 #: attributors that only make sense for a kind of model
 NO_IMAGE = {'Attention', 'MutualInformation'}
@@ -111,6 +112,7 @@ TRANSFORMER = dict(
     Random=dict(), Attention=dict(), AttentionRollout=dict(type='Attention', kind='rollout'),
     Saliency=dict(), InputXGradient=dict(), IntegratedGradients=dict(steps=4, baseline='pad'),
     MaRC=dict(max_steps=3, min_steps=1), IBA=dict(layer=BERT_LAYER, steps=2, copies=2),
+    ShapleyValueSampling=dict(n_samples=2, baseline='pad'),
     InputIBA=dict(layer=BERT_LAYER, critic=dict(type='RecurrentCritic', hidden=4),
                   **INPUT_IBA),
 )

@@ -1,0 +1,14 @@
+# An empirical explainer of Shapley value sampling (20 random token orders,
+# padding-embedding baseline, signed) for MiniLM fine-tuned on SST-2, the
+# reference's second target; same data layout and explainer as
+# ig_minilm_sst2.py, on 600 sentences (Shapley sampling costs one forward
+# pass per token and order: 2.3 s per sentence on one CPU thread). Steps: as
+# in ig_minilm_sst2.py with work_dirs/ee_shapley_minilm.
+_base_ = ['./ig_minilm_sst2.py']
+data = dict(attribute=dict(num_samples=600))
+attributor = dict(_delete_=True, type='ShapleyValueSampling', n_samples=20, baseline='pad',
+                  perturbations_per_eval=128)
+explain = dict(shard_size=100)
+targets_dir = 'work_dirs/ee_shapley_minilm/targets'
+evaluation = dict(
+    convergence=dict(key='n_samples', values=[1, 2, 4, 8, 12, 16], target_value=20))
