@@ -1,3 +1,5 @@
+import warnings
+
 import pytest
 import torch
 
@@ -112,6 +114,25 @@ def test_untrained_gan_prior_is_the_sigmoid_of_the_feature_mask(tiny_convnet):
     assert torch.allclose(res.extras['gen_masks'], torch.sigmoid(res.feat_masks),
                           atol=1e-6)
     assert 'critic_loss' not in res.meta
+
+
+def test_a_saturated_untrained_prior_is_reported_once(tiny_convnet):
+    # the prior is sigmoid(bits per pixel): 0 nats give 0.5 (fine); 64 nats
+    # per element of the 8 channels give 738 bits per feature cell, spread
+    # over its 4 pixels: sigmoid(185) = 1, so the input KL would be 0
+    att = _attributor(tiny_convnet, **dict(SMALL, gan=dict(epochs=0)))
+    x, r = torch.randn(2, 3, 16, 16), torch.randn(2, 8, 8, 8)
+    gens = [torch.Generator().manual_seed(s) for s in (1, 2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        prior, _ = att.fit_generator(x, None, torch.zeros_like(r), r, gens, [1, 2])
+    assert torch.allclose(prior, torch.full_like(prior, 0.5))
+    with pytest.warns(UserWarning, match=r'gan.epochs > 0'):
+        prior, _ = att.fit_generator(x, None, torch.full_like(r, 64.0), r, gens, [1, 2])
+    assert float(prior.min()) == 1.0
+    with warnings.catch_warnings():  # once per attributor
+        warnings.simplefilter('error')
+        att.fit_generator(x, None, torch.full_like(r, 64.0), r, gens, [1, 2])
 
 
 def test_smoothed_output_is_the_smoothed_sigmoid(tiny_convnet):

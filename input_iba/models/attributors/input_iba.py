@@ -15,6 +15,7 @@ learning rate, hardly moves in 20 epochs), and the input stage is shorter.
 """
 import difflib
 import math
+import warnings
 
 import torch
 
@@ -150,6 +151,7 @@ class InputIBA(IBA):
         self.generator_cfg = generator or dict(type='MaskedNoiseGenerator')
         self.gan_feature_mask = gan_feature_mask
         self.input_mask = input_mask
+        self._prior_warned = False
 
     def _features_of(self, padding_mask):
         def features(inputs, copies):
@@ -166,7 +168,9 @@ class InputIBA(IBA):
         init = self.adapter.positions_to_input(
             self.adapter.capacity_to_positions(capacity, x, padding_mask), x)
         if self.gan_cfg['epochs'] == 0:
-            return torch.sigmoid(init), {}
+            prior = torch.sigmoid(init)
+            self._check_prior(prior, padding_mask)
+            return prior, {}
         generator = GENERATORS.build(self.generator_cfg, default_args=dict(
             x=x, mask_logits=init, noise_shape=self.adapter.noise_param_shape(x),
             features=self._features_of(padding_mask)))
@@ -178,6 +182,23 @@ class InputIBA(IBA):
                             self.adapter.feature_weight(r, padding_mask),
                             self.adapter.sample_noise, **self.gan_cfg)
         return generator.mask().detach(), losses
+
+    def _check_prior(self, prior, padding_mask):
+        """Warn once when the untrained prior is about 1 at every position of
+        every sample: the input bottleneck then costs no information (its KL
+        is 0) and the input mask follows the class loss alone. This happens
+        where a position carries many bits of the feature mask, e.g. a token
+        of a 384-d transformer layer."""
+        if self._prior_warned:
+            return
+        mean = masked_mean(prior, self.adapter.input_weight(prior, padding_mask))
+        if float(mean.min()) > 0.99:
+            self._prior_warned = True
+            warnings.warn(
+                f'InputIBA: the untrained prior (gan.epochs=0) is {float(mean.mean()):.3f} on '
+                'average: the input bottleneck has no information cost, so its mask only '
+                'follows the class loss. Train the GAN (gan.epochs > 0) for a learned prior.',
+                stacklevel=2)
 
     def fit_input_bottleneck(self, x, targets, prior_lam, generators,
                              padding_mask=None):
