@@ -4,7 +4,10 @@
 # predicted in one forward pass of a MiniLM copy with a per-token head.
 # Light schedule (as configs/compare/minilm_eraser_movies.py): the text
 # schedule's beta 15 / 30, the GAN off, 2 noise copies, 5 feature and 10 input
-# steps; layer statistics from 200 other training sentences. Steps: as in
+# steps, and the prior at the feature mask's mean per token
+# (prior_init='lambda': the default prior is about 1 on every MiniLM token,
+# which leaves the input bottleneck without an information cost); layer
+# statistics from 200 other training sentences. Steps: as in
 # ig_minilm_sst2.py with work_dirs/ee_input_iba_minilm.
 _base_ = ['./ig_minilm_sst2.py']
 minilm = 'all-MiniLM-L6-v2'
@@ -16,7 +19,8 @@ data = dict(
     num_estimation_samples=200, estimation_batch_size=32)
 attributor = dict(_delete_=True, type='InputIBA', layer='hf.bert.encoder.layer.3.output',
                   schedule='published_text', feat_iba=dict(steps=5, copies=2),
-                  gan=dict(epochs=0), input_iba=dict(steps=10, copies=2))
+                  gan=dict(epochs=0), input_iba=dict(steps=10, copies=2),
+                  prior_init='lambda')
 explain = dict(shard_size=100)
 targets_dir = 'work_dirs/ee_input_iba_minilm/targets'
 evaluation = dict(

@@ -127,12 +127,28 @@ def test_a_saturated_untrained_prior_is_reported_once(tiny_convnet):
         warnings.simplefilter('error')
         prior, _ = att.fit_generator(x, None, torch.zeros_like(r), r, gens, [1, 2])
     assert torch.allclose(prior, torch.full_like(prior, 0.5))
-    with pytest.warns(UserWarning, match=r'gan.epochs > 0'):
+    with pytest.warns(UserWarning, match=r"prior_init='lambda'"):
         prior, _ = att.fit_generator(x, None, torch.full_like(r, 64.0), r, gens, [1, 2])
     assert float(prior.min()) == 1.0
     with warnings.catch_warnings():  # once per attributor
         warnings.simplefilter('error')
         att.fit_generator(x, None, torch.full_like(r, 64.0), r, gens, [1, 2])
+
+
+def test_lambda_prior_init_is_the_mean_feature_mask(tiny_convnet):
+    # prior_init='lambda': the untrained prior is the feature mask's mean over
+    # channels, resized to the image; 64 nats of capacity no longer saturate it
+    att = _attributor(tiny_convnet, prior_init='lambda', **dict(SMALL, gan=dict(epochs=0)))
+    x, r = torch.randn(2, 3, 16, 16), torch.randn(2, 8, 8, 8)
+    lam = torch.full_like(r, 0.2)
+    lam[:, :4] = 0.6  # channel mean 0.4
+    gens = [torch.Generator().manual_seed(s) for s in (1, 2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        prior, _ = att.fit_generator(x, lam, torch.full_like(r, 64.0), r, gens, [1, 2])
+    torch.testing.assert_close(prior, torch.full_like(prior, 0.4))
+    with pytest.raises(ValueError, match='prior_init must be one of'):
+        _attributor(tiny_convnet, prior_init='bits')
 
 
 def test_smoothed_output_is_the_smoothed_sigmoid(tiny_convnet):

@@ -74,6 +74,12 @@ class InputAdapter:
         """One value per position -> broadcast over ``x``'s shape."""
         raise NotImplementedError
 
+    def feature_mask_to_positions(self, lam, x, padding_mask=None):
+        """A feature mask in [0, 1] at the layer -> its mean over the units
+        of each input position, in [0, 1] (InputIBA's ``prior_init='lambda'``)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot map a feature mask to "
+                                  "input positions: use InputIBA(prior_init='capacity').")
+
     def feature_grid(self, r):
         """A layer output as a ``(B, C, h, w)`` feature map (CAM methods)."""
         raise NotImplementedError(

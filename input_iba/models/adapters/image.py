@@ -60,6 +60,11 @@ class ImageAdapter(InputAdapter):
                                 align_corners=False)
         return (resized * scale)[:, 0]
 
+    def feature_mask_to_positions(self, lam, x, padding_mask=None):
+        """Mean over channels, resized to the image."""
+        return F.interpolate(lam.mean(1, keepdim=True), size=x.shape[-2:], mode='bilinear',
+                             align_corners=False)[:, 0]
+
     def feature_grid(self, r):
         """``r`` itself: it must be a ``(B, C, h, w)`` feature map."""
         if r.dim() != 4:

@@ -60,6 +60,9 @@ class TokenEmbeddingAdapter(InputAdapter):
     def positions_to_input(self, values, x):
         return values[..., None].expand_as(x)
 
+    def feature_mask_to_positions(self, lam, x, padding_mask=None):
+        return lam.mean(-1) * self.input_weight(lam, padding_mask)[..., 0]
+
     def noise_param_shape(self, x):
         return (1, x.shape[-1])
 

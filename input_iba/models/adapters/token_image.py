@@ -106,3 +106,7 @@ class TokenImageAdapter(ImageAdapter):
         """Bits of the patch tokens summed over ``D``, spread over their
         pixels (as :class:`ImageAdapter`); prefix tokens have no pixels."""
         return super().capacity_to_positions(self.feature_grid(capacity), x)
+
+    def feature_mask_to_positions(self, lam, x, padding_mask=None):
+        """The patch tokens' mean mask, resized to the image."""
+        return super().feature_mask_to_positions(self.feature_grid(lam), x)

@@ -106,6 +106,14 @@ class InputIBA(IBA):
             EHR and the pointing game and is 1.35x as stable from seed to
             seed; ``'sigmoid'`` keeps pixel-level detail that wins insertion
             but loses EHR (docs/results/speed.md).
+        prior_init: where the generator's mask (with ``gan.epochs=0``: the
+            input bottleneck's prior) starts: ``'capacity'`` (default, the
+            reference) at sigmoid(bits of the feature mask per position),
+            or ``'lambda'`` at the feature mask's mean over the units of each
+            position. ``'capacity'`` is about 1 wherever a position carries
+            many bits (a token of a 384-d transformer layer), which leaves
+            the input bottleneck without an information cost; ``'lambda'``
+            stays in the feature mask's range.
         activation_gradient_width: the model's ReLU/ReLU6 modules get a
             continuous gradient, a ramp of this half-width at each kink (the
             forward pass stays exact; :mod:`input_iba.models.smooth_gradients`),
@@ -118,7 +126,7 @@ class InputIBA(IBA):
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter'),
                  schedule=None, feat_iba=None, gan=None, input_iba=None,
                  critic=None, generator=None, gan_feature_mask='lambda',
-                 input_mask='smoothed', activation_gradient_width=0.5,
+                 input_mask='smoothed', prior_init='capacity', activation_gradient_width=0.5,
                  active_threshold=0.01, min_std=0.01):
         if activation_gradient_width:
             model = smooth_activation_gradients(model, activation_gradient_width)
@@ -140,6 +148,7 @@ class InputIBA(IBA):
         for name, value, choices in (
                 ('gan_feature_mask', gan_feature_mask, ('lambda', 'capacity')),
                 ('input_mask', input_mask, ('sigmoid', 'smoothed')),
+                ('prior_init', prior_init, ('capacity', 'lambda')),
                 ('input_iba.lr_decay', self.input_cfg['lr_decay'], LR_DECAYS)):
             if value not in choices:
                 raise ValueError(f'{name} must be one of {choices}, got {value!r}.')
@@ -151,6 +160,7 @@ class InputIBA(IBA):
         self.generator_cfg = generator or dict(type='MaskedNoiseGenerator')
         self.gan_feature_mask = gan_feature_mask
         self.input_mask = input_mask
+        self.prior_init = prior_init
         self._prior_warned = False
 
     def _features_of(self, padding_mask):
@@ -163,10 +173,15 @@ class InputIBA(IBA):
                       padding_mask=None):
         """Stage 2: return the generator's input mask ``lam_G`` (shape of x)
         and the final GAN losses. The generator's mask logits start at the
-        feature mask in bits per input position; with ``epochs=0`` that
+        feature mask in bits per input position (``prior_init='lambda'``: at
+        the logit of its mean mask per position); with ``epochs=0`` that
         start is the prior and nothing is built or run."""
-        init = self.adapter.positions_to_input(
-            self.adapter.capacity_to_positions(capacity, x, padding_mask), x)
+        if self.prior_init == 'capacity':
+            logits = self.adapter.capacity_to_positions(capacity, x, padding_mask)
+        else:
+            logits = torch.logit(self.adapter.feature_mask_to_positions(
+                lam, x, padding_mask).clamp(1e-4, 1 - 1e-4))
+        init = self.adapter.positions_to_input(logits, x)
         if self.gan_cfg['epochs'] == 0:
             prior = torch.sigmoid(init)
             self._check_prior(prior, padding_mask)
@@ -181,24 +196,27 @@ class InputIBA(IBA):
                             generators,
                             self.adapter.feature_weight(r, padding_mask),
                             self.adapter.sample_noise, **self.gan_cfg)
-        return generator.mask().detach(), losses
+        prior = generator.mask().detach()
+        self._check_prior(prior, padding_mask)
+        return prior, losses
 
     def _check_prior(self, prior, padding_mask):
-        """Warn once when the untrained prior is about 1 at every position of
-        every sample: the input bottleneck then costs no information (its KL
-        is 0) and the input mask follows the class loss alone. This happens
+        """Warn once when the input bottleneck's prior (the generator's mask)
+        is about 1 at every position of every sample: the input bottleneck
+        then costs no information (its KL is 0) and the input mask follows
+        the class loss alone. With ``prior_init='capacity'`` this happens
         where a position carries many bits of the feature mask, e.g. a token
-        of a 384-d transformer layer."""
+        of a 384-d transformer layer, and a short GAN does not move it."""
         if self._prior_warned:
             return
         mean = masked_mean(prior, self.adapter.input_weight(prior, padding_mask))
         if float(mean.min()) > 0.99:
             self._prior_warned = True
             warnings.warn(
-                f'InputIBA: the untrained prior (gan.epochs=0) is {float(mean.mean()):.3f} on '
-                'average: the input bottleneck has no information cost, so its mask only '
-                'follows the class loss. Train the GAN (gan.epochs > 0) for a learned prior.',
-                stacklevel=2)
+                f"InputIBA: the input bottleneck's prior is {float(mean.mean()):.3f} on average, "
+                'so the bottleneck has no information cost and its mask only follows the class '
+                "loss. Use prior_init='lambda' (the prior starts at the feature mask's mean per "
+                'position).', stacklevel=2)
 
     def fit_input_bottleneck(self, x, targets, prior_lam, generators,
                              padding_mask=None):
