@@ -39,6 +39,11 @@ methods = dict(
     InputIBA=dict(type='InputIBA', layer=layer, schedule='published_text',
                   feat_iba=dict(steps=5, copies=2), gan=dict(epochs=0),
                   input_iba=dict(steps=10, copies=2)),
+    # the same with the prior at the feature mask's mean per token: the
+    # default prior is about 1 on every MiniLM token (no information cost)
+    InputIBALambdaPrior=dict(type='InputIBA', layer=layer, schedule='published_text',
+                             feat_iba=dict(steps=5, copies=2), gan=dict(epochs=0),
+                             input_iba=dict(steps=10, copies=2), prior_init='lambda'),
     # MaRC's text defaults, stopped after 30 of at most 900 steps
     MaRC=dict(type='MaRC', max_steps=30),
 )

@@ -26,7 +26,7 @@ measures = dict(
                               reduction='abs_sum', internal_batch_size=64),
     InputIBA=dict(type='InputIBA', layer=layer, schedule='published_text',
                   feat_iba=dict(steps=5, copies=2), gan=dict(epochs=0),
-                  input_iba=dict(steps=10, copies=2)))
+                  input_iba=dict(steps=10, copies=2), prior_init='lambda'))
 roar = dict(ks=[10, 20, 30, 40, 50, 60, 70, 80, 90, 100], seeds=[0, 1, 2, 3, 4],
             estimation_samples=1000)
 attribution = dict(batch_size=128)
