@@ -9,6 +9,8 @@ data = dict(attribute=dict(num_samples=600))
 attributor = dict(_delete_=True, type='ShapleyValueSampling', n_samples=20, baseline='pad',
                   perturbations_per_eval=128)
 explain = dict(shard_size=100)
+# 480 training sentences: more, shorter epochs than the IG explainer's
+train = dict(epochs=20, patience=3)
 targets_dir = 'work_dirs/ee_shapley_minilm/targets'
 evaluation = dict(
     convergence=dict(key='n_samples', values=[1, 2, 4, 8, 12, 16], target_value=20))

@@ -79,8 +79,9 @@ def convergence_curve(build, key, values, dataset, indices, classes, targets, sc
 def place_on_curve(mse, curve):
     """Where ``mse`` falls on a convergence curve: the (linearly
     interpolated) setting at which the expensive method gets as close to its
-    target. ``None`` when the explainer is farther than every point;
-    ``curve[0]['value']`` when it is at least as close as the first point."""
+    target. ``None`` when the explainer is closer than every point (it lies
+    between the last setting and the target itself); ``curve[0]['value']``
+    when it is no closer than the first point."""
     values = [p['value'] for p in curve]
     mses = [p['mse']['mean'] for p in curve]
     for k, m in enumerate(mses):

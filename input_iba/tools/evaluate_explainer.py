@@ -52,7 +52,7 @@ def _table(summary, label):
                      f"| {e['mean']:.4f} ± {e['mean'] - e['ci95'][0]:.4f} |")
     if 'placement' in summary:
         p = summary['placement']
-        at = 'farther than every point' if p['equivalent'] is None else f"≈ {p['equivalent']:.2f}"
+        at = 'closer than every point' if p['equivalent'] is None else f"≈ {p['equivalent']:.2f}"
         lines.append(f"| convergence curve ({p['key']}) | {p['target_value']} "
                      f"| {at} (between {p['bracket']}) |")
     return '\n'.join(lines) + '\n'
