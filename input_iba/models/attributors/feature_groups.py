@@ -1,8 +1,11 @@
 """Features that perturbation methods switch on and off together: square
-cells of ``cell`` x ``cell`` pixels for images, single tokens for text."""
+cells of ``cell`` x ``cell`` pixels for images, single tokens for text; and
+the scores of the model on such coalitions."""
 import math
 
 import torch
+
+from .base import check_targets
 
 
 def grid_features(height, width, cell, device=None):
@@ -22,3 +25,29 @@ def position_features(adapter, x, cell):
         return ids[None, None], count
     ids = torch.arange(x.shape[1], device=x.device)
     return ids.view(1, -1, *[1] * (x.dim() - 2)), x.shape[1]
+
+
+@torch.no_grad()
+def coalition_scores(adapter, model, x, base, ids, z, targets, padding_mask=None,
+                     batch_size=64, output='logit'):
+    """The target's score of every coalition, ``(B, n)``: ``z (B, n, M)``
+    switches each sample's ``M`` features (ids from
+    :func:`position_features`) on (1, the input ``x``) or off (0, ``base``);
+    ``batch_size`` perturbed inputs per forward pass. ``output``: the
+    ``'logit'`` or its softmax ``'probability'``."""
+    b, n = z.shape[:2]
+    sample = torch.arange(b, device=x.device).repeat_interleave(n)
+    flat_z = z.flatten(0, 1)
+    out = []
+    for rows in torch.split(torch.arange(b * n, device=x.device), batch_size):
+        keep = flat_z[rows][:, ids.flatten()].view(len(rows), *ids.shape[1:])
+        keep = keep.to(x.dtype)
+        s = sample[rows]
+        perturbed = keep * x[s] + (1 - keep) * base[s]
+        pm = None if padding_mask is None else padding_mask[s]
+        logits = adapter.forward(model, perturbed, pm)
+        check_targets(logits, targets[s])
+        if output == 'probability':
+            logits = logits.softmax(-1)
+        out.append(logits.gather(1, targets[s, None])[:, 0])
+    return torch.cat(out).view(b, n)

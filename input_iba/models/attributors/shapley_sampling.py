@@ -5,7 +5,7 @@ import torch
 from input_iba.registry import ATTRIBUTORS
 
 from .base import AttributionResult, BaseAttributor
-from .feature_groups import position_features
+from .feature_groups import coalition_scores, position_features
 from .reference_inputs import reference_input
 
 
@@ -21,9 +21,9 @@ class ShapleyValueSampling(BaseAttributor):
 
     All coalitions of all orders of a sample are evaluated together, in
     forward passes of ``perturbations_per_eval`` inputs (Captum's version
-    runs one order at a time). Samples are explained one at a time, without their padding,
-    with orders drawn from the sample's own generator, so that a sample's
-    values do not depend on its batch.
+    runs one order at a time). Samples are explained one at a time, without
+    their padding, with orders drawn from the sample's own generator, so
+    that a sample's values do not depend on its batch.
 
     Args:
         n_samples: random feature orders (the Empirical Explainers target:
@@ -42,44 +42,31 @@ class ShapleyValueSampling(BaseAttributor):
 
     @torch.no_grad()
     def sample_values(self, x, target, padding_mask, generator):
-        """Shapley values of one sample ``x (1, ...)``, one per feature, and
-        the feature id of every position (broadcastable to ``x``)."""
+        """Shapley values of one sample ``x (1, ...)`` (``target (1, )``),
+        shaped like ``x``: every position holds its feature's value."""
         ids, n = position_features(self.adapter, x, self.cell)
         base = reference_input(self.adapter, self.model, x, self.baseline, self.blur_sigma)
         orders = torch.stack([torch.randperm(n, generator=generator, device=generator.device)
                               for _ in range(self.n_samples)]).to(x.device)
-        # rank[s, f]: when order s switches feature f on; row (s, k) of the
-        # coalitions has the features of rank < k on
+        # rank[s, f]: when order s switches feature f on; coalition (s, k)
+        # has the features of rank < k on
         rank = torch.empty_like(orders).scatter_(
             1, orders, torch.arange(n, device=x.device).expand_as(orders))
-        rows = torch.cartesian_prod(torch.arange(self.n_samples, device=x.device),
-                                    torch.arange(n + 1, device=x.device))
-        logits = []
-        for chunk in torch.split(rows, self.perturbations_per_eval):
-            on = rank[chunk[:, 0]] < chunk[:, 1:]  # (chunk, n)
-            keep = on[:, ids.flatten()].view(len(chunk), *ids.shape[1:]).to(x.dtype)
-            z = base + keep * (x - base)
-            pm = None if padding_mask is None else padding_mask.expand(len(chunk), -1)
-            logits.append(self.adapter.forward(self.model, z, pm)[:, target])
-        f = torch.cat(logits).view(self.n_samples, n + 1)
+        steps = torch.arange(n + 1, device=x.device)
+        z = (rank[:, None] < steps[None, :, None]).flatten(0, 1)[None]
+        f = coalition_scores(self.adapter, self.model, x, base, ids, z, target, padding_mask,
+                             self.perturbations_per_eval).view(self.n_samples, n + 1)
         gains = f[:, 1:] - f[:, :-1]  # gains[s, k]: feature orders[s, k] switched on
         values = torch.zeros_like(gains).scatter_(1, orders, gains).mean(0)
-        return values, ids
+        return values[ids.flatten()].view(1, *ids.shape[1:]).expand_as(x)
 
     def explain(self, batch):
         x, targets, pm = batch.x, batch.targets, batch.padding_mask
-        if pm is None:  # images: one value per pixel
-            masks = torch.zeros((x.shape[0], ) + x.shape[2:], device=x.device)
-        else:
-            masks = torch.zeros(x.shape[:2], device=x.device)
+        values = torch.zeros_like(x)
         for row in range(x.shape[0]):
-            length = x.shape[1] if pm is None else int(pm[row].sum())
+            length = x.shape[1] if pm is None else int(pm[row].sum())  # images: all
             sample_pm = None if pm is None else pm[row:row + 1, :length]
-            values, ids = self.sample_values(x[row:row + 1, :length], int(targets[row]),
-                                             sample_pm, batch.generators[row])
-            per_position = values[ids.flatten()]
-            if pm is None:
-                masks[row] = per_position.view(x.shape[2:])
-            else:
-                masks[row, :length] = per_position
+            values[row:row + 1, :length] = self.sample_values(
+                x[row:row + 1, :length], targets[row:row + 1], sample_pm, batch.generators[row])
+        masks = self.adapter.input_mask_to_positions(values, pm)
         return AttributionResult(input_masks=masks.float().cpu())

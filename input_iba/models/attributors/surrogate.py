@@ -5,8 +5,8 @@ on the on/off pattern; its coefficients are the attributions."""
 import torch
 
 
-from .base import AttributionResult, BaseAttributor, check_targets
-from .feature_groups import position_features
+from .base import AttributionResult, BaseAttributor
+from .feature_groups import coalition_scores, position_features
 from .reference_inputs import reference_input
 
 OUTPUTS = ('logit', 'probability')
@@ -57,26 +57,6 @@ class SurrogateAttributor(BaseAttributor):
         """``(z, weights)``: ``(n, M)`` on/off patterns and their weights."""
         raise NotImplementedError
 
-    @torch.no_grad()
-    def scores(self, x, base, ids, z, targets, padding_mask=None):
-        """The explained score of every coalition, ``(B, n)``."""
-        b, n = z.shape[:2]
-        sample = torch.arange(b, device=x.device).repeat_interleave(n)
-        flat_z = z.flatten(0, 1)
-        out = []
-        for rows in torch.split(torch.arange(b * n, device=x.device), self.batch_size):
-            keep = flat_z[rows][:, ids.flatten()].view(len(rows), *ids.shape[1:])
-            keep = keep.to(x.dtype)
-            s = sample[rows]
-            perturbed = keep * x[s] + (1 - keep) * base[s]
-            pm = None if padding_mask is None else padding_mask[s]
-            logits = self.adapter.forward(self.model, perturbed, pm)
-            check_targets(logits, targets[s])
-            if self.output == 'probability':
-                logits = logits.softmax(-1)
-            out.append(logits.gather(1, targets[s, None])[:, 0])
-        return torch.cat(out).view(b, n)
-
     def explain(self, batch):
         x, targets, padding_mask = batch.x, batch.targets, batch.padding_mask
         ids, num = position_features(self.adapter, x, self.cell)
@@ -86,7 +66,8 @@ class SurrogateAttributor(BaseAttributor):
         weights = torch.stack([d[1] for d in drawn])
         base = reference_input(self.adapter, self.model, x, self.baseline,
                                self.blur_sigma)
-        y = self.scores(x, base, ids, z, targets, padding_mask)
+        y = coalition_scores(self.adapter, self.model, x, base, ids, z, targets,
+                             padding_mask, self.batch_size, self.output)
         phi = weighted_linear_fit(z, y, weights, self.ridge).to(x.dtype)
         per_position = phi[:, ids.flatten()].view(len(x), *ids.shape[1:])
         masks = self.adapter.input_mask_to_positions(per_position.expand_as(x),
