@@ -17,7 +17,7 @@ from tqdm import tqdm
 from input_iba.datasets import load_items
 from input_iba.models.attributors.batch import attribute_items
 from input_iba.utils import append_jsonl, save_json, save_npy
-from input_iba.utils.io import TMP_PREFIX
+from input_iba.utils.io import TMP_PREFIX, writer_is_alive
 
 INPUT_DIR, FEAT_DIR, META_DIR = 'input_masks', 'feat_masks', 'meta'
 FAILED = 'failed.jsonl'
@@ -27,10 +27,11 @@ def clean_work_dir(work_dir):
     """Before a run (before any of its processes writes): delete this
     package's temporaries that a killed run left behind and the previous
     runs' ``failed.jsonl`` (it describes the last run only); other files,
-    a user's ``.tmp-*`` included, stay."""
+    a user's ``.tmp-*`` included, stay, and so do the temporaries of a live
+    process (another shard of a ROAR study writing into the same work dir)."""
     for folder, _, files in os.walk(work_dir):
         for f in files:
-            if f.startswith(TMP_PREFIX) or f == FAILED:
+            if (f.startswith(TMP_PREFIX) and not writer_is_alive(f)) or f == FAILED:
                 os.remove(osp.join(folder, f))
 
 

@@ -61,21 +61,29 @@ def code_version():
     return f'{__version__}+{commit}' if commit else __version__
 
 
-def config_hash(cfg):
+def config_hash(cfg, shards=()):
     """A hash of everything in ``cfg`` that can change results (not the work
-    dir or the device)."""
-    blob = json.dumps({k: v for k, v in cfg.to_dict().items()
-                       if k not in ('work_dir', 'device')}, sort_keys=True, default=str)
+    dir or the device, nor the dotted keys of ``shards``)."""
+    values = {k: v for k, v in cfg.to_dict().items() if k not in ('work_dir', 'device')}
+    for key in shards:
+        *parents, last = key.split('.')
+        section = values
+        for parent in parents:
+            section = section.get(parent, {})
+        section.pop(last, None)
+    blob = json.dumps(values, sort_keys=True, default=str)
     return hashlib.sha1(blob.encode()).hexdigest()[:12]
 
 
-def check_record(out_dir, cfg, seed, overwrite):
+def check_record(out_dir, cfg, seed, overwrite, shards=()):
     """``out_dir/run.json`` names the config hash, seed and code version that
     produced the results there. Another config or seed is refused when
-    results are there (or, with ``overwrite``, they are deleted). Writes the record of this
-    run; returns a warning when the code version changed, else None."""
+    results are there (or, with ``overwrite``, they are deleted); keys of
+    ``shards`` may differ (a tool that keeps their results apart, e.g. the
+    ROAR study's seeds and measures, checks them itself). Writes the record
+    of this run; returns a warning when the code version changed, else None."""
     path, warning = osp.join(out_dir, RECORD), None
-    record = dict(config_hash=config_hash(cfg), seed=seed, code_version=code_version())
+    record = dict(config_hash=config_hash(cfg, shards), seed=seed, code_version=code_version())
     if osp.isfile(path):
         with open(path) as f:
             old = json.load(f)
@@ -173,14 +181,15 @@ class Run:
 
 
 def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
-                checks=()):
+                checks=(), shards=()):
     """Load ``args.config`` with ``--cfg-options``, fold ``--work-dir``,
     ``--seed`` (default: the config's ``seed``, else 0), ``--device`` and
     ``--batch-size`` into it, run the config ``checks``
     (:func:`~input_iba.apis.validation.check_config`), join the process
     group, make ``out_dir`` (default: the work dir), dump the config and
     remove temporaries of a killed run there (rank 0), open its ``log.txt``
-    and seed everything."""
+    and seed everything. ``shards``: config keys that processes sharing the
+    work dir may set differently (see :func:`check_record`)."""
     cfg = load_config(args.config, args.cfg_options, required=required)
     for section in SEEDED_SECTIONS:
         if 'seed' in cfg.get(section, {}):
@@ -197,7 +206,7 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
     seed = args.seed if args.seed is not None else cfg.get('seed', 0)
     device = resolve_device(args.device)
     cfg.merge_from_dict(dict(work_dir=work_dir, seed=seed, device=device))
-    warning = check_record(out_dir, cfg, seed, args.overwrite) if rank == 0 else None
+    warning = check_record(out_dir, cfg, seed, args.overwrite, shards) if rank == 0 else None
     name = f'input_iba:{out_dir}'
     logger = (MMLogger.get_instance(name) if MMLogger.check_instance_created(name)
               else MMLogger.get_instance(name, distributed=world > 1,

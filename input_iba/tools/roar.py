@@ -17,7 +17,8 @@ def main(description, argv=None):
     args = tool_parser(description).parse_args(argv)
     run = prepare_run(args, required=('model', 'data', 'measures', 'roar', 'train'),
                       checks=('data', 'model', 'measures', 'roar', 'attribution',
-                              'classifier_training'))
+                              'classifier_training'),
+                      shards=('measures', 'roar.seeds'))  # the study checks its measures
     cfg, work_dir = run.cfg, run.work_dir
     if 'random' not in cfg.measures:
         raise KeyError("The study needs a 'random' measure: RACU is relative to it.")

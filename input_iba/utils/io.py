@@ -15,11 +15,14 @@ os.umask(_UMASK)
 
 @contextmanager
 def atomic_path(path):
-    """Yield a temporary path beside ``path``; rename it onto ``path`` on success."""
+    """Yield a temporary path beside ``path``; rename it onto ``path`` on
+    success. Its name starts with :data:`TMP_PREFIX` and the writer's pid
+    (see :func:`writer_is_alive`)."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     suffix = os.path.splitext(path)[1]
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=TMP_PREFIX, suffix=suffix)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f'{TMP_PREFIX}{os.getpid()}-',
+                               suffix=suffix)
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp's 0600 -> what open() would give
     try:
@@ -28,6 +31,22 @@ def atomic_path(path):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def writer_is_alive(name):
+    """Whether the process that is writing the temporary file ``name`` (of
+    :func:`atomic_path`, on this machine) still runs; False for temporaries
+    without a pid."""
+    pid = name[len(TMP_PREFIX):].partition('-')[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
 
 
 def load_weights(path, missing, map_location='cpu'):

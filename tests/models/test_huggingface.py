@@ -57,11 +57,13 @@ class Crashing(torch.utils.data.Dataset):
         return self.dataset[i]
 
 
-def test_fine_tuning_resumes_mid_epoch_to_the_same_weights(tmp_path):
+@pytest.mark.parametrize('bucket', [0, 2])
+def test_fine_tuning_resumes_mid_epoch_to_the_same_weights(tmp_path, bucket):
     tok = tiny_tokenizer(str(tmp_path))
     data = TextFolder(_folder(tmp_path / 'd', TEXTS), tokenizer=tok)
     kwargs = dict(epochs=2, batch_size=2, lr=1e-3, optimizer='AdamW', warmup=0.25,
-                  schedule='linear', accumulation=2, save_every=1, clip_grad=1.0)
+                  schedule='linear', accumulation=2, save_every=1, clip_grad=1.0,
+                  bucket=bucket)
 
     def model():
         torch.manual_seed(0)
@@ -74,7 +76,8 @@ def test_fine_tuning_resumes_mid_epoch_to_the_same_weights(tmp_path):
     assert set(best['model']) == set(straight.state_dict())
     resumed = model()
     with pytest.raises(KeyboardInterrupt):  # killed in epoch 1 after its first step
-        train_classifier(resumed, Crashing(data, 13), data, str(tmp_path / 'b'), **kwargs)
+        train_classifier(resumed, Crashing(data, 13 + 16 * bool(bucket)), data,
+                         str(tmp_path / 'b'), **kwargs)  # (bucketing reads the 8 lengths per epoch)
     resumed = model()
     again = train_classifier(resumed, data, data, str(tmp_path / 'b'), **kwargs)
     assert again['steps'] == 4 and again['best_accuracy'] == result['best_accuracy']

@@ -52,6 +52,47 @@ def test_roar_tool_writes_table_plot_and_reuses_its_cache(tmp_path):
     assert (work / 'attention' / 'seed1' / 'k50' / 'result.json').stat().st_mtime == mtime
 
 
+SHARD = """
+_base_ = [r'{base}']
+measures = dict(_delete_=True, {measures})
+"""
+
+
+@pytest.mark.skipif(not osp.isfile(osp.join(default_data_root(), 'sst2', 'train.tsv')),
+                    reason='needs the shared SST-2 data (INPUT_IBA_DATA_ROOT)')
+def test_a_study_sharded_over_seeds_and_measures_equals_one_run(tmp_path):
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    adapter = "adapter=dict(type='TokenEmbeddingAdapter')"
+    random = f"random=dict(type='Random', {adapter})"
+    attention = f"attention=dict(type='Attention', {adapter})"
+    full = tmp_path / 'roar.py'  # the tool test's study without MaRC
+    full.write_text(CONFIG.format(repo=repo) +
+                    f'measures = dict(_delete_=True, {random}, {attention})\n')
+    main('roar', [str(full), '--work-dir', str(tmp_path / 'one'), '--device', 'cpu'])
+    # attention before random: the random steps are the other shard's
+    shards = [(f'{attention}, {random}', 0), (f'{random}', 1), (f'{attention}, {random}', 1)]
+    work = str(tmp_path / 'sharded')
+    for i, (measures, seed) in enumerate(shards):
+        config = tmp_path / f'shard{i}.py'
+        config.write_text(SHARD.format(base=full, measures=measures))
+        main('roar', [str(config), '--work-dir', work, '--device', 'cpu',
+                      '--cfg-options', f'roar.seeds=[{seed}]'])
+    main('roar', [str(full), '--work-dir', work, '--device', 'cpu'])
+    curves = [json.loads((tmp_path / d / 'results.json').read_text())['curves']
+              for d in ('one', 'sharded')]
+    assert curves[0] == curves[1] and set(curves[1]['accuracy']['attention']) == {'0', '1'}
+    # a changed measure under an old name is refused before any work
+    changed = tmp_path / 'changed.py'
+    changed.write_text(SHARD.format(base=full, measures=f"{random}, attention=dict("
+                                    f"type='Attention', kind='mean', {adapter})"))
+    with pytest.raises(ValueError, match="holds the steps of another 'attention' measure"):
+        main('roar', [str(changed), '--work-dir', work, '--device', 'cpu'])
+    # the model is not a shard: another one is refused as before
+    with pytest.raises(RuntimeError, match='holds results of another run'):
+        main('roar', [str(full), '--work-dir', work, '--device', 'cpu',
+                      '--cfg-options', 'model.hidden_dim=6'])
+
+
 @pytest.mark.parametrize('name', ['bilstm_attention_sst2_paper', 'minilm_sst2_paper'])
 def test_the_paper_grid_configs_pass_the_tool_checks(name):
     """The 10-level, 5-seed configs (not run in CI) have only keys their

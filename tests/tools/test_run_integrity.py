@@ -56,11 +56,18 @@ def test_temporaries_and_failures_of_the_last_run_only(image_run):
     user.write_text('keep me')
     own = work / 'input_masks' / (TMP_PREFIX + 'left.npy')
     own.write_bytes(b'')
+    dead = subprocess.run([sys.executable, '-c', 'import os; print(os.getpid())'],
+                          capture_output=True, text=True).stdout.strip()
+    killed = work / f'{TMP_PREFIX}{dead}-x.npy'  # its writer has exited
+    live = work / f'{TMP_PREFIX}{os.getppid()}-x.npy'  # another shard, still writing
+    for path in (killed, live):
+        path.write_bytes(b'')
     os.remove(cfg.parent / 'images' / 'broken.png')
     again = main('t', args)
     assert again['failed'] == 1 and again['skipped'] == 4
     assert [json.loads(line)['name'] for line in open(work / 'failed.jsonl')] == ['img3']
     assert not own.exists() and user.read_text() == 'keep me'
+    assert not killed.exists() and live.exists()
 
 
 def test_a_run_with_failures_exits_1_and_says_how_many(image_run):

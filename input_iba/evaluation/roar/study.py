@@ -210,7 +210,11 @@ class RoarStudy:
         (k >= 100: the same data whatever the measure) are trained once per
         seed and shared by every measure. Cached steps are read from their
         ``result.json``; masks and models are loaded only when a step after
-        them still has to be computed."""
+        them still has to be computed. Each measure's config is recorded in
+        ``<measure>/measure.json``; another config under the same name is
+        refused before any work (processes may share a work dir, each with
+        some of the seeds and measures)."""
+        self._check_measure_records()
         unmasked = {s: [d[i]['inputs'] for i in range(len(d))]
                     for s, d in self.datasets.items()}
         results = {metric: {m: {} for m in self.measures} for metric in METRICS}
@@ -241,6 +245,21 @@ class RoarStudy:
                     results[metric][measure][seed] = {
                         k: scores[k][metric] for k in [0] + self.ks}
         return results
+
+    def _check_measure_records(self):
+        for name, measure in self.measures.items():
+            path = osp.join(self.work_dir, name, 'measure.json')
+            record = json.loads(json.dumps(measure, sort_keys=True, default=str))
+            if osp.isfile(path):
+                with open(path) as f:
+                    old = json.load(f)
+                if old != record:
+                    raise ValueError(
+                        f'{osp.dirname(path)} holds the steps of another {name!r} measure '
+                        f'({old}; this config: {record}). Give the new measure another '
+                        'name, use another --work-dir, or delete that folder.')
+            else:
+                save_json(path, record)
 
     def seconds_per_level(self):
         """``{k: dict(steps, train, importance)}``: the mean seconds of a

@@ -10,12 +10,30 @@ from tqdm import tqdm
 from input_iba.utils import atomic_path
 
 
-def batches_of(dataset, batch_size, shuffle, seed=0):
-    """Collated batches; shuffled with a seeded generator when ``shuffle``."""
-    order = (torch.randperm(len(dataset), generator=torch.Generator().manual_seed(seed))
+def batches_of(dataset, batch_size, shuffle, seed=0, bucket=0):
+    """Collated batches; shuffled with a seeded generator when ``shuffle``.
+
+    ``bucket``: shuffled batching by length: the shuffled items are cut into
+    pools of ``bucket`` batches, each pool is sorted by length and cut into
+    batches, and the batches are shuffled, so a batch holds items of similar
+    length (little padding: half the time of the BiLSTM's training on SST-2).
+    """
+    generator = torch.Generator().manual_seed(seed)
+    order = (torch.randperm(len(dataset), generator=generator)
              if shuffle else torch.arange(len(dataset))).tolist()
-    for start in range(0, len(order), batch_size):
-        yield dataset.collate([dataset[i] for i in order[start:start + batch_size]])
+    if shuffle and bucket:
+        pool = batch_size * bucket
+        order = [i for start in range(0, len(order), pool)
+                 for i in sorted(order[start:start + pool], key=lambda i: _length(dataset, i))]
+    rows = [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
+    if shuffle and bucket:
+        rows = [rows[i] for i in torch.randperm(len(rows), generator=generator).tolist()]
+    for row in rows:
+        yield dataset.collate([dataset[i] for i in row])
+
+
+def _length(dataset, index):
+    return len(dataset[index]['inputs'])
 
 
 @torch.no_grad()
@@ -75,7 +93,8 @@ def _state(model, opt, **extra):
 def train_classifier(model, train_set, val_set, work_dir, epochs=5, batch_size=32,
                      lr=1e-3, weight_decay=0.0, clip_grad=5.0, seed=0, device='cpu',
                      logger=None, optimizer='Adam', warmup=0, schedule='constant',
-                     accumulation=1, patience=None, max_steps=None, save_every=None):
+                     accumulation=1, patience=None, max_steps=None, save_every=None,
+                     bucket=0):
     """Training with validation accuracy after every epoch.
 
     ``optimizer`` Adam (the LSTMs) or AdamW (fine-tuning transformers), the
@@ -97,9 +116,14 @@ def train_classifier(model, train_set, val_set, work_dir, epochs=5, batch_size=3
                          f'{SCHEDULES}, got {optimizer!r}, {schedule!r}.')
     if accumulation < 1:
         raise ValueError(f'accumulation must be >= 1, got {accumulation}.')
+    if not (isinstance(bucket, int) and bucket >= 0):
+        raise ValueError(f'bucket must be a number of batches >= 0 (0: no bucketing), '
+                         f'got {bucket!r}.')
     latest, best_path = osp.join(work_dir, 'latest.pth'), osp.join(work_dir, 'best.pth')
+    # the fused kernel: the same update as the default, one pass over the
+    # parameters (7x faster on the BiLSTM's embedding: benchmarks/optimizer_step.py)
     opt = getattr(torch.optim, optimizer)(model.parameters(), lr=lr,
-                                          weight_decay=weight_decay)
+                                          weight_decay=weight_decay, fused=True)
     batches = -(-len(train_set) // batch_size)
     steps_per_epoch = -(-batches // accumulation)
     total = steps_per_epoch * epochs if max_steps is None else min(
@@ -123,7 +147,7 @@ def train_classifier(model, train_set, val_set, work_dir, epochs=5, batch_size=3
             patience is None or pos['stale'] < patience):
         epoch, t0 = pos['epoch'], time.time()
         model.train()
-        bar = tqdm(batches_of(train_set, batch_size, True, seed + epoch), total=batches,
+        bar = tqdm(batches_of(train_set, batch_size, True, seed + epoch, bucket), total=batches,
                    desc=f'epoch {epoch + 1}/{epochs}', initial=pos['batch'])
         for index, batch in enumerate(bar):
             if index < pos['batch']:
