@@ -5,7 +5,8 @@ import os.path as osp
 
 from input_iba.apis import build_dataset
 from input_iba.apis.builders import config_adapter, with_adapter
-from input_iba.evaluation.roar import RoarStudy, cost_table, plot_curves, summarise
+from input_iba.evaluation.roar import (RoarStudy, cost_table, curve_table, plot_curves,
+                                       summarise)
 from input_iba.utils import save_json, save_text
 
 from .prologue import prepare_run, tool_parser
@@ -57,6 +58,8 @@ def main(description, argv=None):
                    seconds_per_level={str(k): c for k, c in seconds.items()}))
     save_text(osp.join(work_dir, 'racu.md'), table + '\n')
     save_text(osp.join(work_dir, 'cost.md'), cost_table(seconds) + '\n')
+    save_text(osp.join(work_dir, 'curves.md'), '\n\n'.join(
+        curve_table(results, study.ks, metric) for metric in results) + '\n')
     plot_curves(results, study.ks, majority, osp.join(work_dir, 'roar.png'))
     print(table)
     print(cost_table(seconds))

@@ -44,6 +44,12 @@ def test_roar_tool_writes_table_plot_and_reuses_its_cache(tmp_path):
     cost = (work / 'cost.md').read_text().splitlines()
     assert [row.split('|')[1].strip() for row in cost[2:]] == ['0', '50', '100']
     assert results['seconds_per_level']['50']['steps'] == 6  # 3 measures x 2 seeds
+    curves = (work / 'curves.md').read_text().splitlines()
+    attention = results['curves']['accuracy']['attention']
+    at50 = [attention[s]['50'] for s in ('0', '1')]
+    row = next(r for r in curves if r.startswith('| attention |'))  # accuracy comes first
+    assert row.split('|')[3].strip() == \
+        f'{sum(at50) / 2:.3f} ± {abs(at50[0] - at50[1]) / 2:.3f}'
     # the fully masked step is shared by both measures, then everything is cached
     assert (work / 'seed0' / 'k100' / 'result.json').is_file()
     mtime = (work / 'attention' / 'seed1' / 'k50' / 'result.json').stat().st_mtime

@@ -42,6 +42,20 @@ def summarise(results, ks):
     return '\n\n'.join(tables), rows
 
 
+def curve_table(results, ks, metric='accuracy'):
+    """Markdown table of ``metric`` at every level: the mean over seeds ±
+    their standard deviation (``ddof=0``), one row per measure."""
+    grid = [0] + list(ks)
+    rows = [f'{METRIC_NAMES.get(metric, metric)}, mean ± standard deviation over seeds:', '',
+            '| measure | ' + ' | '.join(f'{k}%' for k in grid) + ' | seeds |',
+            '|---|' + '---:|' * (len(grid) + 1)]
+    for measure, by_seed in results[metric].items():
+        runs = np.array([[by_seed[s][k] for k in grid] for s in by_seed])
+        cells = ' | '.join(f'{m:.3f} ± {d:.3f}' for m, d in zip(runs.mean(0), runs.std(0)))
+        rows.append(f'| {measure} | {cells} | {len(runs)} |')
+    return '\n'.join(rows)
+
+
 def _pct(value):
     return f'{100 * value:.1f}%' if np.isfinite(value) else 'n/a'
 
