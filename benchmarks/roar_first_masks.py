@@ -1,0 +1,72 @@
+"""What each ROAR measure masks first: on the unmasked model of a ROAR study
+(``<work-dir>/seed<S>/k0/best.pth``) and its test split, the tokens that
+attention and integrated gradients rank in the top ``--level`` percent of
+each sentence: how many the two share, how much label information they
+carry (the tokens' mutual information with the label on the training split,
+in bits, as the ``MutualInformation`` measure counts it; random masking for
+reference), and the words each masks most often.
+
+    python benchmarks/roar_first_masks.py configs/roar/bilstm_attention_sst2_10_levels_cpu.py \\
+        work_dirs/roar_sst2_10_levels [--seed 0] [--level 10] [--ig-steps 10]
+"""
+import argparse
+import os.path as osp
+from collections import Counter
+
+import torch
+from mmengine.config import Config
+
+from input_iba.apis import build_dataset
+from input_iba.apis.builders import config_adapter, with_adapter
+from input_iba.evaluation.roar.masking import tokens_to_mask
+from input_iba.evaluation.roar.study import compute_importance
+from input_iba.models.attributors.mutual_information import mutual_information
+from input_iba.registry import ATTRIBUTORS, MODELS
+from input_iba.utils import load_weights
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('work_dir')
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--level', type=int, default=10)
+    parser.add_argument('--ig-steps', type=int, default=10)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    cfg = Config.fromfile(args.config)
+    train = build_dataset(cfg.data.train)
+    test = build_dataset(dict(cfg.data.test, vocab=train.vocab))
+    model = MODELS.build(dict(cfg.model, vocab_size=len(train.vocab))).eval()
+    checkpoint = osp.join(args.work_dir, f'seed{args.seed}', 'k0', 'best.pth')
+    model.load_state_dict(load_weights(checkpoint, f'{checkpoint}: run the study first.')['model'])
+    info = mutual_information([train[i]['inputs'] for i in range(len(train))],
+                              [int(train[i]['target']) for i in range(len(train))])
+    adapter = config_adapter(cfg)
+    measures = dict(random=dict(type='Random'), attention=dict(type='Attention'),
+                    integrated_gradients=dict(type='IntegratedGradients', steps=args.ig_steps,
+                                              reduction='abs_sum'))
+    masked = {}
+    for name, measure in measures.items():
+        attributor = ATTRIBUTORS.build(with_adapter(dict(measure, model=model), adapter))
+        importance = compute_importance(attributor, test, 32, args.seed, name)
+        masked[name] = [set(imp.argsort(descending=True, stable=True)[
+            :tokens_to_mask(len(imp), args.level, 'quantile')].tolist()) for imp in importance]
+    ids = [test[i]['inputs'] for i in range(len(test))]
+    total = sum(len(m) for m in masked['attention'])
+    shared = sum(len(a & b) for a, b in zip(masked['attention'], masked['integrated_gradients']))
+    print(f'{len(test)} test sentences, {total} tokens masked at {args.level}% by each measure '
+          f'(unmasked model of seed {args.seed}); attention and IG-{args.ig_steps} share '
+          f'{shared / total:.1%} of them')
+    print('| measure | mean mutual information (bits) | most often masked |')
+    print('|---|---:|---|')
+    for name, sets in masked.items():
+        tokens = [int(doc[p]) for doc, positions in zip(ids, sets) for p in positions]
+        bits = info[torch.tensor(tokens).clamp(max=len(info) - 1)].mean().item()
+        common = ', '.join(f'{train.vocab.itos[t]} ({n})' for t, n in
+                           Counter(tokens).most_common(12))
+        print(f'| {name} | {bits:.4f} | {common} |')
+
+
+if __name__ == '__main__':
+    main()

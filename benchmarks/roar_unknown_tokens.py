@@ -1,0 +1,109 @@
+"""How much of a ROAR curve is spent on ``<unk>``: a vocabulary built from
+the training split has no ``<unk>`` in the training data, so its embedding
+is never trained, yet 8% of the SST-2 test tokens are ``<unk>``. A measure
+that ranks them high masks test tokens that carry no learnt information.
+
+For every measure and seed of a finished Recursive ROAR study, this replays
+the test split's masking with ``<unk>`` ranked last (masked only when a
+sentence has nothing else left) and scores the study's own models on it.
+The training split has no ``<unk>``, so its masks, and so the models, are
+those of the study; only the validation split's masks (which chose each
+model's best epoch) are not replayed. Prints the test accuracy per level
+and RACU (the RACU of the seed-averaged curves) with and without the rule.
+
+    python benchmarks/roar_unknown_tokens.py configs/roar/bilstm_attention_sst2_10_levels_cpu.py \\
+        work_dirs/roar_sst2_10_levels [--seeds 0 1 2]
+"""
+import argparse
+import json
+import os.path as osp
+
+import numpy as np
+import torch
+from mmengine.config import Config
+
+from input_iba.apis import build_dataset
+from input_iba.apis.builders import config_adapter, with_adapter
+from input_iba.evaluation.roar import MaskedTokens, RoarStudy, compute_importance, racu
+from input_iba.evaluation.roar.masking import mask_top_tokens, tokens_to_mask
+from input_iba.models.classifiers.training import predictions
+from input_iba.registry import ATTRIBUTORS, MODELS
+from input_iba.utils import load_weights
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('work_dir')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0])
+    parser.add_argument('--measures', nargs='+', help="default: the config's (random first)")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    cfg = Config.fromfile(args.config)
+    train = build_dataset(cfg.data.train)
+    test = build_dataset(dict(cfg.data.test, vocab=train.vocab))
+    vocab = train.vocab
+    study = RoarStudy(args.work_dir, {}, {}, {}, train={}, **dict(cfg.roar, seeds=args.seeds))
+    adapter = config_adapter(cfg)
+    unmasked = [test[i]['inputs'] for i in range(len(test))]
+
+    def model_of(step_dir):
+        model = MODELS.build(dict(cfg.model, vocab_size=len(vocab)))
+        path = osp.join(args.work_dir, step_dir, 'best.pth')
+        model.load_state_dict(load_weights(path, f'{path}: run the study first.')['model'])
+        return model.eval()
+
+    def accuracy(model, ids):
+        preds, golds = predictions(model, MaskedTokens(test, ids))
+        return float((preds == golds).float().mean())
+
+    curves, replay_error = {}, 0.0
+    names = args.measures or list(cfg.measures)
+    for name, measure in sorted(cfg.measures.items(), key=lambda m: m[0] != 'random'):
+        if name not in names and name != 'random':
+            continue
+        for rule in ('as studied', '<unk> last'):
+            runs = []
+            for seed in args.seeds:
+                ids, source_dir = unmasked, f'seed{seed}/k0'
+                curve = {0: accuracy(model_of(source_dir), ids)}
+                for k, source in study.levels():
+                    if source is None:  # fully masked: the shared model
+                        curve[k] = accuracy(model_of(f'seed{seed}/k{k}'), [
+                            mask_top_tokens(d, torch.zeros(len(d)), len(d), vocab.mask_id,
+                                            (vocab.pad_id, )) for d in ids])
+                        continue
+                    attributor = ATTRIBUTORS.build(with_adapter(
+                        dict(measure, model=model_of(source_dir)), adapter))
+                    importance = compute_importance(attributor, MaskedTokens(test, ids), 32,
+                                                    seed, f'{name} {rule} seed {seed} k={k}')
+                    new = []
+                    for doc, imp in zip(ids, importance):
+                        imp = imp.double().clone()
+                        if rule == '<unk> last':
+                            imp[doc == vocab.unk_id] = -1e300
+                        total = tokens_to_mask(int((doc != vocab.pad_id).sum()), k,
+                                               study.strategy)
+                        new.append(mask_top_tokens(doc, imp, total, vocab.mask_id,
+                                                   (vocab.pad_id, )))
+                    ids, source_dir = new, f'{name}/seed{seed}/k{k}'
+                    curve[k] = accuracy(model_of(source_dir), ids)
+                    if rule == 'as studied':  # the replay must reproduce the study
+                        with open(osp.join(args.work_dir, source_dir, 'result.json')) as f:
+                            stored = json.load(f)['test_accuracy']
+                        replay_error = max(replay_error, abs(curve[k] - stored))
+                runs.append([curve[k] for k in [0] + study.ks])
+            curves[name, rule] = np.array(runs)
+    grid = [0] + study.ks
+    print(f'test accuracy, mean over seeds {args.seeds}; the replay of the study\'s masks '
+          f'differs from its result.json files by at most {replay_error:.4f}')
+    print('| measure | rule | ' + ' | '.join(f'{k}%' for k in grid) + ' | RACU |')
+    print('|---|---|' + '---:|' * (len(grid) + 1))
+    for (name, rule), runs in curves.items():
+        score = racu(grid, runs.mean(0), curves['random', rule].mean(0))
+        print(f'| {name} | {rule} | ' + ' | '.join(f'{v:.3f}' for v in runs.mean(0)) +
+              f' | {100 * score:.1f}% |')
+
+
+if __name__ == '__main__':
+    main()
