@@ -15,7 +15,7 @@ data = dict(train=dict(sst2, split='train', num_samples=6920),
             val=dict(sst2, split='dev', num_samples=1000),
             test=dict(sst2, split='test', min_tokens=1))
 train = dict(optimizer='AdamW', lr=5e-5, weight_decay=0.01, warmup=0.1, schedule='linear',
-             epochs=2, batch_size=32, clip_grad=1.0)
+             epochs=2, batch_size=32, clip_grad=1.0, bucket=50)  # bucketed by length
 measures = dict(
     random=dict(type='Random'),
     mutual_information=dict(type='MutualInformation'),
