@@ -17,13 +17,12 @@ import time
 import torch
 from mmengine.config import Config
 
-from input_iba.apis import build_dataset
 from input_iba.apis.builders import config_adapter, with_adapter
 from input_iba.datasets import Subset
 from input_iba.evaluation.roar.masking import tokens_to_mask
 from input_iba.evaluation.roar.study import compute_importance
-from input_iba.registry import ATTRIBUTORS, MODELS
-from input_iba.utils import load_weights
+from input_iba.registry import ATTRIBUTORS
+from input_iba.tools.roar import build_study
 
 LEVELS = (10, 20, 30, 50, 70, 90)
 
@@ -44,10 +43,9 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(1)
     cfg = Config.fromfile(args.config)
-    train = build_dataset(cfg.data.train)
-    model = MODELS.build(dict(cfg.model, vocab_size=len(train.vocab))).eval()
-    checkpoint = osp.join(args.work_dir, f'seed{args.seed}', 'k0', 'best.pth')
-    model.load_state_dict(load_weights(checkpoint, f'{checkpoint}: run the study first.')['model'])
+    study = build_study(cfg, args.work_dir)
+    train = study.datasets['train']
+    model = study.trained_model(osp.join(args.work_dir, f'seed{args.seed}', 'k0'), args.seed)
     docs = Subset(train, range(min(args.documents, len(train))))
     adapter = config_adapter(cfg)
     importance, seconds = {}, {}

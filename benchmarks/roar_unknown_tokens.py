@@ -22,13 +22,11 @@ import numpy as np
 import torch
 from mmengine.config import Config
 
-from input_iba.apis import build_dataset
-from input_iba.apis.builders import config_adapter, with_adapter
-from input_iba.evaluation.roar import MaskedTokens, RoarStudy, compute_importance, racu
+from input_iba.evaluation.roar import MaskedTokens, compute_importance, racu
 from input_iba.evaluation.roar.masking import mask_top_tokens, tokens_to_mask
 from input_iba.models.classifiers.training import predictions
-from input_iba.registry import ATTRIBUTORS, MODELS
-from input_iba.utils import load_weights
+from input_iba.registry import ATTRIBUTORS
+from input_iba.tools.roar import build_study
 
 
 def main():
@@ -40,18 +38,12 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(1)
     cfg = Config.fromfile(args.config)
-    train = build_dataset(cfg.data.train)
-    test = build_dataset(dict(cfg.data.test, vocab=train.vocab))
-    vocab = train.vocab
-    study = RoarStudy(args.work_dir, {}, {}, {}, train={}, **dict(cfg.roar, seeds=args.seeds))
-    adapter = config_adapter(cfg)
+    study = build_study(cfg, args.work_dir)
+    test, vocab = study.datasets['test'], study.datasets['train'].vocab
     unmasked = [test[i]['inputs'] for i in range(len(test))]
 
-    def model_of(step_dir):
-        model = MODELS.build(dict(cfg.model, vocab_size=len(vocab)))
-        path = osp.join(args.work_dir, step_dir, 'best.pth')
-        model.load_state_dict(load_weights(path, f'{path}: run the study first.')['model'])
-        return model.eval()
+    def model_of(step_dir, seed):
+        return study.trained_model(osp.join(args.work_dir, step_dir), seed)
 
     def accuracy(model, ids):
         preds, golds = predictions(model, MaskedTokens(test, ids))
@@ -59,22 +51,22 @@ def main():
 
     curves, replay_error = {}, 0.0
     names = args.measures or list(cfg.measures)
-    for name, measure in sorted(cfg.measures.items(), key=lambda m: m[0] != 'random'):
+    for name, measure in sorted(study.measures.items(), key=lambda m: m[0] != 'random'):
         if name not in names and name != 'random':
             continue
         for rule in ('as studied', '<unk> last'):
             runs = []
             for seed in args.seeds:
                 ids, source_dir = unmasked, f'seed{seed}/k0'
-                curve = {0: accuracy(model_of(source_dir), ids)}
+                curve = {0: accuracy(model_of(source_dir, seed), ids)}
                 for k, source in study.levels():
                     if source is None:  # fully masked: the shared model
-                        curve[k] = accuracy(model_of(f'seed{seed}/k{k}'), [
+                        curve[k] = accuracy(model_of(f'seed{seed}/k{k}', seed), [
                             mask_top_tokens(d, torch.zeros(len(d)), len(d), vocab.mask_id,
                                             (vocab.pad_id, )) for d in ids])
                         continue
-                    attributor = ATTRIBUTORS.build(with_adapter(
-                        dict(measure, model=model_of(source_dir)), adapter))
+                    attributor = ATTRIBUTORS.build(dict(measure,
+                                                        model=model_of(source_dir, seed)))
                     importance = compute_importance(attributor, MaskedTokens(test, ids), 32,
                                                     seed, f'{name} {rule} seed {seed} k={k}')
                     new = []
@@ -87,7 +79,7 @@ def main():
                         new.append(mask_top_tokens(doc, imp, total, vocab.mask_id,
                                                    (vocab.pad_id, )))
                     ids, source_dir = new, f'{name}/seed{seed}/k{k}'
-                    curve[k] = accuracy(model_of(source_dir), ids)
+                    curve[k] = accuracy(model_of(source_dir, seed), ids)
                     if rule == 'as studied':  # the replay must reproduce the study
                         with open(osp.join(args.work_dir, source_dir, 'result.json')) as f:
                             stored = json.load(f)['test_accuracy']

@@ -12,17 +12,10 @@ from input_iba.utils import save_json, save_text
 from .prologue import prepare_run, tool_parser
 
 
-def main(description, argv=None):
-    """Run (or read back) the study of the config; returns RACU by metric,
-    measure and aggregation."""
-    args = tool_parser(description).parse_args(argv)
-    run = prepare_run(args, required=('model', 'data', 'measures', 'roar', 'train'),
-                      checks=('data', 'model', 'measures', 'roar', 'attribution',
-                              'classifier_training'),
-                      shards=('measures', 'roar.seeds'))  # the study checks its measures
-    cfg, work_dir = run.cfg, run.work_dir
-    if 'random' not in cfg.measures:
-        raise KeyError("The study needs a 'random' measure: RACU is relative to it.")
+def build_study(cfg, work_dir, device='cpu'):
+    """The :class:`RoarStudy` of a config: its datasets (val and test on the
+    training vocabulary, or a transformer's tokenizer with its ``[MASK]``),
+    the model config, the measures with the config's adapter."""
     train = build_dataset(cfg.data.train)
     tokenizer = getattr(getattr(train, 'dataset', train), 'tokenizer', None)
     if tokenizer is None:  # a vocabulary of the training split
@@ -41,11 +34,24 @@ def main(description, argv=None):
         protected = tuple(i for i in tokenizer.all_special_ids if i != mask_id)
     adapter = config_adapter(cfg)
     measures = {name: with_adapter(m, adapter) for name, m in cfg.measures.items()}
-    study = RoarStudy(work_dir, model, datasets, measures,
-                      train=cfg.train, device=run.device,
-                      mask_id=mask_id, protected_ids=protected,
-                      importance_batch_size=cfg.get('attribution', {}).get('batch_size', 64),
-                      **cfg.roar)
+    return RoarStudy(work_dir, model, datasets, measures, train=cfg.train, device=device,
+                     mask_id=mask_id, protected_ids=protected,
+                     importance_batch_size=cfg.get('attribution', {}).get('batch_size', 64),
+                     **cfg.roar)
+
+
+def main(description, argv=None):
+    """Run (or read back) the study of the config; returns RACU by metric,
+    measure and aggregation."""
+    args = tool_parser(description).parse_args(argv)
+    run = prepare_run(args, required=('model', 'data', 'measures', 'roar', 'train'),
+                      checks=('data', 'model', 'measures', 'roar', 'attribution',
+                              'classifier_training'),
+                      shards=('measures', 'roar.seeds'))  # the study checks its measures
+    cfg, work_dir = run.cfg, run.work_dir
+    if 'random' not in cfg.measures:
+        raise KeyError("The study needs a 'random' measure: RACU is relative to it.")
+    study = build_study(cfg, work_dir, run.device)
     results = study.run()
     majority = study.majority_accuracy()
     table, rows = summarise(results, study.ks)

@@ -50,10 +50,15 @@ def curve_table(results, ks, metric='accuracy'):
             '| measure | ' + ' | '.join(f'{k}%' for k in grid) + ' | seeds |',
             '|---|' + '---:|' * (len(grid) + 1)]
     for measure, by_seed in results[metric].items():
-        runs = np.array([[by_seed[s][k] for k in grid] for s in by_seed])
+        runs = _runs(by_seed, grid)
         cells = ' | '.join(f'{m:.3f} ± {d:.3f}' for m, d in zip(runs.mean(0), runs.std(0)))
         rows.append(f'| {measure} | {cells} | {len(runs)} |')
     return '\n'.join(rows)
+
+
+def _runs(by_seed, grid):
+    """``(seeds, levels)`` scores of one measure, ``{seed: {k: score}}``."""
+    return np.array([[by_seed[s][k] for k in grid] for s in by_seed])
 
 
 def _pct(value):
@@ -66,7 +71,7 @@ def plot_curves(results, ks, majority, path, metric='accuracy'):
     grid = [0] + list(ks)
     fig, ax = plt.subplots(figsize=(6, 4))
     for measure, by_seed in results[metric].items():
-        runs = np.array([[by_seed[s][k] for k in grid] for s in by_seed])
+        runs = _runs(by_seed, grid)
         ax.errorbar(grid, runs.mean(0), yerr=runs.std(0), marker='o', capsize=2,
                     label=measure, linestyle='--' if measure == 'random' else '-')
     if metric == 'accuracy':

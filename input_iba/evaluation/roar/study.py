@@ -135,10 +135,15 @@ class RoarStudy:
             self.device)['model'])
         return model.eval()
 
+    def trained_model(self, step_dir, seed):
+        """The model of ``seed`` trained in ``step_dir`` (its ``best.pth``), in
+        eval mode."""
+        return self._load_best(self._build_model(seed), step_dir)
+
     def _trained(self, step_dir, seed):
         """A loader of the model trained in ``step_dir`` (called only when a
         step that is not cached needs it)."""
-        return lambda: self._load_best(self._build_model(seed), step_dir)
+        return lambda: self.trained_model(step_dir, seed)
 
     def _masked_ids(self, step_dir, source, measure, seed, k):
         """The ids masked at level ``k`` on top of ``source`` (a :class:`_Source`)

@@ -121,7 +121,7 @@ def train_classifier(model, train_set, val_set, work_dir, epochs=5, batch_size=3
                          f'got {bucket!r}.')
     latest, best_path = osp.join(work_dir, 'latest.pth'), osp.join(work_dir, 'best.pth')
     # the fused kernel: the same update as the default, one pass over the
-    # parameters (7x faster on the BiLSTM's embedding: benchmarks/optimizer_step.py)
+    # parameters (5x faster on the BiLSTM: benchmarks/classifier_training_speed.py)
     opt = getattr(torch.optim, optimizer)(model.parameters(), lr=lr,
                                           weight_decay=weight_decay, fused=True)
     batches = -(-len(train_set) // batch_size)
