@@ -3,7 +3,7 @@
 # paper (random, mutual information, attention, gradient, input x gradient,
 # integrated gradients with 50 points) and InputIBA with the GPU config's
 # moderate schedule. Not yet run (docs/results/roar.md has the 4-level GPU
-# study and the 10-level CPU study of three measures).
+# study and the 10-level CPU studies of the BiLSTM and MiniLM).
 _base_ = ['./bilstm_attention_sst2_gpu.py']
 # batches bucketed by length: the same steps with little padding (faster)
 train = dict(bucket=50)

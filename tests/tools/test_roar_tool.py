@@ -2,6 +2,7 @@
 study (random, attention and MaRC), its RACU table, plot and results, then a
 cached rerun."""
 import json
+import os
 import os.path as osp
 
 import pytest
@@ -99,18 +100,33 @@ def test_a_study_sharded_over_seeds_and_measures_equals_one_run(tmp_path):
                       '--cfg-options', 'model.hidden_dim=6'])
 
 
-@pytest.mark.parametrize('name', ['bilstm_attention_sst2_paper', 'minilm_sst2_paper'])
-def test_the_paper_grid_configs_pass_the_tool_checks(name):
-    """The 10-level, 5-seed configs (not run in CI) have only keys their
-    consumers take, and schedule a recursion from every previous 10%."""
+ROAR_CONFIGS = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+                        'configs', 'roar')
+
+
+def _roar_config(name):
     from mmengine import Config
 
     from input_iba.apis.validation import check_config
-    from input_iba.evaluation.roar import RoarStudy
-    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    cfg = Config.fromfile(osp.join(repo, 'configs', 'roar', f'{name}.py'))
+    cfg = Config.fromfile(osp.join(ROAR_CONFIGS, f'{name}.py'))
     check_config(cfg, ('data', 'model', 'measures', 'roar', 'attribution',
                        'classifier_training'))
+    return cfg
+
+
+@pytest.mark.parametrize('name', sorted(f[:-3] for f in os.listdir(ROAR_CONFIGS)))
+def test_every_roar_config_passes_the_tool_checks(name):
+    """Configs not run in CI have only keys their consumers take."""
+    assert 'random' in _roar_config(name).measures
+
+
+@pytest.mark.parametrize('name', ['bilstm_attention_sst2_paper', 'minilm_sst2_paper',
+                                  'bilstm_attention_sst2_10_levels_cpu'])
+def test_the_paper_grid_configs_schedule_every_level(name):
+    """The 10-level, 5-seed configs have the paper's measures and schedule a
+    recursion from every previous 10%."""
+    from input_iba.evaluation.roar import RoarStudy
+    cfg = _roar_config(name)
     assert 'mutual_information' in cfg.measures and len(cfg.roar.seeds) == 5
     study = RoarStudy('unused', {}, {}, {}, train={}, **cfg.roar)
     assert study.levels() == [(10, 0), (20, 10), (30, 20), (40, 30), (50, 40), (60, 50),

@@ -1,0 +1,51 @@
+"""Separate what a ROAR level removes from how retraining coped with it: the
+unmasked model of each seed (``seed<s>/k0``) scored on the test sentences
+as each measure masked them at one level, next to the retrained model's own
+score (``result.json``). A measure whose masks hurt the unmasked model more
+removed more of what that model used; a retrained model far below that
+suggests the retraining itself failed (e.g. a fine-tuning collapse).
+
+    python benchmarks/roar_first_level_without_retraining.py configs/roar/minilm_sst2_cpu.py \\
+        work_dirs/roar_minilm_ig_first_level --level 10 --seeds 0 1 2 3 4
+"""
+import argparse
+import json
+import os.path as osp
+
+import numpy as np
+import torch
+from mmengine.config import Config
+
+from input_iba.evaluation.roar import MaskedTokens
+from input_iba.models.classifiers.training import predictions
+from input_iba.tools.roar import build_study
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('work_dir')
+    parser.add_argument('--level', type=int, default=10)
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0])
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    study = build_study(Config.fromfile(args.config), args.work_dir)
+    test = study.datasets['test']
+    print(f'test accuracy at {args.level}% masked, mean ± std over seeds {args.seeds}')
+    print('| measure | unmasked model | retrained model |\n|---|---:|---:|')
+    for name in study.measures:
+        unmasked, retrained = [], []
+        for seed in args.seeds:
+            step = osp.join(args.work_dir, name, f'seed{seed}', f'k{args.level}')
+            ids = torch.load(osp.join(step, 'masked_ids.pt'), weights_only=True)['test']
+            model = study.trained_model(osp.join(args.work_dir, f'seed{seed}', 'k0'), seed)
+            preds, golds = predictions(model, MaskedTokens(test, ids))
+            unmasked.append(float((preds == golds).float().mean()))
+            with open(osp.join(step, 'result.json')) as f:
+                retrained.append(json.load(f)['test_accuracy'])
+        print(f'| {name} | {np.mean(unmasked):.3f} ± {np.std(unmasked):.3f} '
+              f'| {np.mean(retrained):.3f} ± {np.std(retrained):.3f} |')
+
+
+if __name__ == '__main__':
+    main()
