@@ -17,7 +17,7 @@ import torch
 from mmengine.config import Config
 
 from input_iba.evaluation.roar import MaskedTokens
-from input_iba.models.classifiers.training import predictions
+from input_iba.models.classifiers.training import accuracy
 from input_iba.tools.roar import build_study
 
 
@@ -33,19 +33,19 @@ def main():
     test = study.datasets['test']
     print(f'test accuracy at {args.level}% masked, mean ± std over seeds {args.seeds}')
     print('| measure | unmasked model | retrained model |\n|---|---:|---:|')
-    for name in study.measures:
-        unmasked, retrained = [], []
-        for seed in args.seeds:
+    unmasked = {name: [] for name in study.measures}
+    retrained = {name: [] for name in study.measures}
+    for seed in args.seeds:
+        model = study.trained_model(osp.join(args.work_dir, f'seed{seed}', 'k0'), seed)
+        for name in study.measures:
             step = osp.join(args.work_dir, name, f'seed{seed}', f'k{args.level}')
             ids = torch.load(osp.join(step, 'masked_ids.pt'), weights_only=True)['test']
-            model = study.trained_model(osp.join(args.work_dir, f'seed{seed}', 'k0'), seed)
-            preds, golds = predictions(model, MaskedTokens(test, ids))
-            unmasked.append(float((preds == golds).float().mean()))
+            unmasked[name].append(accuracy(model, MaskedTokens(test, ids)))
             with open(osp.join(step, 'result.json')) as f:
-                retrained.append(json.load(f)['test_accuracy'])
-        print(f'| {name} | {np.mean(unmasked):.3f} ± {np.std(unmasked):.3f} '
-              f'| {np.mean(retrained):.3f} ± {np.std(retrained):.3f} |')
-
+                retrained[name].append(json.load(f)['test_accuracy'])
+    for name in study.measures:
+        print(f'| {name} | {np.mean(unmasked[name]):.3f} ± {np.std(unmasked[name]):.3f} '
+              f'| {np.mean(retrained[name]):.3f} ± {np.std(retrained[name]):.3f} |')
 
 if __name__ == '__main__':
     main()

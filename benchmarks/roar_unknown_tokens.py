@@ -24,7 +24,7 @@ from mmengine.config import Config
 
 from input_iba.evaluation.roar import MaskedTokens, compute_importance, racu
 from input_iba.evaluation.roar.masking import mask_top_tokens, tokens_to_mask
-from input_iba.models.classifiers.training import predictions
+from input_iba.models.classifiers.training import accuracy
 from input_iba.registry import ATTRIBUTORS
 from input_iba.tools.roar import build_study
 
@@ -45,9 +45,8 @@ def main():
     def model_of(step_dir, seed):
         return study.trained_model(osp.join(args.work_dir, step_dir), seed)
 
-    def accuracy(model, ids):
-        preds, golds = predictions(model, MaskedTokens(test, ids))
-        return float((preds == golds).float().mean())
+    def score(model, ids):
+        return accuracy(model, MaskedTokens(test, ids))
 
     curves, replay_error = {}, 0.0
     names = args.measures or list(cfg.measures)
@@ -58,10 +57,10 @@ def main():
             runs = []
             for seed in args.seeds:
                 ids, source_dir = unmasked, f'seed{seed}/k0'
-                curve = {0: accuracy(model_of(source_dir, seed), ids)}
+                curve = {0: score(model_of(source_dir, seed), ids)}
                 for k, source in study.levels():
                     if source is None:  # fully masked: the shared model
-                        curve[k] = accuracy(model_of(f'seed{seed}/k{k}', seed), [
+                        curve[k] = score(model_of(f'seed{seed}/k{k}', seed), [
                             mask_top_tokens(d, torch.zeros(len(d)), len(d), vocab.mask_id,
                                             (vocab.pad_id, )) for d in ids])
                         continue
@@ -79,7 +78,7 @@ def main():
                         new.append(mask_top_tokens(doc, imp, total, vocab.mask_id,
                                                    (vocab.pad_id, )))
                     ids, source_dir = new, f'{name}/seed{seed}/k{k}'
-                    curve[k] = accuracy(model_of(source_dir, seed), ids)
+                    curve[k] = score(model_of(source_dir, seed), ids)
                     if rule == 'as studied':  # the replay must reproduce the study
                         with open(osp.join(args.work_dir, source_dir, 'result.json')) as f:
                             stored = json.load(f)['test_accuracy']

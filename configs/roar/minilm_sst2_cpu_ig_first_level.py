@@ -9,10 +9,6 @@
 #   python tools/nlp/roar.py CONFIG --work-dir $W
 _base_ = ['./minilm_sst2_cpu.py']
 measures = dict(
-    _delete_=True,
     integrated_gradients=dict(type='IntegratedGradients', steps=10, baseline='pad',
-                              reduction='abs_sum', internal_batch_size=64),
-    random=dict(type='Random'),
-    attention=dict(type='Attention', kind='last'),
-    gradient=dict(type='Saliency', reduction='l2'))
+                              reduction='abs_sum', internal_batch_size=64))
 roar = dict(ks=[10])
