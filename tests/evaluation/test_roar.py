@@ -124,6 +124,9 @@ def test_recursive_roar_with_the_true_importance_falls_faster_than_random(tmp_pa
     # the fully masked model is trained once per seed and shared by the measures
     assert results['true'][1][100] == results['random'][1][100]
     assert not (tmp_path / 'true' / 'seed0' / 'k100').exists()
+    # a finished step keeps the model the next level needs, not the resume state
+    step = tmp_path / 'true' / 'seed0' / 'k25'
+    assert (step / 'best.pth').is_file() and not (step / 'latest.pth').exists()
     assert 0.4 < study.majority_accuracy() < 0.6
     # cached: a second run reads everything back
     assert study.run() == everything

@@ -9,6 +9,7 @@ masked from that source (classic ROAR: all levels from the unmasked model).
 """
 import json
 import math
+import os
 import os.path as osp
 import time
 from collections import Counter
@@ -125,6 +126,9 @@ class RoarStudy:
                       test_macro_f1=macro_f1(preds, golds), train_seconds=trained['seconds'],
                       importance_seconds=importance_seconds)
         save_json(osp.join(step_dir, 'result.json'), result)
+        # the step is cached now: its resume state (optimiser and all) would only
+        # double the disk a study takes; best.pth stays for the next level
+        os.remove(osp.join(step_dir, 'latest.pth'))
         return self._scores(result)
 
     def _load_best(self, model, step_dir):
