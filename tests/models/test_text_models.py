@@ -46,6 +46,26 @@ def test_bilstm_attention_weights_cover_real_tokens_only():
     assert (att[~pm] == 0).all()
 
 
+def test_bilstm_attention_starts_from_pretrained_word_embeddings(tmp_path):
+    from transformers import AutoConfig, AutoModel
+    torch.manual_seed(0)
+    bert = AutoModel.from_config(AutoConfig.for_model(**TINY_BERT))
+    bert.save_pretrained(tmp_path)
+    model = MODELS.build(dict(type='BiLSTMAttention', pretrained_embeddings=str(tmp_path),
+                              hidden_dim=8))
+    weight = bert.get_input_embeddings().weight
+    assert model.embedding.weight.shape == (40, 16)
+    assert model.encoder.forward_lstm.input_size == 16
+    assert torch.equal(model.embedding.weight, weight)
+    assert model.embedding.weight.requires_grad  # trained further, not frozen
+    ids, pm = _batch()
+    model(ids, pm).sum().backward()
+    assert model.embedding.weight.grad[0].abs().sum() == 0  # padding row stays
+    with pytest.raises(ValueError, match=r'\(40, 16\).*embedding_dim.*300'):
+        MODELS.build(dict(type='BiLSTMAttention', pretrained_embeddings=str(tmp_path),
+                          embedding_dim=300))
+
+
 def test_token_statistics_skip_padding_and_match_numpy():
     model = MODELS.build(dict(type='DeepLSTM', vocab_size=40, hidden_dim=8,
                               embedding_dim=6))

@@ -4,6 +4,7 @@ import torch.nn as nn
 
 from input_iba.registry import MODELS
 
+from .pretrained import load_word_embeddings
 from .text_base import PaddedLSTM, TextClassifier, vocab_size_of
 
 
@@ -13,14 +14,36 @@ class BiLSTMAttention(TextClassifier):
     attention ``a = softmax(v . tanh(W h))`` over real tokens, and a linear
     layer on the attended state. ``last_attention`` keeps the weights of the
     last forward pass ``(B, L)`` (the ROAR 'attention' importance).
+
+    ``pretrained_embeddings``: a model folder or offline package (e.g.
+    ``'all-MiniLM-L6-v2'``) whose word embedding matrix initialises the
+    embedding (trained further), as the reference initialises its BiLSTM with
+    pretrained word vectors; its shape sets ``vocab_size`` and
+    ``embedding_dim``, and the data must be tokenised by that model's
+    tokenizer (the datasets' ``tokenizer=``). Without it the embedding starts
+    random, 300 wide unless ``embedding_dim`` says otherwise.
     """
 
     def __init__(self, vocab_size=None, vocab_file=None, num_classes=2,
-                 embedding_dim=300, hidden_dim=128, attention_dim=128,
-                 dropout=0.0, checkpoint=None):
+                 embedding_dim=None, hidden_dim=128, attention_dim=128,
+                 dropout=0.0, pretrained_embeddings=None, checkpoint=None):
         super().__init__()
-        vocab_size = vocab_size_of(vocab_size, vocab_file)
-        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+        if pretrained_embeddings is None:
+            self.embedding = nn.Embedding(vocab_size_of(vocab_size, vocab_file),
+                                          embedding_dim or 300, padding_idx=0)
+        else:
+            weight = load_word_embeddings(pretrained_embeddings)
+            sizes = dict(vocab_size=weight.shape[0], embedding_dim=weight.shape[1])
+            wrong = {k: v for k, v in dict(vocab_size=vocab_size,
+                                           embedding_dim=embedding_dim).items()
+                     if v not in (None, sizes[k])}
+            if wrong or vocab_file is not None:
+                raise ValueError(
+                    f'The embeddings of {pretrained_embeddings!r} are {tuple(weight.shape)} '
+                    f'(vocab_size, embedding_dim); the model was also given {wrong or vocab_file}: '
+                    'drop vocab_size, vocab_file and embedding_dim (the matrix sets them).')
+            self.embedding = nn.Embedding.from_pretrained(weight, freeze=False, padding_idx=0)
+        embedding_dim = self.embedding.embedding_dim
         self.encoder = PaddedLSTM(embedding_dim, hidden_dim, bidirectional=True)
         self.attention_proj = nn.Linear(2 * hidden_dim, attention_dim)
         self.attention_score = nn.Linear(attention_dim, 1, bias=False)

@@ -96,3 +96,12 @@ def load_tokenizer(name_or_path):
         raise TypeError(f'The tokenizer in {folder!r} is not a fast tokenizer; word '
                         'ids need one (save a tokenizer.json).')
     return tok
+
+
+def load_word_embeddings(name_or_path):
+    """The input (word) embedding matrix ``(vocab size, width)`` of a model
+    folder or offline package, e.g. to initialise a smaller model that reads
+    the same tokenizer's ids."""
+    from transformers import AutoModel
+    model = AutoModel.from_pretrained(resolve_model_folder(name_or_path), local_files_only=True)
+    return model.get_input_embeddings().weight.detach().clone()
