@@ -18,10 +18,18 @@ from mmengine.config import Config
 
 from input_iba.apis.builders import config_adapter, with_adapter
 from input_iba.evaluation.roar.masking import tokens_to_mask
-from input_iba.evaluation.roar.study import compute_importance
+from input_iba.evaluation.roar.study import MaskedTokens, compute_importance
 from input_iba.models.attributors.mutual_information import mutual_information
 from input_iba.registry import ATTRIBUTORS
 from input_iba.tools.roar import build_study
+
+
+def token_name(dataset, token_id):
+    """The word (vocabulary) or word piece (a transformer's tokenizer) of an id."""
+    tokenizer = getattr(getattr(dataset, 'dataset', dataset), 'tokenizer', None)
+    if tokenizer is None:
+        return dataset.vocab.itos[token_id]
+    return tokenizer.convert_ids_to_tokens(token_id)
 
 
 def main():
@@ -43,13 +51,18 @@ def main():
     measures = dict(random=dict(type='Random'), attention=dict(type='Attention'),
                     integrated_gradients=dict(type='IntegratedGradients', steps=args.ig_steps,
                                               reduction='abs_sum'))
+    ids = [test[i]['inputs'] for i in range(len(test))]
+    protected = torch.tensor(study.protected_ids)
     masked = {}
     for name, measure in measures.items():
         attributor = ATTRIBUTORS.build(with_adapter(dict(measure, model=model), adapter))
-        importance = compute_importance(attributor, test, 32, args.seed, name)
-        masked[name] = [set(imp.argsort(descending=True, stable=True)[
-            :tokens_to_mask(len(imp), args.level, 'quantile')].tolist()) for imp in importance]
-    ids = [test[i]['inputs'] for i in range(len(test))]
+        # per token, as the study ranks (a tokenised split would pool to words)
+        importance = compute_importance(attributor, MaskedTokens(test, ids), 32, args.seed, name)
+        # as the study masks: special tokens and padding never, levels count the rest
+        masked[name] = [set(imp.masked_fill(torch.isin(doc, protected), float('-inf')).argsort(
+            descending=True, stable=True)[:tokens_to_mask(study.maskable_tokens(doc), args.level,
+                                                          'quantile')].tolist())
+            for imp, doc in zip(importance, ids)]
     total = sum(len(m) for m in masked['attention'])
     shared = sum(len(a & b) for a, b in zip(masked['attention'], masked['integrated_gradients']))
     print(f'{len(test)} test sentences, {total} tokens masked at {args.level}% by each measure '
@@ -60,7 +73,7 @@ def main():
     for name, sets in masked.items():
         tokens = [int(doc[p]) for doc, positions in zip(ids, sets) for p in positions]
         bits = info[torch.tensor(tokens).clamp(max=len(info) - 1)].mean().item()
-        common = ', '.join(f'{train.vocab.itos[t]} ({n})' for t, n in
+        common = ', '.join(f'{token_name(train, t)} ({n})' for t, n in
                            Counter(tokens).most_common(12))
         print(f'| {name} | {bits:.4f} | {common} |')
 

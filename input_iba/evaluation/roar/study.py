@@ -161,7 +161,7 @@ class RoarStudy:
             source.model(), source_ids, measure, seed, source.level))
         seconds = None if reused else time.time() - start
         masked = {split: [
-            mask_top_tokens(doc, imp, tokens_to_mask(self._length(doc), k, self.strategy),
+            mask_top_tokens(doc, imp, tokens_to_mask(self.maskable_tokens(doc), k, self.strategy),
                             self.mask_id, self.protected_ids)
             for doc, imp in zip(ids, importance[split])]
             for split, ids in source_ids.items()}
@@ -185,7 +185,7 @@ class RoarStudy:
                                           f'{measure} from k={level} {split}')
                 for split, d in data.items()}
 
-    def _length(self, ids):
+    def maskable_tokens(self, ids):
         """Tokens of a document that count for ``k`` (special tokens do not)."""
         return int((~torch.isin(ids, torch.tensor(self.protected_ids, dtype=ids.dtype))).sum())
 
@@ -193,7 +193,7 @@ class RoarStudy:
         return self.strategy == 'quantile' and k >= 100
 
     def _mask_all(self, ids_by_split):
-        return {split: [mask_top_tokens(doc, torch.zeros(len(doc)), self._length(doc),
+        return {split: [mask_top_tokens(doc, torch.zeros(len(doc)), self.maskable_tokens(doc),
                                         self.mask_id, self.protected_ids)
                         for doc in ids]
                 for split, ids in ids_by_split.items()}
