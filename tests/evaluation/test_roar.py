@@ -351,6 +351,19 @@ def test_reference_and_curve_aggregations_by_hand():
         racu_with_ci(ks, [measure(0)], [random], aggregate='median')
 
 
+def test_no_racu_for_levels_that_stop_short_of_everything_masked():
+    """A first-level study (ks=[10]) has no floor: RACU would divide by the
+    random curve's own small drop (printed 1280% before this was refused)."""
+    from input_iba.evaluation.roar import summarise
+    curves = {m: {0: {0: 0.8, 10: acc}} for m, acc in (('random', 0.79), ('ig', 0.66))}
+    table, rows = summarise(dict(accuracy=curves), [10])
+    assert rows == dict(accuracy={}) and 'end at 10%' in table and 'curves.md' in table
+    curves = {m: {0: {0: 0.8, 10: acc, 100: 0.5}} for m, acc in (('random', 0.79), ('ig', 0.66))}
+    # trapezoids: gap 10 * 0.13 / 2 + 90 * 0.13 / 2 = 6.5; span 10 * 0.59 / 2 + 90 * 0.29 / 2 = 16
+    assert summarise(dict(accuracy=curves), [10, 100])[1]['accuracy']['ig']['curves'][
+        'racu'] == pytest.approx(6.5 / 16)
+
+
 def test_a_transformer_study_masks_word_pieces_with_its_mask_token(tmp_path):
     """Tokenised text: importance per word piece (not pooled to words), the
     tokenizer's [MASK], special tokens neither masked nor counted in k."""

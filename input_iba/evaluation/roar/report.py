@@ -15,7 +15,13 @@ def summarise(results, ks):
     """RACU of every measure against ``random``, for every metric of
     ``results`` (``{metric: {measure: {seed: {k: score}}}}``) and both
     aggregations (:func:`racu_with_ci`). Returns a Markdown table per metric
-    and ``{metric: {measure: {aggregation: dict(racu, ci95)}}}``."""
+    and ``{metric: {measure: {aggregation: dict(racu, ci95)}}}``; no RACU
+    (a note, empty rows) when ``ks`` stops short of 100%: its floor is the
+    fully masked score, and the area to an earlier level has no meaning."""
+    if max(ks) < 100:
+        return (f'No RACU: the levels end at {max(ks)}%, and RACU normalises by the area down '
+                'to the fully masked score (add 100 to roar.ks); the scores at each level are '
+                'in curves.md.'), {metric: {} for metric in results}
     grid = [0] + list(ks)
     tables, rows = [], {}
     for metric, curves in results.items():
