@@ -128,7 +128,9 @@ class RoarStudy:
         save_json(osp.join(step_dir, 'result.json'), result)
         # the step is cached now: its resume state (optimiser and all) would only
         # double the disk a study takes; best.pth stays for the next level
-        os.remove(osp.join(step_dir, 'latest.pth'))
+        latest = osp.join(step_dir, 'latest.pth')
+        if osp.isfile(latest):  # none when the training had nothing left to do
+            os.remove(latest)
         return self._scores(result)
 
     def _load_best(self, model, step_dir):
