@@ -17,16 +17,16 @@ import torch
 from mmengine.config import Config
 
 from input_iba.apis.builders import config_adapter, with_adapter
-from input_iba.evaluation.roar.masking import tokens_to_mask
+from input_iba.evaluation.roar.masking import mask_top_tokens, tokens_to_mask
 from input_iba.evaluation.roar.study import MaskedTokens, compute_importance
 from input_iba.models.attributors.mutual_information import mutual_information
 from input_iba.registry import ATTRIBUTORS
-from input_iba.tools.roar import build_study
+from input_iba.tools.roar import build_study, dataset_tokenizer
 
 
 def token_name(dataset, token_id):
     """The word (vocabulary) or word piece (a transformer's tokenizer) of an id."""
-    tokenizer = getattr(getattr(dataset, 'dataset', dataset), 'tokenizer', None)
+    tokenizer = dataset_tokenizer(dataset)
     if tokenizer is None:
         return dataset.vocab.itos[token_id]
     return tokenizer.convert_ids_to_tokens(token_id)
@@ -52,16 +52,15 @@ def main():
                     integrated_gradients=dict(type='IntegratedGradients', steps=args.ig_steps,
                                               reduction='abs_sum'))
     ids = [test[i]['inputs'] for i in range(len(test))]
-    protected = torch.tensor(study.protected_ids)
     masked = {}
     for name, measure in measures.items():
         attributor = ATTRIBUTORS.build(with_adapter(dict(measure, model=model), adapter))
         # per token, as the study ranks (a tokenised split would pool to words)
         importance = compute_importance(attributor, MaskedTokens(test, ids), 32, args.seed, name)
-        # as the study masks: special tokens and padding never, levels count the rest
-        masked[name] = [set(imp.masked_fill(torch.isin(doc, protected), float('-inf')).argsort(
-            descending=True, stable=True)[:tokens_to_mask(study.maskable_tokens(doc), args.level,
-                                                          'quantile')].tolist())
+        # the positions the study's own masking rule replaces at this level
+        masked[name] = [set((mask_top_tokens(
+            doc, imp, tokens_to_mask(study.maskable_tokens(doc), args.level, 'quantile'),
+            study.mask_id, study.protected_ids) != doc).nonzero()[:, 0].tolist())
             for imp, doc in zip(importance, ids)]
     total = sum(len(m) for m in masked['attention'])
     shared = sum(len(a & b) for a, b in zip(masked['attention'], masked['integrated_gradients']))

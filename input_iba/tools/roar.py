@@ -12,12 +12,18 @@ from input_iba.utils import save_json, save_text
 from .prologue import prepare_run, tool_parser
 
 
+def dataset_tokenizer(dataset):
+    """The transformer tokenizer a (possibly wrapped) text dataset encodes
+    with, or None when it has a vocabulary of its own."""
+    return getattr(getattr(dataset, 'dataset', dataset), 'tokenizer', None)
+
+
 def build_study(cfg, work_dir, device='cpu'):
     """The :class:`RoarStudy` of a config: its datasets (val and test on the
     training vocabulary, or a transformer's tokenizer with its ``[MASK]``),
     the model config, the measures with the config's adapter."""
     train = build_dataset(cfg.data.train)
-    tokenizer = getattr(getattr(train, 'dataset', train), 'tokenizer', None)
+    tokenizer = dataset_tokenizer(train)
     if tokenizer is None:  # a vocabulary of the training split
         datasets = dict(train=train,
                         val=build_dataset(dict(cfg.data.val, vocab=train.vocab)),

@@ -34,9 +34,8 @@ class BiLSTMAttention(TextClassifier):
         else:
             weight = load_word_embeddings(pretrained_embeddings)
             sizes = dict(vocab_size=weight.shape[0], embedding_dim=weight.shape[1])
-            wrong = {k: v for k, v in dict(vocab_size=vocab_size,
-                                           embedding_dim=embedding_dim).items()
-                     if v not in (None, sizes[k])}
+            given = dict(vocab_size=vocab_size, embedding_dim=embedding_dim)
+            wrong = {k: v for k, v in given.items() if v not in (None, sizes[k])}
             if wrong or vocab_file is not None:
                 raise ValueError(
                     f'The embeddings of {pretrained_embeddings!r} are {tuple(weight.shape)} '
