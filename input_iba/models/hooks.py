@@ -1,5 +1,6 @@
-"""Finding layers by name, reading them, replacing their output, stopping
-there; replacing modules in a copy of a model."""
+"""Finding layers by name, reading them, replacing their output (or the
+whole layer by a constant), stopping there; replacing modules in a copy of a
+model."""
 import copy
 import difflib
 from contextlib import contextmanager
@@ -71,13 +72,13 @@ def replace_output(layer, fn):
         handle.remove()
 
 
-def run_until(model, layer, run):
-    """Call ``run()`` (a forward pass of ``model``) but stop after ``layer``;
-    return ``layer``'s output. Nothing after the layer is computed."""
+def _output_at(model, layer, run):
+    """``layer``'s raw output in the forward pass ``run()``, which stops
+    there."""
     captured = {}
 
     def hook(module, inputs, output):
-        captured['out'] = _first_tensor(output)
+        captured['out'] = output
         raise _StopForward
 
     handle = layer.register_forward_hook(hook)
@@ -92,6 +93,37 @@ def run_until(model, layer, run):
             f'The layer {type(layer).__name__} was never called in the forward '
             'pass: choose a layer that the model uses.')
     return captured['out']
+
+
+def run_until(model, layer, run):
+    """Call ``run()`` (a forward pass of ``model``) but stop after ``layer``;
+    return ``layer``'s output. Nothing after the layer is computed."""
+    return _first_tensor(_output_at(model, layer, run))
+
+
+def returns_tensor(model, layer, run):
+    """Whether ``layer`` returns a single tensor (not a tuple) in the forward
+    pass ``run()``: the condition of :func:`bypass`."""
+    with torch.no_grad():
+        return isinstance(_output_at(model, layer, run), torch.Tensor)
+
+
+@contextmanager
+def bypass(layer, output):
+    """Within the block, calling ``layer`` returns the tensor ``output``
+    without running the layer (its hooks still run): :func:`replace_output`
+    with a constant, minus the layer's cost. Only for a layer that returns a
+    single tensor (:func:`returns_tensor`); the layer's ``forward`` is
+    restored on exit."""
+    own = layer.__dict__.get('forward')
+    layer.forward = lambda *args, **kwargs: output
+    try:
+        yield
+    finally:
+        if own is None:
+            del layer.forward
+        else:
+            layer.forward = own
 
 
 def freeze(model: nn.Module):

@@ -1,10 +1,11 @@
 """The network after a layer as its own module: exact, and refused where a
-skip connection crosses the layer."""
+skip connection crosses the layer; a layer bypassed by a constant: skipped
+and restored (the feature stage it speeds up: tests/models/test_text_models.py)."""
 import torch
 import torch.nn as nn
 
 from input_iba.models.attributors import IBA
-from input_iba.models.hooks import get_layer, network_after, run_until
+from input_iba.models.hooks import bypass, get_layer, network_after, returns_tensor, run_until
 
 
 class Residual(nn.Module):
@@ -47,3 +48,26 @@ def test_feature_stage_is_identical_with_and_without_the_suffix(tiny_convnet):
         masks.append(att.attribute(x, t, seeds=[4, 5]).input_masks)
         assert bool(att._suffix) == use_suffix
     assert torch.allclose(masks[0], masks[1], atol=1e-6, rtol=1e-5)
+
+
+class Counting(nn.Linear):
+    calls = 0
+
+    def forward(self, x):
+        Counting.calls += 1
+        return super().forward(x)
+
+
+def test_bypass_skips_the_layer_and_restores_it():
+    model = nn.Sequential(Counting(3, 3), nn.ReLU(), nn.Linear(3, 1))
+    x, z = torch.randn(2, 3), torch.randn(2, 3)
+    with bypass(model[0], z):
+        out = model(x)
+    assert Counting.calls == 0
+    assert torch.equal(out, model[2](model[1](z)))
+    assert 'forward' not in model[0].__dict__
+    assert torch.equal(model(x), model[2](model[1](model[0](x)))) and Counting.calls == 2
+    assert returns_tensor(model, model[0], lambda: model(x))
+    lstm = nn.LSTM(3, 4, batch_first=True)
+    assert not returns_tensor(lstm, lstm, lambda: lstm(x[None]))  # (output, (h, c))
+

@@ -126,3 +126,25 @@ def test_iba_on_a_huggingface_layer_ignores_padding():
     assert res.input_masks.shape == (3, 9)
     assert (res.input_masks[~pm] == 0).all() and (res.input_masks[pm] > 0).all()
     assert not any(m._forward_hooks for m in model.modules())
+
+
+@pytest.mark.parametrize('model_cfg, layer', [
+    (dict(type='BiLSTMAttention', vocab_size=40, embedding_dim=6, hidden_dim=5,
+          attention_dim=4), 'encoder'),
+    (dict(type='HuggingFaceClassifier', config=TINY_BERT), 'hf.bert.encoder.layer.0')])
+def test_feature_stage_is_identical_with_the_layer_bypassed(model_cfg, layer):
+    model = MODELS.build(model_cfg).eval()
+    ids, pm = _batch()
+    t = torch.tensor([0, 1, 0])
+    masks = []
+    for skip in (True, False):
+        att = IBA(model, layer, adapter=dict(type='TokenEmbeddingAdapter'), steps=4,
+                  copies=3, sigma=0)
+        att.estimate([dict(inputs=ids, padding_mask=pm)], 3, progress=False)
+        if not skip:
+            att._skip_layer = False  # the output hook instead
+        masks.append(att.attribute(ids, t, seeds=[4, 5, 6], padding_mask=pm).input_masks)
+        assert att._skip_layer == skip  # both layers return one tensor
+    assert (masks[0][pm] > 0).all() and (masks[0][~pm] == 0).all()
+    assert torch.allclose(masks[0], masks[1], atol=1e-6, rtol=1e-5)
+    assert 'forward' not in model.get_submodule(layer).__dict__

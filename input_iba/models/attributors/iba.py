@@ -2,7 +2,7 @@
 import torch
 
 from input_iba.models.bottlenecks import feature_kl, masked_mean, mix
-from input_iba.models.hooks import network_after, replace_output
+from input_iba.models.hooks import bypass, network_after, replace_output, returns_tensor
 from input_iba.registry import ATTRIBUTORS
 
 from .base import AttributionResult, LayerAttributor
@@ -29,6 +29,7 @@ class IBA(LayerAttributor):
         self.beta, self.steps, self.lr = beta, steps, lr
         self.copies, self.init_alpha, self.sigma = copies, init_alpha, sigma
         self._suffix = None
+        self._skip_layer = None
 
     def fit_feature_bottleneck(self, x, targets, generators, padding_mask=None):
         """Optimise the feature masks of a batch; return ``(lam, capacity,
@@ -59,17 +60,24 @@ class IBA(LayerAttributor):
         """A function from ``k`` noisy layer outputs per sample to the
         cross-entropy per sample. Where the network after the layer is a
         module of its own (:func:`network_after`), only that part runs;
-        otherwise the whole network runs on ``k`` repeats of ``x`` and the
-        layer's output is replaced."""
+        otherwise the whole network runs on ``k`` repeats of ``x`` with the
+        layer's output replaced: the layer itself is skipped (:func:`bypass`)
+        when it returns a single tensor, as a text encoder does."""
         if self._suffix is None:
             self._suffix = (self.adapter.modality == 'image'
                             and network_after(self.model, self.layer_name)) or False
         if self._suffix:
             return lambda z: self.class_loss(z, targets, None, k, model=self._suffix)
+        if self._skip_layer is None:
+            self._skip_layer = returns_tensor(
+                self.model, self.layer,
+                lambda: self.adapter.forward(self.model, x, padding_mask))
         xk = x.repeat_interleave(k, 0)
 
         def full_loss(z):
-            with replace_output(self.layer, lambda _: z):
+            replaced = (bypass(self.layer, z) if self._skip_layer
+                        else replace_output(self.layer, lambda _: z))
+            with replaced:
                 return self.class_loss(xk, targets, padding_mask, k)
         return full_loss
 
