@@ -2,11 +2,19 @@
 do not change the result, side by side in one process:
 
     python benchmarks/input_iba_stages.py --images 2 --schedule fast --threads 1
+    python benchmarks/input_iba_stages.py --sentences 256 --schedule published_text
+
+With ``--sentences`` the model is BiLSTM-attention (the Recursive ROAR
+model, random weights: the cost does not depend on them) on that many SST-2
+training sentences, InputIBA at its BiLSTM ``encoder``, in batches of 32;
+the variants: the default (the encoder skipped in the feature stage, its
+output a constant: ``hooks.bypass``) and the encoder run and its output
+replaced by a hook.
 
 Variants: the default (batch norm folded, the feature stage running only
 the network after the layer, ReLU gradients smoothed), batch norm not
-folded, the feature stage through the whole network (the layer's output
-replaced by a hook), the exact ReLU gradients (``activation_gradient_width=0``,
+folded, the feature stage through the whole network (the layer run and its
+output replaced by a hook), the exact ReLU gradients (``activation_gradient_width=0``,
 which changes the masks by design). Each
 variant attributes the same images with the same seeds; the table gives CPU
 seconds per image for the feature, GAN and input stages and the largest
@@ -20,7 +28,7 @@ import time
 
 import torch
 
-from input_iba.datasets import ImageNetBoxes
+from input_iba.datasets import SST2, ImageNetBoxes
 from input_iba.models.attributors import InputIBA
 from input_iba.registry import MODELS
 
@@ -56,13 +64,62 @@ class StageTimer:
         return wrapper
 
 
+def print_table(title, labels, timers, walls, masks, count, unit):
+    first = torch.cat(masks[0])
+    print(title)
+    print('| variant | feature stage | GAN | input stage | total (CPU s/' + unit
+          + ') | wall s/' + unit + ' | max |mask - first| |')
+    print('|---|---:|---:|---:|---:|---:|---:|')
+    for label, timer, wall, m in zip(labels, timers, walls, masks):
+        cells = [timer.seconds[s] / count for s in StageTimer.STAGES]
+        diff = float((torch.cat(m) - first).abs().max())
+        print(f'| {label} | ' + ' | '.join(f'{c:.4f}' for c in cells)
+              + f' | {sum(cells):.4f} | {wall / count:.4f} | {diff:.2g} |')
+
+
+def text_stages(args):
+    data = SST2(split='train', num_samples=args.sentences, min_tokens=10)
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='BiLSTMAttention', vocab_size=len(data.vocab))).eval()
+    batches = [data.collate([data[i] for i in range(start, min(start + 32, len(data)))])
+               for start in range(0, len(data), 32)]
+    labels = ('default (encoder bypassed in the feature stage)',
+              'encoder run, its output replaced by a hook')
+    attributors, timers = [], []
+    for skip in (True, False):
+        att = InputIBA(model, 'encoder', schedule=args.schedule,
+                       adapter=dict(type='TokenEmbeddingAdapter'))
+        att.estimate(batches, len(data), progress=False)
+        if not skip:
+            att._skip_layer = False
+        attributors.append(att)
+        timers.append(StageTimer(att))
+    walls, masks = [0.0, 0.0], [[], []]
+    for b, batch in enumerate(batches):
+        seeds = list(range(32 * b, 32 * b + len(batch['inputs'])))
+        for v, att in enumerate(attributors):
+            start = time.perf_counter()
+            res = att.attribute(batch['inputs'], batch['targets'], seeds=seeds,
+                                padding_mask=batch['padding_mask'])
+            walls[v] += time.perf_counter() - start
+            masks[v].append(res.input_masks.flatten())
+    print_table(f'BiLSTM-attention (random weights), encoder, {len(data)} SST-2 training '
+                f'sentences, schedule {args.schedule!r}, CPU, {args.threads} thread(s), '
+                'batches of 32, the variants in turn', labels, timers, walls, masks,
+                len(data), 'sentence')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--images', type=int, default=2)
+    parser.add_argument('--sentences', type=int, default=0,
+                        help='time text InputIBA on this many SST-2 sentences instead')
     parser.add_argument('--schedule', default='fast')
     parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    if args.sentences:
+        return text_stages(args)
     model = MODELS.build(dict(type='EfficientNetLite0')).eval()
     dataset = ImageNetBoxes()
     images = torch.stack([dataset[i]['inputs'] for i in range(args.images)])
@@ -73,7 +130,7 @@ def main():
             type='ImageAdapter', channels_last=True, **adapter), **options)
         att.estimate([dict(inputs=estimation)], len(estimation), progress=False)
         if not suffix:
-            att._suffix = False
+            att._suffix, att._skip_layer = False, False
         attributors.append(att)
         timers.append(StageTimer(att))
         walls.append(0.0)
@@ -87,21 +144,10 @@ def main():
             masks[v].append(att.attribute(images[i:i + 1], targets[i:i + 1],
                                           seeds=[i]).input_masks)
             walls[v] += time.perf_counter() - start
-    first = torch.cat(masks[0])
-    rows = [(label, {k: t / args.images for k, t in timer.seconds.items()},
-             wall / args.images, float((torch.cat(m) - first).abs().max()))
-            for (label, *_), timer, wall, m in zip(VARIANTS, timers, walls, masks)]
-    print(f'EfficientNet-Lite0, blocks.2, {args.images} shared ImageNet images, '
-          f'schedule {args.schedule!r}, CPU, {args.threads} thread(s), one image '
-          'at a time, the variants in turn')
-    print('| variant | feature stage | GAN | input stage | total (CPU s/image) | '
-          'wall s/image | max |mask - first| |')
-    print('|---|---:|---:|---:|---:|---:|---:|')
-    for label, stages, wall, diff in rows:
-        cells = [stages[s] for s in StageTimer.STAGES]
-        print(f'| {label} | ' + ' | '.join(f'{c:.2f}' for c in cells)
-              + f' | {sum(cells):.2f} | {wall:.2f} | {diff:.2g} |')
-
+    print_table(f'EfficientNet-Lite0, blocks.2, {args.images} shared ImageNet images, '
+                f'schedule {args.schedule!r}, CPU, {args.threads} thread(s), one image '
+                'at a time, the variants in turn', [v[0] for v in VARIANTS], timers,
+                walls, masks, args.images, 'image')
 
 if __name__ == '__main__':
     main()
