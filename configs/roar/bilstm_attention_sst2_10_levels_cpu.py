@@ -6,8 +6,10 @@
 # random, mutual information, attention, gradient, input x gradient and
 # integrated gradients with 10 Gauss-Legendre points (a lighter schedule than
 # the published 50: 92% of the tokens they mask at 10% are those of 50 points,
-# 97% at 50%; benchmarks/roar_ig_steps.py, numbers in the results page).
-# InputIBA is left to bilstm_attention_sst2_paper.py (a GPU job).
+# 97% at 50%; benchmarks/roar_schedule_agreement.py, numbers in the results
+# page).
+# InputIBA: bilstm_attention_sst2_10_levels_input_iba_cpu.py (a light schedule,
+# same work dir) and bilstm_attention_sst2_paper.py (the GPU schedule).
 # Shard by seed, or by measure with a config listing `random` and some of the
 # measures (docs/roar.md), then one summary:
 #   python tools/nlp/roar.py CONFIG --work-dir W --cfg-options "roar.seeds=[0,2,4]" &

@@ -171,18 +171,24 @@ class RoarStudy:
             torch.save(masked, tmp)
         return masked, seconds
 
+    def build_measure(self, config, model, train):
+        """The attributor of a measure ``config`` on ``model``, ready to run:
+        corpus statistics (``fit_corpus``, e.g. mutual information) and layer
+        statistics (IBA, InputIBA) from the documents ``train``."""
+        attributor = ATTRIBUTORS.build(dict(config, model=model))
+        if hasattr(attributor, 'fit_corpus'):
+            attributor.fit_corpus(train)
+        if isinstance(attributor, LayerAttributor) and attributor.estimator is None:
+            attributor.estimate(iter_batches(train, 64, on_error=_raise),
+                                self.estimation_samples, progress=False)
+        return attributor
+
     def _importance(self, model, ids_by_split, measure, seed, level):
         """``{split: one importance vector per document}`` of ``measure`` on
-        ``model``; corpus statistics (``fit_corpus``, e.g. mutual information)
-        and layer statistics come from the training split."""
-        attributor = ATTRIBUTORS.build(dict(self.measures[measure], model=model))
+        ``model``, its statistics from the training split."""
         data = {split: MaskedTokens(self.datasets[split], ids)
                 for split, ids in ids_by_split.items()}
-        if hasattr(attributor, 'fit_corpus'):
-            attributor.fit_corpus(data['train'])
-        if isinstance(attributor, LayerAttributor) and attributor.estimator is None:
-            attributor.estimate(iter_batches(data['train'], 64, on_error=_raise),
-                                self.estimation_samples, progress=False)
+        attributor = self.build_measure(self.measures[measure], model, data['train'])
         return {split: compute_importance(attributor, d, self.importance_batch_size, seed,
                                           f'{measure} from k={level} {split}')
                 for split, d in data.items()}
