@@ -36,7 +36,7 @@ def main():
     unmasked = {name: [] for name in study.measures}
     retrained = {name: [] for name in study.measures}
     for seed in args.seeds:
-        model = study.trained_model(osp.join(args.work_dir, f'seed{seed}', 'k0'), seed)
+        model = study.unmasked_model(seed)
         for name in study.measures:
             step = osp.join(args.work_dir, name, f'seed{seed}', f'k{args.level}')
             ids = torch.load(osp.join(step, 'masked_ids.pt'), weights_only=True)['test']

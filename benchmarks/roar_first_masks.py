@@ -10,7 +10,6 @@ reference), and the words each masks most often.
         work_dirs/roar_sst2_10_levels [--seed 0] [--level 10] [--ig-steps 10]
 """
 import argparse
-import os.path as osp
 from collections import Counter
 
 import torch
@@ -44,7 +43,7 @@ def main():
     cfg = Config.fromfile(args.config)
     study = build_study(cfg, args.work_dir)
     train, test = study.datasets['train'], study.datasets['test']
-    model = study.trained_model(osp.join(args.work_dir, f'seed{args.seed}', 'k0'), args.seed)
+    model = study.unmasked_model(args.seed)
     info = mutual_information([train[i]['inputs'] for i in range(len(train))],
                               [int(train[i]['target']) for i in range(len(train))])
     adapter = config_adapter(cfg)

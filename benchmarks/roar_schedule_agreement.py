@@ -20,7 +20,6 @@ the seconds per document of each.
 """
 import argparse
 import json
-import os.path as osp
 import time
 
 import torch
@@ -69,7 +68,7 @@ def main():
     if args.measure not in study.measures:
         parser.error(f'--measure {args.measure!r} is not in the config: {sorted(study.measures)}')
     train = study.datasets['train']
-    model = study.trained_model(osp.join(args.work_dir, f'seed{args.seed}', 'k0'), args.seed)
+    model = study.unmasked_model(args.seed)
     docs = Subset(train, range(min(args.documents, len(train))))
     runs = [(f'reference (seed {s})', json.loads(args.reference), s)
             for s in range(args.reference_seeds)]

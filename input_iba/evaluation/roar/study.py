@@ -146,6 +146,11 @@ class RoarStudy:
         eval mode."""
         return self._load_best(self._build_model(seed), step_dir)
 
+    def unmasked_model(self, seed):
+        """The model of ``seed`` trained on the unmasked data
+        (``seed<seed>/k0``), shared by every measure."""
+        return self.trained_model(osp.join(self.work_dir, f'seed{seed}', 'k0'), seed)
+
     def _trained(self, step_dir, seed):
         """A loader of the model trained in ``step_dir`` (called only when a
         step that is not cached needs it)."""
