@@ -128,6 +128,14 @@ def test_recursive_roar_with_the_true_importance_falls_faster_than_random(tmp_pa
     step = tmp_path / 'true' / 'seed0' / 'k25'
     assert (step / 'best.pth').is_file() and not (step / 'latest.pth').exists()
     assert 0.4 < study.majority_accuracy() < 0.6
+    # a seed's unmasked model, read back, scores what the study recorded at 0%
+    model = study.unmasked_model(1)
+    test = datasets['test']
+    batch = test.collate([test[i] for i in range(len(test))])
+    with torch.no_grad():
+        predicted = model(batch['inputs'], batch['padding_mask']).argmax(-1)
+    assert float((predicted == batch['targets']).float().mean()) == pytest.approx(
+        results['true'][1][0])
     # cached: a second run reads everything back
     assert study.run() == everything
 
