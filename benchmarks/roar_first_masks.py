@@ -16,7 +16,6 @@ import torch
 from mmengine.config import Config
 
 from input_iba.apis.builders import config_adapter, with_adapter
-from input_iba.evaluation.roar.masking import mask_top_tokens, tokens_to_mask
 from input_iba.evaluation.roar.study import MaskedTokens, compute_importance
 from input_iba.models.attributors.mutual_information import mutual_information
 from input_iba.registry import ATTRIBUTORS
@@ -57,10 +56,8 @@ def main():
         # per token, as the study ranks (a tokenised split would pool to words)
         importance = compute_importance(attributor, MaskedTokens(test, ids), 32, args.seed, name)
         # the positions the study's own masking rule replaces at this level
-        masked[name] = [set((mask_top_tokens(
-            doc, imp, tokens_to_mask(study.maskable_tokens(doc), args.level, 'quantile'),
-            study.mask_id, study.protected_ids) != doc).nonzero()[:, 0].tolist())
-            for imp, doc in zip(importance, ids)]
+        masked[name] = [set((study.mask_document(doc, imp, args.level) != doc)
+                            .nonzero()[:, 0].tolist()) for imp, doc in zip(importance, ids)]
     total = sum(len(m) for m in masked['attention'])
     shared = sum(len(a & b) for a, b in zip(masked['attention'], masked['integrated_gradients']))
     print(f'{len(test)} test sentences, {total} tokens masked at {args.level}% by each measure '

@@ -26,17 +26,18 @@ import torch
 from mmengine.config import Config
 
 from input_iba.datasets import Subset
-from input_iba.evaluation.roar.masking import tokens_to_mask
 from input_iba.evaluation.roar.study import compute_importance
 from input_iba.tools.roar import build_study
 
 LEVELS = (10, 20, 30, 50, 70, 90)
 
 
-def top_sets(importance, level):
-    """The positions masked at ``level`` percent (most important first)."""
-    return [set(imp.argsort(descending=True, stable=True)[
-        :tokens_to_mask(len(imp), level, 'quantile')].tolist()) for imp in importance]
+def masked_positions(study, docs, importance, level):
+    """Per document, the positions the study's masking rule replaces at
+    ``level`` (special tokens never, levels count the maskable ones)."""
+    ids = [docs[i]['inputs'] for i in range(len(docs))]
+    return [set((study.mask_document(doc, imp, level) != doc).nonzero()[:, 0].tolist())
+            for doc, imp in zip(ids, importance)]
 
 
 def merged(measure, overrides):
@@ -80,6 +81,8 @@ def main():
         start = time.perf_counter()
         importance[name] = compute_importance(attributor, docs, args.batch_size, seed, name)
         seconds[name] = (time.perf_counter() - start) / len(docs)
+    masked = {name: {level: masked_positions(study, docs, imp, level) for level in LEVELS}
+              for name, imp in importance.items()}
     references = [name for name, _, _ in runs[:args.reference_seeds]]
     print(f'{args.measure}: {len(docs)} training documents, the unmasked model of seed '
           f'{args.seed}; share of the reference\'s masked tokens (one row per reference seed)')
@@ -89,7 +92,7 @@ def main():
         for ref in references:
             shares = []
             for level in LEVELS:
-                ours, theirs = top_sets(importance[name], level), top_sets(importance[ref], level)
+                ours, theirs = masked[name][level], masked[ref][level]
                 both = sum(len(a & b) for a, b in zip(ours, theirs))
                 shares.append(both / sum(len(b) for b in theirs))
             print(f'| {name} | {ref} | {seconds[name]:.4f} | '

@@ -167,11 +167,9 @@ class RoarStudy:
         importance = source.importance(lambda: self._importance(
             source.model(), source_ids, measure, seed, source.level))
         seconds = None if reused else time.time() - start
-        masked = {split: [
-            mask_top_tokens(doc, imp, tokens_to_mask(self.maskable_tokens(doc), k, self.strategy),
-                            self.mask_id, self.protected_ids)
-            for doc, imp in zip(ids, importance[split])]
-            for split, ids in source_ids.items()}
+        masked = {split: [self.mask_document(doc, imp, k)
+                          for doc, imp in zip(ids, importance[split])]
+                  for split, ids in source_ids.items()}
         with atomic_path(path) as tmp:
             torch.save(masked, tmp)
         return masked, seconds
@@ -197,6 +195,14 @@ class RoarStudy:
         return {split: compute_importance(attributor, d, self.importance_batch_size, seed,
                                           f'{measure} from k={level} {split}')
                 for split, d in data.items()}
+
+    def mask_document(self, ids, importance, k):
+        """The ids of one document masked at level ``k`` by the study's rule:
+        its most important maskable tokens (those already masked count)
+        become the mask token."""
+        return mask_top_tokens(ids, importance,
+                               tokens_to_mask(self.maskable_tokens(ids), k, self.strategy),
+                               self.mask_id, self.protected_ids)
 
     def maskable_tokens(self, ids):
         """Tokens of a document that count for ``k`` (special tokens do not)."""
