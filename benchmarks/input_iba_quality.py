@@ -37,9 +37,19 @@ from input_iba.evaluation.vision.pointing_game import PointingGame
 from input_iba.models.bottlenecks import smooth2d
 from input_iba.utils import default_data_root, sample_seed
 
-CONFIG = 'configs/input_iba/efficientnet_lite0_imagenet.py'
-REFERENCE = osp.join('reference_masks', 'inputiba_reference_efficientnet_lite0.npz')
+CONFIG = 'configs/input_iba/efficientnet_lite0_imagenet68.py'
+REFERENCES = [osp.join('reference_masks', f'inputiba_reference_efficientnet_lite0{part}.npz')
+              for part in ('', '_dev')]
 METRICS = ('insertion_auc', 'deletion_auc', 'ehr', 'hit')
+
+
+def reference_masks():
+    """The reference implementation's masks of the 68 images, by name."""
+    masks = {}
+    for path in REFERENCES:
+        with np.load(osp.join(default_data_root(), path)) as ref:
+            masks.update({k: ref[k].astype(np.float32) for k in ref.files})
+    return masks
 
 
 def cpu_seconds():
@@ -120,15 +130,14 @@ def score(args):
                   EffectiveHeatRatio(), PointingGame()]
     path = osp.join(args.out, 'scores.json')
     done = json.load(open(path)) if osp.isfile(path) else {}
-    ref = np.load(osp.join(default_data_root(), REFERENCE))
+    ref = reference_masks()
     targets = {}
     for i in range(len(dataset)):
         item = dataset[i]
         targets[item['name']] = int(attributor.predict(item['inputs'][None]).argmax())
     if 'reference' not in done:
         done['reference'] = score_masks(
-            evaluators, dataset, {k: ref[k].astype(np.float32) for k in ref.files},
-            targets)
+            evaluators, dataset, ref, targets)
     for run_dir in sorted(glob.glob(osp.join(args.out, 'runs', '*'))):
         files = glob.glob(osp.join(run_dir, '*.npz'))
         if not files:
@@ -185,7 +194,7 @@ def table(args):
     95% CI over the images both have), the Spearman correlation with the
     next seed's masks and with the reference masks."""
     scores = json.load(open(osp.join(args.out, 'scores.json')))
-    ref = np.load(osp.join(default_data_root(), REFERENCE))
+    ref = reference_masks()
     base = scores[args.against]
     print('| masks | n | CPU s/img | ' + ' | '.join(METRICS)
           + f' | Δ vs {args.against}: ' + ' | '.join(METRICS)
@@ -208,7 +217,7 @@ def table(args):
         stab = rho = '-'
         if key != 'reference':
             masks = load_masks(args.out, run_name, kind)
-            rho = f"{np.mean([spearmanr(masks[n].ravel(), ref[n].astype(np.float32).ravel())[0] for n in masks]):.2f}"
+            rho = f"{np.mean([spearmanr(masks[n].ravel(), ref[n].ravel())[0] for n in masks]):.2f}"
             value = seed_stability(args.out, run_name, kind, masks)
             stab = '-' if value is None else f'{value:.2f}'
         print(f'| {key} | {len(names)} | {cpu:.1f} | ' + ' | '.join(cells) + ' | '

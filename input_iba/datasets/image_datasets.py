@@ -67,11 +67,14 @@ class ImageNetBoxes(_ImageFileDataset):
 
     Boxes (``boxes``: ``(N, 4)`` x1, y1, x2, y2 on the resized image) are those
     of the target class. Labels come from ``val_gt.txt`` when present.
+    ``root=None`` reads ``folder`` (``'imagenet'``; ``'imagenet_dev'`` for the
+    development set) under the data root.
     """
 
-    def __init__(self, root=None, split='val', pipeline=None, num_samples=None):
+    def __init__(self, root=None, split='val', pipeline=None, num_samples=None,
+                 folder='imagenet'):
         super().__init__(pipeline)
-        self.root = require_dir(root or osp.join(default_data_root(), 'imagenet'),
+        self.root = require_dir(root or osp.join(default_data_root(), folder),
                                 'ImageNet folder')
         image_dir = require_dir(osp.join(self.root, 'images', split),
                                 'ImageNet image folder')

@@ -20,7 +20,7 @@ def test_every_metric_is_found_by_name_with_its_columns():
 def test_a_table_reads_its_columns_from_the_catalogue():
     stats = dict(mean=0.5, ci95=[0.4, 0.6])
     table = markdown_table(dict(A=dict(ehr=dict(ehr=stats, num_samples=3))), ['ehr'])
-    assert table.splitlines() == ['| method | EHR ↑ | n |', '|---|---:|---:|',
+    assert table.splitlines() == ['| method | EHR (paper) ↑ | n |', '|---|---:|---:|',
                                   '| A | 0.500 ± 0.100 | 3 |']
 
 

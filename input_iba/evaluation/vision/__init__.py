@@ -1,6 +1,7 @@
 """Image metrics, one per file."""
 from ..ranking import order_ranks, pixel_order
-from .effective_heat_ratio import EffectiveHeatRatio, effective_heat_ratio
+from .effective_heat_ratio import EffectiveHeatRatio, effective_heat_ratio, heat_share_ratio
+from .effective_heat_share import EffectiveHeatShare
 from .insertion_deletion import InsertionDeletion, path_counts, path_inputs
 from .pointing_game import PointingGame, point_hits
 from .sanity_check import SanityCheck, parametrised_layers, ssim
@@ -16,7 +17,8 @@ from .robustness import LocalLipschitz, MaxSensitivity
 from .sparseness import Sparseness, gini_index
 
 __all__ = [
-    'EffectiveHeatRatio', 'effective_heat_ratio', 'InsertionDeletion',
+    'EffectiveHeatRatio', 'EffectiveHeatShare', 'effective_heat_ratio', 'heat_share_ratio',
+    'InsertionDeletion',
     'order_ranks', 'path_counts', 'path_inputs', 'pixel_order', 'PointingGame', 'point_hits',
     'SanityCheck', 'parametrised_layers', 'ssim', 'SensitivityN', 'default_ns',
     'pearson', 'BackgroundFaithfulness', 'Complexity', 'attribution_entropy',

@@ -1,6 +1,7 @@
 """Insertion and deletion curves (Petsiuk et al., 2018; methods.md §6)."""
 import numpy as np
 import torch
+from torchvision.transforms.functional import gaussian_blur
 
 from input_iba.models.attributors.reference_inputs import reference_input
 from input_iba.models.bottlenecks import smooth2d
@@ -28,6 +29,16 @@ def auc(fractions, scores):
     return float(np.trapezoid(np.asarray(scores), np.asarray(fractions)))
 
 
+def reference_auc(scores):
+    """The InputIBA reference's area: the trapezoid rule over the scores
+    taken after each step, spaced ``1 / len(scores)`` apart (no point for
+    the unchanged input)."""
+    return float(np.trapezoid(np.asarray(scores), dx=1.0 / len(scores)))
+
+
+PROTOCOLS = ('project', 'reference')
+
+
 @EVALUATORS.register_module()
 class InsertionDeletion(MaskEvaluator):
     """Deletion: remove the most important pixels first, replacing them by
@@ -50,6 +61,19 @@ class InsertionDeletion(MaskEvaluator):
         baseline: a number (in normalised space) or a kind of the adapter's
             baselines (``'pad'``, ``'black'``, ...).
         insertion_from: ``'blur'`` (images) or ``'baseline'`` (text).
+        protocol: ``'project'`` (default) as above; ``'reference'`` the
+            InputIBA reference's image protocol (its
+            ``VisionInsertionDeletion``), which the paper's numbers use:
+            10 pixels per step, insertion from torchvision's Gaussian blur
+            with kernel ``int(2 * blur_sigma - 1)`` (9 px at sigma 5) and
+            reflect padding, deletion to 0, curves that start after the
+            first step and an area of ``1 / len(curve)`` per point
+            (:func:`reference_auc`). The reference appends one tensor that
+            it keeps changing, so each of its batches of 80 inputs is scored
+            80 times at the batch's last state; here each point is its own
+            state (that aliasing bug is fixed). ``pixels_per_step`` may be
+            raised to save forward passes (docs/evaluation.md gives the
+            difference it makes).
     """
     name = 'insertion_deletion'
     summary_keys = ('insertion_auc', 'deletion_auc', 'difference')
@@ -60,8 +84,19 @@ class InsertionDeletion(MaskEvaluator):
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), batch_size=64,
                  pixels_per_step=None, baseline=0.0, blur_sigma=5.0,
-                 insertion_from=None):
+                 insertion_from=None, protocol='project'):
         super().__init__(model, adapter, batch_size)
+        if protocol not in PROTOCOLS:
+            raise ValueError(f'protocol must be one of {PROTOCOLS}, got {protocol!r}.')
+        if protocol == 'reference':
+            if self.adapter.modality == 'text':
+                raise ValueError("protocol='reference' is the InputIBA reference's image "
+                                 "protocol; use protocol='project' for text.")
+            if insertion_from not in (None, 'blur') or baseline != 0.0:
+                raise ValueError("protocol='reference' inserts from the blur and deletes "
+                                 'to 0; leave insertion_from and baseline unset.')
+            pixels_per_step = pixels_per_step or 10
+        self.protocol = protocol
         pixels_per_step = self.by_modality(pixels_per_step, image=224, text=1)
         insertion_from = self.by_modality(insertion_from, image='blur', text='baseline')
         if insertion_from not in ('blur', 'baseline'):
@@ -85,9 +120,15 @@ class InsertionDeletion(MaskEvaluator):
         # a position whose rank is never reached (a special token) stays
         base = reference_input(self.adapter, self.model, x[None], self.baseline)[0]
         removed = torch.where(rank < mask.size, base, x)
-        start = (smooth2d(x[None], self.blur_sigma)[0]
-                 if self.insertion_from == 'blur' else removed)
         counts = path_counts(mask.size, self.pixels_per_step)
+        if self.protocol == 'reference':
+            size = int(2 * self.blur_sigma - 1)
+            start = gaussian_blur(x, [size, size], [self.blur_sigma, self.blur_sigma])
+            counts = counts[1:]
+        elif self.insertion_from == 'blur':
+            start = smooth2d(x[None], self.blur_sigma)[0]
+        else:
+            start = removed
         chunks = self.chunks(word_ids)
 
         def scores(begin, end):
@@ -102,7 +143,10 @@ class InsertionDeletion(MaskEvaluator):
     def evaluate_sample(self, item, mask, target):
         fractions, ins, dele = self.curves(self.embed(item), mask, target,
                                            item.get('word_ids'))
-        ins_auc, del_auc = auc(fractions, ins), auc(fractions, dele)
+        if self.protocol == 'reference':
+            ins_auc, del_auc = reference_auc(ins), reference_auc(dele)
+        else:
+            ins_auc, del_auc = auc(fractions, ins), auc(fractions, dele)
         return dict(target=target, insertion_auc=ins_auc, deletion_auc=del_auc,
                     difference=ins_auc - del_auc, fractions=fractions.tolist(),
                     insertion=ins.tolist(), deletion=dele.tolist())

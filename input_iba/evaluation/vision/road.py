@@ -89,12 +89,13 @@ class ROAD(MaskEvaluator):
         return out
 
     def evaluate_sample(self, item, mask, target):
-        x = self.embed(item).double().numpy()
+        embedded = self.embed(item)
+        x = embedded.double().numpy()
         rank = order_ranks(pixel_order(mask)).view(mask.shape).numpy()
         g = np.random.default_rng([self.seed, zlib.crc32(item['name'].encode())])
         images = [self.imputed(x, r, f, g) for r in (rank, rank.size - 1 - rank)
                   for f in self.fractions]
-        probs = self.probabilities(torch.as_tensor(np.stack(images), dtype=torch.float32),
+        probs = self.probabilities(torch.as_tensor(np.stack(images), dtype=embedded.dtype),
                                    target).numpy()
         n = len(self.fractions)
         morf, lerf = probs[:n], probs[n:]
