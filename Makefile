@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # those tests skip.
 MINILM := $(VENV)/.minilm
 
-.PHONY: demo test install clean-demo
+.PHONY: demo test test-avx2 install clean-demo
 
 $(STAMP): requirements.txt setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,3 +32,8 @@ demo: $(STAMP)
 
 test: $(STAMP) $(MINILM)
 	INPUT_IBA_FAST=1 $(PY) -m pytest tests tutorials --nbmake -q
+
+# the same suite with other CPU kernels (AVX2 instead of AVX-512, ATen and oneDNN):
+# float tolerances must hold on any x86 CPU (tests/README.md)
+test-avx2: $(STAMP) $(MINILM)
+	ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 INPUT_IBA_FAST=1 $(PY) -m pytest tests tutorials --nbmake -q

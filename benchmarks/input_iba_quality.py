@@ -1,17 +1,23 @@
 """InputIBA's mask quality against its cost, and against the reference masks.
 
-``run`` attributes the 18 shared ImageNet images with EfficientNet-Lite0 at
-``blocks.2`` (the predicted class, estimation on the same images: the
-setting of ``reference_masks/``) for one schedule and seed, and records the
-CPU seconds per image; ``score`` evaluates every run (and the reference
-masks) with the same evaluators; ``table`` prints the quality-cost table with
-paired differences to a chosen row and seed-to-seed stability::
+``run`` attributes the 68 ImageNet images with boxes and reference masks
+(imagenet/ + imagenet_dev/) with EfficientNet-Lite0 at ``blocks.2`` (the
+predicted class, estimation on the same 68: the setting of
+``reference_masks/``) for one schedule and seed, storing sigmoid(alpha)
+(``input``, what the reference returns) and the smoothed mask (``smoothed``,
+the default output) of the same optimisation, and the CPU seconds per image;
+``score`` evaluates every finished run and the reference's masks with the
+same evaluators: the paper's EHR, insertion/deletion with the reference's
+protocol, the pointing game, and the project's variants (heat-share EHR,
+insertion/deletion with the project protocol, energy in box); ``table``
+prints the metrics with the seed-to-seed spread and the paired differences
+to the reference (95% CIs, images better/worse)::
 
-    python benchmarks/input_iba_quality.py run --name fast-in30 --seed 0
-    python benchmarks/input_iba_quality.py run --name published --seed 0 \\
-        --cfg-options attributor.schedule=published
-    python benchmarks/input_iba_quality.py score --kinds input smoothed
-    python benchmarks/input_iba_quality.py table --kinds input smoothed
+    python benchmarks/input_iba_quality.py run --name fast --seed 0
+    python benchmarks/input_iba_quality.py run --name in60 --seed 0 \\
+        --cfg-options attributor.input_iba.steps=60
+    python benchmarks/input_iba_quality.py score
+    python benchmarks/input_iba_quality.py table
 """
 import argparse
 import glob
@@ -23,7 +29,6 @@ import time
 
 import numpy as np
 import torch
-from scipy.stats import spearmanr
 
 from input_iba.apis.builders import (build_attributor, build_dataset,
                                      build_model, config_adapter, load_config,
@@ -31,7 +36,9 @@ from input_iba.apis.builders import (build_attributor, build_dataset,
 from mmengine.config import DictAction
 
 from input_iba.evaluation.base import mean_ci
+from input_iba.evaluation.vision.boxes import boxes_to_mask
 from input_iba.evaluation.vision.effective_heat_ratio import EffectiveHeatRatio
+from input_iba.evaluation.vision.effective_heat_share import EffectiveHeatShare
 from input_iba.evaluation.vision.insertion_deletion import InsertionDeletion
 from input_iba.evaluation.vision.pointing_game import PointingGame
 from input_iba.models.bottlenecks import smooth2d
@@ -40,7 +47,6 @@ from input_iba.utils import default_data_root, sample_seed
 CONFIG = 'configs/input_iba/efficientnet_lite0_imagenet68.py'
 REFERENCES = [osp.join('reference_masks', f'inputiba_reference_efficientnet_lite0{part}.npz')
               for part in ('', '_dev')]
-METRICS = ('insertion_auc', 'deletion_auc', 'ehr', 'hit')
 
 
 def reference_masks():
@@ -105,18 +111,50 @@ def run(args):
                        batch_size=args.batch_size), f)
 
 
-def score_masks(evaluators, dataset, masks, targets):
+def box_energy(mask, boxes):
+    """The share of the map's (non-negative) heat inside the boxes: the
+    energy-based pointing game (Wang et al., 2020)."""
+    heat = np.clip(np.asarray(mask, dtype=np.float64), 0, None)
+    total = heat.sum()
+    return float(heat[boxes_to_mask(boxes, heat.shape)].sum() / total) if total > 0 else 0.0
+
+
+# metric -> (record key of its evaluator, title, higher is better)
+METRICS = dict(ehr=('ehr', 'EHR (paper)', True),
+               ins_ref=('insertion_auc', 'insertion (ref.)', True),
+               del_ref=('deletion_auc', 'deletion (ref.)', False),
+               hit=('hit', 'pointing', True),
+               ehr_share=('ehr_share', 'EHR (share)', True),
+               ins=('insertion_auc', 'insertion (project)', True),
+               dele=('deletion_auc', 'deletion (project)', False),
+               energy=(None, 'energy in box', True))
+EVALUATED_BY = dict(ehr='ehr', ins_ref='reference', del_ref='reference', hit='pointing',
+                    ehr_share='ehr_share', ins='project', dele='project')
+
+
+def build_evaluators(model, adapter, args):
+    return dict(
+        reference=InsertionDeletion(model, adapter, batch_size=16, protocol='reference',
+                                    pixels_per_step=args.reference_pixels_per_step),
+        project=InsertionDeletion(model, adapter, batch_size=16,
+                                  pixels_per_step=args.pixels_per_step),
+        ehr=EffectiveHeatRatio(), ehr_share=EffectiveHeatShare(), pointing=PointingGame())
+
+
+def score_masks(evaluators, items, masks, targets):
+    """``{name: {metric: value}}`` for the masks of the items that have one
+    (a metric that skips a sample, e.g. EHR on a large box, is absent)."""
     scores = {}
-    for i in range(len(dataset)):
-        item = dataset[i]
+    for item in items:
         name = item['name']
         if name not in masks:
             continue
-        rec = {}
-        for ev in evaluators:
-            r = ev.evaluate_sample(item, masks[name], targets[name])
-            if r is not None:
-                rec.update({k: r[k] for k in METRICS if k in r})
+        records = {key: ev.evaluate_sample(item, masks[name], targets[name])
+                   for key, ev in evaluators.items()}
+        rec = dict(energy=box_energy(masks[name], item['boxes']))
+        for metric, by in EVALUATED_BY.items():
+            if records[by] is not None:
+                rec[metric] = records[by][METRICS[metric][0]]
         scores[name] = rec
     return scores
 
@@ -124,41 +162,35 @@ def score_masks(evaluators, dataset, masks, targets):
 def score(args):
     torch.set_num_threads(args.threads)
     cfg, model, attributor, dataset = setup(None)
-    adapter = config_adapter(cfg)
-    evaluators = [InsertionDeletion(model, adapter, batch_size=16,
-                                    pixels_per_step=args.pixels_per_step),
-                  EffectiveHeatRatio(), PointingGame()]
+    evaluators = build_evaluators(model, config_adapter(cfg), args)
     path = osp.join(args.out, 'scores.json')
     done = json.load(open(path)) if osp.isfile(path) else {}
-    ref = reference_masks()
-    targets = {}
-    for i in range(len(dataset)):
-        item = dataset[i]
-        targets[item['name']] = int(attributor.predict(item['inputs'][None]).argmax())
+    items = [dataset[i] for i in range(len(dataset))]
+    targets = {it['name']: int(attributor.predict(it['inputs'][None]).argmax()) for it in items}
+
+    def save():
+        with open(path + '.tmp', 'w') as f:
+            json.dump(done, f)
+        os.replace(path + '.tmp', path)
+
     if 'reference' not in done:
-        done['reference'] = score_masks(
-            evaluators, dataset, ref, targets)
+        done['reference'] = score_masks(evaluators, items, reference_masks(), targets)
+        save()
     for run_dir in sorted(glob.glob(osp.join(args.out, 'runs', '*'))):
-        files = glob.glob(osp.join(run_dir, '*.npz'))
-        if not files:
+        files = sorted(glob.glob(osp.join(run_dir, '*.npz')))
+        if len(files) < len(items) and not args.partial:
             continue
-        kinds = [k for k in np.load(files[0]).files
-                 if k not in ('target', 'cpu_seconds', 'wall_seconds')
-                 and (not args.kinds or k in args.kinds)]
         data = {osp.basename(f)[:-4]: np.load(f) for f in files}
-        for kind in kinds:
+        for kind in args.kinds:
             key = f'{osp.basename(run_dir)}:{kind}'
             if key in done and len(done[key]) == len(files):
                 continue
-            done[key] = score_masks(evaluators, dataset,
+            done[key] = score_masks(evaluators, items,
                                     {n: d[kind] for n, d in data.items()}, targets)
             for n, d in data.items():
                 done[key][n]['cpu_seconds'] = float(d['cpu_seconds'])
             print('scored', key, flush=True)
-            with open(path, 'w') as f:
-                json.dump(done, f)
-    with open(path, 'w') as f:
-        json.dump(done, f)
+            save()
 
 
 def mean_half(values):
@@ -174,54 +206,70 @@ def load_masks(out, run_name, kind):
     return {osp.basename(f)[:-4]: np.load(f)[kind] for f in files}
 
 
-def seed_stability(out, run_name, kind, a):
-    """Mean Spearman correlation between this run's masks ``a`` and the
-    same schedule's run with the next seed (None when there is none)."""
-    name, _, seed = run_name.rpartition('-seed')
-    other = f'{name}-seed{int(seed) + 1}'
-    if not osp.isdir(osp.join(out, 'runs', other)):
-        return None
-    b = load_masks(out, other, kind)
-    common = sorted(set(a) & set(b))
-    if not common:
-        return None
-    return float(np.mean([spearmanr(a[n].ravel(), b[n].ravel())[0] for n in common]))
+def seed_groups(scores, kinds):
+    """``{(schedule, kind): {seed: per-image scores}}`` of the scored runs."""
+    groups = {}
+    for key, per in scores.items():
+        if key == 'reference':
+            continue
+        run_name, _, kind = key.partition(':')
+        name, _, seed = run_name.rpartition('-seed')
+        if kind in kinds:
+            groups.setdefault((name, kind), {})[int(seed)] = per
+    return groups
+
+
+def seed_average(per_seed, metric):
+    """Per image, the metric averaged over the seeds that scored it."""
+    names = set.intersection(*(set(p) for p in per_seed.values()))
+    out = {}
+    for n in names:
+        values = [p[n][metric] for p in per_seed.values() if metric in p[n]]
+        if values:
+            out[n] = float(np.mean(values))
+    return out
 
 
 def table(args):
-    """One row per run and mask kind: CPU s per image, each metric (mean ±
-    95% CI over images), the paired difference to ``--against`` (mean ±
-    95% CI over the images both have), the Spearman correlation with the
-    next seed's masks and with the reference masks."""
+    """Two markdown tables: the metrics of each schedule and output (mean
+    over the images of the seed-averaged scores; the seed-to-seed spread is
+    the range of the per-seed means), and the paired differences to the
+    reference's masks per image (mean, 95% CI, images better / worse)."""
     scores = json.load(open(osp.join(args.out, 'scores.json')))
-    ref = reference_masks()
-    base = scores[args.against]
-    print('| masks | n | CPU s/img | ' + ' | '.join(METRICS)
-          + f' | Δ vs {args.against}: ' + ' | '.join(METRICS)
-          + ' | ρ next seed | ρ reference |')
-    print('|---|' + '---:|' * (2 * len(METRICS) + 4))
-    for key, per in scores.items():
-        run_name, _, kind = key.partition(':')
-        if args.kinds and kind and kind not in args.kinds:
-            continue
-        names = sorted(per)
-        cells, deltas = [], []
-        for metric in METRICS:
-            m, h = mean_half([per[n][metric] for n in names if metric in per[n]])
-            cells.append(f'{m:.3f} ± {h:.3f}')
-            d = [per[n][metric] - base[n][metric] for n in names
-                 if metric in per[n] and metric in base.get(n, {})]
-            m, h = mean_half(d) if len(d) > 1 else (float('nan'), 0)
-            deltas.append(f'{m:+.3f} ± {h:.3f}')
-        cpu = np.nanmean([per[n].get('cpu_seconds', np.nan) for n in names])
-        stab = rho = '-'
-        if key != 'reference':
-            masks = load_masks(args.out, run_name, kind)
-            rho = f"{np.mean([spearmanr(masks[n].ravel(), ref[n].ravel())[0] for n in masks]):.2f}"
-            value = seed_stability(args.out, run_name, kind, masks)
-            stab = '-' if value is None else f'{value:.2f}'
-        print(f'| {key} | {len(names)} | {cpu:.1f} | ' + ' | '.join(cells) + ' | '
-              + ' | '.join(deltas) + f' | {stab} | {rho} |')
+    ref = scores['reference']
+    groups = seed_groups(scores, args.kinds)
+    metrics = list(METRICS)
+    print('| masks | seeds | CPU s/img | ' + ' | '.join(
+        METRICS[m][1] + (' ↑' if METRICS[m][2] else ' ↓') for m in metrics) + ' |')
+    print('|---|---:|---:|' + '---:|' * len(metrics))
+    ref_cells = [f'{mean_half(v.get(m) for v in ref.values())[0]:.3f}' for m in metrics]
+    print('| reference InputIBA | - | - | ' + ' | '.join(ref_cells) + ' |')
+    for (name, kind), per_seed in sorted(groups.items()):
+        cells = []
+        for m in metrics:
+            means = [mean_half(p[n].get(m) for n in p)[0] for p in per_seed.values()]
+            spread = f' (±{(max(means) - min(means)) / 2:.3f})' if len(means) > 1 else ''
+            cells.append(f'{np.mean(means):.3f}{spread}')
+        cpu = np.mean([r.get('cpu_seconds', np.nan) for p in per_seed.values()
+                       for r in p.values()])
+        print(f'| {name}: {kind} | {len(per_seed)} | {cpu:.1f} | ' + ' | '.join(cells) + ' |')
+    print()
+    print('| masks − reference | ' + ' | '.join(METRICS[m][1] for m in metrics) + ' |')
+    print('|---|' + '---:|' * len(metrics))
+    for (name, kind), per_seed in sorted(groups.items()):
+        cells = []
+        for m in metrics:
+            ours = seed_average(per_seed, m)
+            common = [n for n in ours if m in ref.get(n, {})]
+            diffs = np.array([ours[n] - ref[n][m] for n in common])
+            if len(diffs) < 2:
+                cells.append('-')
+                continue
+            mean, half = mean_half(diffs)
+            sign = 1 if METRICS[m][2] else -1
+            better, worse = int((sign * diffs > 0).sum()), int((sign * diffs < 0).sum())
+            cells.append(f'{mean:+.3f} ± {half:.3f} ({better}/{worse}, n={len(diffs)})')
+        print(f'| {name}: {kind} | ' + ' | '.join(cells) + ' |')
 
 
 def plot(args):
@@ -240,7 +288,7 @@ def plot(args):
         if kind not in ('', 'smoothed', 'input'):
             continue
         cpu = np.nanmean([r.get('cpu_seconds', np.nan) for r in per.values()])
-        for ax, metric in zip(axes, ('insertion_auc', 'deletion_auc')):
+        for ax, metric in zip(axes, ('ins_ref', 'del_ref')):
             m, h = mean_half([r[metric] for r in per.values()])
             if key == 'reference':
                 ax.axhspan(m - h, m + h, color='grey', alpha=0.2)
@@ -250,13 +298,13 @@ def plot(args):
             ax.errorbar(cpu, m, yerr=h, fmt='o' if kind == 'smoothed' else 'x',
                         color=colour, capsize=3,
                         label=run_name if kind == 'smoothed' else None)
-    for ax, metric in zip(axes, ('insertion AUC (higher is better)',
-                                 'deletion AUC (lower is better)')):
+    for ax, metric in zip(axes, ('insertion AUC, reference protocol (higher is better)',
+                                 'deletion AUC, reference protocol (lower is better)')):
         ax.set_xscale('log')
         ax.set_xlabel('CPU seconds per image (one thread)')
         ax.set_ylabel(metric)
     axes[0].legend(fontsize=7)
-    fig.suptitle('InputIBA on 18 ImageNet images: smoothed output (dots), '
+    fig.suptitle('InputIBA on 68 ImageNet images: smoothed output (dots), '
                  'sigmoid(alpha) (crosses)', fontsize=9)
     fig.tight_layout()
     fig.savefig(args.figure, dpi=120)
@@ -274,11 +322,16 @@ def main():
     parser.add_argument('--images', type=int, nargs='*')
     parser.add_argument('--batch-size', type=int, default=1)
     parser.add_argument('--threads', type=int, default=1)
-    parser.add_argument('--pixels-per-step', type=int, default=3584)
-    parser.add_argument('--against', default='reference')
-    parser.add_argument('--kinds', nargs='*', default=['smoothed'],
-                        help='mask kinds in the table (input, smoothed, feat, '
-                        'gen_masks); none: all')
+    parser.add_argument('--pixels-per-step', type=int, default=3584,
+                        help="the project protocol's insertion/deletion step")
+    parser.add_argument('--reference-pixels-per-step', type=int, default=1120,
+                        help="the reference protocol's step (its own: 10; 1120 changes "
+                        'the AUCs by less than the paired CIs: docs/results/input_iba_quality.md)')
+    parser.add_argument('--partial', action='store_true',
+                        help='score runs that have not finished every image')
+    parser.add_argument('--kinds', nargs='+', default=['smoothed', 'input'],
+                        help='mask kinds scored and shown (input = sigmoid(alpha), '
+                        'smoothed, feat, gen_masks)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     args = parser.parse_args()
     dict(run=run, score=score, table=table, plot=plot)[args.command](args)
