@@ -187,7 +187,7 @@ def test_no_readable_estimation_sample_is_not_cached(tmp_path):
         "estimate=dict(type='ImageFolder', root=r'{root}/../broken'"))
     (tmp_path / 'broken').mkdir()
     (tmp_path / 'broken' / 'bad.png').write_bytes(b'not an image')
-    with pytest.raises(ValueError, match='No readable sample in data.estimate'):
+    with pytest.raises(ValueError, match='Too few readable samples in data.estimate'):
         train('t', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
     assert not [f for _, _, fs in os.walk(work / 'estimation') for f in fs]
     mp.undo()

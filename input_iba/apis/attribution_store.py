@@ -30,8 +30,10 @@ from tqdm import tqdm
 from input_iba.datasets import load_items
 from input_iba.models.attributors.batch import TARGET_MODES, attribute_items
 from input_iba.utils import append_jsonl, atomic_path, save_json
+from input_iba.utils.ranges import count
 
 SHARD_DIR = 'shards'
+LAYOUT = 'layout.json'
 
 
 class AttributionStore:
@@ -45,7 +47,7 @@ class AttributionStore:
         """Record ``shard_size`` in ``layout.json``, or check that it is the
         one the stored shards were written with (shard k holds the indices
         ``k * shard_size`` to ``(k + 1) * shard_size - 1``)."""
-        path = osp.join(self.work_dir, 'layout.json')
+        path = osp.join(self.work_dir, LAYOUT)
         if osp.isfile(path):
             with open(path) as f:
                 stored = json.load(f)['shard_size']
@@ -217,3 +219,7 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
     if logger is not None:
         logger.info('explain_dataset summary: ' + json.dumps(summary))
     return summary
+
+
+explain_dataset.value_ranges = dict(shard_size=count(), batch_size=count(),
+                                    num_samples=count(optional=True))

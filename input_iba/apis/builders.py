@@ -2,6 +2,7 @@
 import hashlib
 import json
 import os.path as osp
+import warnings
 
 import torch
 from mmengine.config import Config
@@ -11,6 +12,11 @@ from input_iba.evaluation import catalogue
 from input_iba.models.attributors import LayerAttributor
 from input_iba.registry import (ATTRIBUTORS, DATASETS, ESTIMATORS, EVALUATORS, MODELS,
                                 VISUALIZERS)
+from input_iba.utils.ranges import count
+
+#: what the ``data`` options of :func:`prepare_statistics` accept (a
+#: variance needs two samples)
+DATA_RANGES = dict(estimation_batch_size=count(), num_estimation_samples=count(2))
 
 
 def load_config(path, cfg_options=None,
@@ -69,6 +75,10 @@ def build_visualizer(cfg):
     return VISUALIZERS.build(cfg)
 
 
+#: the folder of cached layer statistics in a work dir
+ESTIMATION_DIR = 'estimation'
+
+
 def _estimation_key(cfg, attributor):
     blob = json.dumps(dict(model=cfg.model, layer=attributor.layer_name,
                            data=cfg.data.estimate,
@@ -82,7 +92,7 @@ def prepare_statistics(cfg, attributor, work_dir, logger=None):
     ``work_dir/estimation/`` for the same model, layer and estimation set."""
     if not isinstance(attributor, LayerAttributor):
         return None
-    path = osp.join(work_dir, 'estimation',
+    path = osp.join(work_dir, ESTIMATION_DIR,
                     f'{attributor.layer_name}-{_estimation_key(cfg, attributor)}.pt')
     cached = ESTIMATORS.get(attributor.estimator_cfg['type']).load_or_none(path)
     if cached is not None:
@@ -98,13 +108,18 @@ def prepare_statistics(cfg, attributor, work_dir, logger=None):
 
     batches = iter_batches(dataset, cfg.data.get('estimation_batch_size', 16),
                            skip)
+    wanted = cfg.data.get('num_estimation_samples', 1000)
     # the progress bar counts to what the set can give
-    attributor.estimate(batches, min(cfg.data.get('num_estimation_samples', 1000),
-                                     len(dataset)))
-    if not attributor.estimator.count:
-        raise ValueError('No readable sample in data.estimate: layer statistics need '
-                         'at least one (nothing was cached); the log lists the '
-                         'skipped files.')
+    attributor.estimate(batches, min(wanted, len(dataset)))
+    got = attributor.estimated_samples
+    if got < 2:
+        raise ValueError(f'Too few readable samples in data.estimate ({got}): layer '
+                         'statistics need at least 2 (nothing was cached); the log lists '
+                         'the skipped files.')
+    if got < wanted:
+        message = (f'data.num_estimation_samples is {wanted}, but data.estimate gave '
+                   f'{got} readable samples: the layer statistics come from {got}.')
+        logger.warning(message) if logger else warnings.warn(message)
     attributor.estimator.save(path)
     if logger:
         logger.info(f'layer statistics from {attributor.estimator.count} '

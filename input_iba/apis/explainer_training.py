@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from input_iba.datasets.text.tokenized import pool_to_words
 from input_iba.utils import atomic_path
+from input_iba.utils.ranges import count, non_negative, positive
 
 from .attribution_store import AttributionStore
 from .builders import build_dataset, build_model
@@ -166,3 +167,7 @@ def train_explainer(net, dataset, targets, train, val, work_dir, epochs=20,
             if bad >= patience:
                 break
     return dict(history=history, best_val_mse=best)
+
+
+train_explainer.value_ranges = dict(epochs=count(), batch_size=count(), lr=positive(),
+                                    patience=count(), rank_weight=non_negative())

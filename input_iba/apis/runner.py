@@ -20,6 +20,10 @@ from input_iba.utils import append_jsonl, save_json, save_npy
 from input_iba.utils.io import TMP_PREFIX, writer_is_alive
 
 INPUT_DIR, FEAT_DIR, META_DIR = 'input_masks', 'feat_masks', 'meta'
+#: the folders of the other per-sample maps (``AttributionResult.extras``)
+EXTRA_DIRS = ('gen_masks', 'feature_attributions')
+#: what :func:`run_attribution` writes into its work dir
+OUTPUTS = (INPUT_DIR, FEAT_DIR, META_DIR) + EXTRA_DIRS
 FAILED = 'failed.jsonl'
 
 
@@ -66,6 +70,8 @@ def _write_sample(work_dir, attributed, row, visualizer, meta):
         save_npy(osp.join(work_dir, FEAT_DIR, name + '.npy'), feat)
         visualizer(osp.join(work_dir, FEAT_DIR, name), item, feat)
     for key, maps in result.extras.items():
+        if key not in EXTRA_DIRS:  # --overwrite must be able to name every output
+            raise KeyError(f'extras {key!r} is not in runner.EXTRA_DIRS: add it there.')
         save_npy(osp.join(work_dir, key, name + '.npy'), attributed.cut(maps, row).numpy())
     mask = attributed.mask(row).numpy()
     visualizer(osp.join(work_dir, INPUT_DIR, name), item, mask)

@@ -1,10 +1,15 @@
 """Config checks that run before any work: every section a tool reads is
 checked against what its consumer accepts (a class's or function's
-arguments, or a fixed list), with the close names of a misspelt key."""
+arguments, or a fixed list), with the close names of a misspelt key, and
+every value against the types and ranges its consumer declares
+(``value_ranges``, :mod:`input_iba.utils.ranges`)."""
 import difflib
 import inspect
 
+from input_iba.apis.builders import DATA_RANGES
+from input_iba.models.attributors.input_iba_ranges import RANGES_BY_CLASS
 from input_iba.registry import ATTRIBUTORS, DATASETS, EVALUATORS, MODELS
+from input_iba.utils.ranges import check_values
 
 #: what a ``data`` section may hold
 DATA_KEYS = ('attribute', 'estimate', 'train', 'val', 'test', 'estimation_batch_size',
@@ -60,6 +65,17 @@ def accepted_keys(target):
     return None
 
 
+def ranges_of(target):
+    """The ``value_ranges`` a class (or one of its bases) or a function
+    declares, else those :data:`RANGES_BY_CLASS` holds for it; ``{}``."""
+    for owner in getattr(target, '__mro__', (target, )):
+        if owner in RANGES_BY_CLASS:
+            return RANGES_BY_CLASS[owner]
+        if 'value_ranges' in vars(owner):
+            return vars(owner)['value_ranges']
+    return {}
+
+
 def check_component(where, cfg, registry, extra=()):
     """A ``dict(type=..., ...)`` built from ``registry``: its type exists and
     every key is an argument of that type (or in ``extra``)."""
@@ -76,6 +92,7 @@ def check_component(where, cfg, registry, extra=()):
     known = accepted_keys(cls)
     if known is not None:
         check_keys(where, set(cfg) - {'type'}, known | set(extra) | {'type'})
+    check_values(where, cfg, ranges_of(cls))
 
 
 def check_renamed(cfg):
@@ -89,6 +106,7 @@ def check_renamed(cfg):
 
 def _data(cfg):
     check_keys('data', cfg.data, DATA_KEYS)
+    check_values('data', cfg.data, DATA_RANGES)
     for name in ('attribute', 'estimate', 'train', 'val', 'test'):
         if name in cfg.data:
             check_component(f'data.{name}', cfg.data[name], DATASETS)
@@ -134,6 +152,7 @@ def _function(section, func, fixed=(), extra=()):
         target = getattr(__import__(module, fromlist=[name]), name)
         known = (accepted_keys(target) - set(fixed)) | set(extra)
         check_keys(section, cfg.get(section, {}), known)
+        check_values(section, cfg.get(section, {}), ranges_of(target))
     return check
 
 
@@ -164,12 +183,51 @@ CHECKS = dict(
 )
 
 
-def check_config(cfg, checks):
+def option_names(cfg, known):
+    """The dotted names of the options of ``cfg``'s ``known`` sections: the
+    keys they hold (three levels deep) and the arguments of the registered
+    types of ``attributor`` and ``model``."""
+    def keys(value, where, depth):
+        if not isinstance(value, dict) or depth == 0:
+            return set()
+        return {f'{where}.{k}' for k in value} | {
+            name for k, v in value.items() for name in keys(v, f'{where}.{k}', depth - 1)}
+
+    names = {n for section in known if section in cfg for n in keys(cfg[section], section, 3)}
+    for section, registry in (('attributor', ATTRIBUTORS), ('model', MODELS)):
+        kind = cfg.get(section, {}).get('type') if isinstance(cfg.get(section), dict) else None
+        cls = registry.get(kind) if isinstance(kind, str) else None
+        names |= {f'{section}.{k}' for k in (accepted_keys(cls) or ()) if cls is not None}
+    return names
+
+
+def check_options(cfg, options, known):
+    """Refuse a top-level key of ``--cfg-options`` that no tool reads: the
+    top-level names of a config file besides its sections are helper
+    variables, substituted where they are used when the file is read, so
+    setting one on the command line changes nothing."""
+    for key in options:
+        top = key.split('.')[0]
+        if top in known:
+            continue
+        names = option_names(cfg, known)
+        same = sorted(n for n in names if n.rsplit('.', 1)[-1] == top)
+        hint = (f'; did you mean {same[0]!r}?' if same
+                else close_names(top, sorted(known | names)))
+        raise KeyError(f'--cfg-options {key}: {top!r} is not a top-level key a tool reads '
+                       f'(a helper name of the config file was already substituted where it '
+                       f'is used, so setting it here changes nothing){hint}')
+
+
+def check_config(cfg, checks, options=()):
     """Run ``checks`` (names of :data:`CHECKS`, or a tool's own functions of
-    the config) on ``cfg``, after the old-spelling and top-level checks;
-    raises a ``KeyError``/``ValueError`` naming the key and the fix."""
+    the config) on ``cfg``, after the old-spelling and top-level checks
+    (``options``: the keys set by ``--cfg-options``, see
+    :func:`check_options`); raises a ``KeyError``/``ValueError`` naming the
+    key and the fix."""
     check_renamed(cfg)
     known = set(COMMON) | {c for c in checks if isinstance(c, str)}
+    check_options(cfg, options, known)
     for key in cfg.keys():
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
         if key not in known and close:

@@ -9,7 +9,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from input_iba.apis import (build_attributor, build_dataset, build_model,  # noqa: E402
                             build_visualizer, prepare_statistics, run_attribution)
-from input_iba.apis.builders import build_evaluator, config_adapter  # noqa: E402
+from input_iba.apis.builders import (ESTIMATION_DIR, build_evaluator,  # noqa: E402
+                                     config_adapter)
+from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
 from input_iba.evaluation.tables import markdown_table, paired_table  # noqa: E402
 from input_iba.utils import save_text  # noqa: E402
@@ -26,6 +28,13 @@ def check_reference(cfg):
                        f'{list(cfg.methods)}: name one of them or drop the key.')
 
 
+def compare_outputs(cfg):
+    """What a comparison writes into its work dir: a folder per method,
+    the layer statistics, the table, the mask grid and a curve per metric."""
+    return tuple(cfg.methods) + (ESTIMATION_DIR, 'table.md', 'masks.png') + tuple(
+        f'{metric}.png' for metric in metrics())
+
+
 def main(description, argv=None):
     """Run every method of ``methods`` and every metric of ``metrics``;
     returns the summaries ``{method: {metric: summary}}``."""
@@ -34,7 +43,8 @@ def main(description, argv=None):
     args = parser.parse_args(argv)
     run = prepare_run(args, required=('model', 'data', 'methods', 'metrics'),
                       checks=('data', 'model', 'methods', 'metric_evaluation',
-                              'attribution', check_reference))
+                              'attribution', check_reference),
+                      outputs=compare_outputs)
     cfg, work_dir = run.cfg, run.work_dir
     model = build_model(cfg.model, run.device)
     dataset = build_dataset(cfg.data.attribute)
@@ -44,6 +54,7 @@ def main(description, argv=None):
     # built before any work: a method's config error must not come after the others' runs
     attributors = {method: build_attributor(att_cfg, model, adapter)
                    for method, att_cfg in cfg.methods.items()}
+    run.commit()
     summaries = {}
     for method, att_cfg in cfg.methods.items():
         run_dir = osp.join(work_dir, method)

@@ -9,6 +9,15 @@ from input_iba.evaluation.plots import save_metric_plot
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
 
+#: the default out dir is ``<work-dir>/eval_<masks>``
+EVAL_PREFIX = 'eval_'
+
+
+def evaluation_outputs():
+    """What an evaluation writes into its out dir, per metric: the
+    per-sample folder, the summary and the curve."""
+    return tuple(name + ext for name in metrics() for ext in ('', '.json', '.png'))
+
 
 def main(description, argv=None):
     """Evaluate the masks of a run; returns the summaries by metric."""
@@ -25,16 +34,19 @@ def main(description, argv=None):
     if not osp.isdir(mask_dir):
         raise FileNotFoundError(f'No masks at {mask_dir}: run tools/vision/train.py '
                                 'first, or pass --masks.')
-    out_dir = args.out_dir or osp.join(args.work_dir, f'eval_{args.masks}')
+    out_dir = args.out_dir or osp.join(args.work_dir, EVAL_PREFIX + args.masks)
     run = prepare_run(args, required=('model', 'data'), out_dir=out_dir,
-                      checks=('data', 'model', 'attributor', 'metric_evaluation'))
+                      checks=('data', 'model', 'attributor', 'metric_evaluation'),
+                      outputs=evaluation_outputs())
     cfg = run.cfg
     model = build_model(cfg.model, run.device)
     dataset = build_dataset(cfg.data.attribute)
+    evaluators = {metric: build_evaluator(cfg, metric, model, cfg.get('attributor'))
+                  for metric in args.metrics}
+    run.commit()
     count = run.count(dataset)
     results = {}
-    for metric in args.metrics:
-        evaluator = build_evaluator(cfg, metric, model, cfg.get('attributor'))
+    for metric, evaluator in evaluators.items():
         results[metric] = evaluator.run(dataset, mask_dir, run.out_dir, range(count))
         plot = save_metric_plot(run.out_dir, metric)
         print(f'{metric}: ' + json.dumps({k: v for k, v in results[metric].items()

@@ -22,6 +22,8 @@ from input_iba.utils import save_json, save_text
 
 from .prologue import prepare_run, tool_parser
 
+#: what an evaluation writes into the training's work dir
+EVALUATION_OUTPUTS = ('evaluation.json', 'evaluation.md', 'convergence.png', 'side_by_side')
 DEFAULTS = dict(curve_samples=32, faithfulness_samples=32, visuals=8,
                 convergence=None, faithfulness=None)
 
@@ -78,6 +80,7 @@ def main(description, argv=None):
     adapter = config_adapter(cfg)
     explainer = EmpiricalExplainer(model, checkpoint=osp.join(work_dir, 'explainer.pth'),
                                    **with_adapter(cfg.explainer, adapter))
+    run.commit()
     predicted = attribute_samples(explainer, dataset, val, classes, seed, batch_size)
     mses = sample_mse(predicted, targets)
     summary = dict(val_samples=len(val), mse=mean_ci(list(mses.values())),

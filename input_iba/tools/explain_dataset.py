@@ -4,10 +4,14 @@ import json
 import os.path as osp
 
 from input_iba.apis import build_attributor, build_dataset, build_model, prepare_statistics
-from input_iba.apis.attribution_store import AttributionStore, explain_dataset
-from input_iba.apis.builders import config_adapter
+from input_iba.apis.attribution_store import (LAYOUT, SHARD_DIR, AttributionStore,
+                                              explain_dataset)
+from input_iba.apis.builders import ESTIMATION_DIR, config_adapter
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
+
+#: what a run writes into its work dir
+EXPLAIN_OUTPUTS = (SHARD_DIR, LAYOUT, 'attributions.jsonl', ESTIMATION_DIR)
 
 
 def main(description, argv=None):
@@ -18,7 +22,8 @@ def main(description, argv=None):
     parser.add_argument('--no-jsonl', action='store_true',
                         help='skip the JSON lines export')
     args = parser.parse_args(argv)
-    run = prepare_run(args, checks=('data', 'model', 'attributor', 'attribution', 'explain'))
+    run = prepare_run(args, checks=('data', 'model', 'attributor', 'attribution', 'explain'),
+                      outputs=EXPLAIN_OUTPUTS)
     cfg = run.cfg
     settings = dict(cfg.get('explain', {}))
     if run.num_samples is not None:
@@ -27,6 +32,7 @@ def main(description, argv=None):
         settings['batch_size'] = cfg.attribution.batch_size
     model = build_model(cfg.model, run.device)
     attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
+    run.commit()
     prepare_statistics(cfg, attributor, run.work_dir, run.logger)
     dataset = build_dataset(cfg.data.attribute)
     summary = explain_dataset(attributor, dataset, run.work_dir, seed=run.seed,

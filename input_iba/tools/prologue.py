@@ -3,6 +3,7 @@ folded in (``cfg.work_dir``, ``cfg.seed``, ``cfg.device``), the work dir,
 the config dump, the logger, the global seed, the device and the process
 group."""
 import argparse
+import fnmatch
 import hashlib
 import json
 import os
@@ -10,7 +11,8 @@ import os.path as osp
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import List, Sequence, Tuple
 
 import torch
 from mmengine import dist
@@ -19,13 +21,16 @@ from mmengine.logging import MMLogger
 
 from input_iba.apis.builders import load_config
 from input_iba import __version__
-from input_iba.apis.runner import clean_work_dir
+from input_iba.apis.runner import FAILED, clean_work_dir
 from input_iba.apis.validation import check_config
-from input_iba.utils import set_global_seed
+from input_iba.utils import read_json, save_json, set_global_seed
+from input_iba.utils.ranges import check_values, count, integer
 
 
 #: sections whose own ``seed`` key gave way to the top-level ``seed``
 SEEDED_SECTIONS = ('train', 'explain')
+#: what the top-level values this module reads accept
+TOP_LEVEL_RANGES = dict(seed=integer(), num_threads=count())
 
 
 def tool_parser(description, work_dir_help='where results, logs and the '
@@ -43,11 +48,17 @@ def tool_parser(description, work_dir_help='where results, logs and the '
                         help='global seed (default: the config, else 0)')
     parser.add_argument('--overwrite', action='store_true',
                         help='delete the results of another config or seed in the '
-                        'work dir instead of refusing to mix them')
+                        'work dir instead of refusing to mix them (only what a run '
+                        'writes, once every check has passed; other files stay)')
     return parser
 
 
 RECORD = 'run.json'
+#: what every tool writes into its out dir besides its own outputs
+RUN_FILES = (RECORD, 'config.py', FAILED)
+#: the logs of a run (``log.txt``; one per process under torchrun): every run
+#: rewrites them, so ``--overwrite`` leaves them
+LOGS = ('log.txt', 'log_*rank*.txt')
 
 
 def code_version():
@@ -75,36 +86,79 @@ def config_hash(cfg, shards=()):
     return hashlib.sha1(blob.encode()).hexdigest()[:12]
 
 
-def check_record(out_dir, cfg, seed, overwrite, shards=()):
+def run_outputs(out_dir: str, outputs: Sequence[str]) -> List[str]:
+    """The entries of ``out_dir`` that a run writes: those whose name
+    matches a pattern of ``outputs`` (``fnmatch``, e.g. ``'eval_*'``) or of
+    :data:`RUN_FILES`; everything else there is someone else's."""
+    patterns = tuple(outputs) + RUN_FILES
+    return sorted(e for e in os.listdir(out_dir)
+                  if any(fnmatch.fnmatchcase(e, p) for p in patterns))
+
+
+def check_record(out_dir, cfg, seed, overwrite, outputs, shards=()):
     """``out_dir/run.json`` names the config hash, seed and code version that
     produced the results there. Another config or seed is refused when
-    results are there (or, with ``overwrite``, they are deleted); keys of
-    ``shards`` may differ (a tool that keeps their results apart, e.g. the
-    ROAR study's seeds and measures, checks them itself). Writes the record
-    of this run; returns a warning when the code version changed, else None."""
-    path, warning = osp.join(out_dir, RECORD), None
+    results (``outputs``, see :func:`run_outputs`) are there, unless
+    ``overwrite``; keys of ``shards`` may differ (a tool that keeps their
+    results apart, e.g. the ROAR study's seeds and measures, checks them
+    itself). Writes nothing. Returns ``(record, stale, warning)``: the
+    record of this run, whether the old results must go before it starts
+    (see :meth:`Run.commit`), and a warning when the code version changed."""
+    path = osp.join(out_dir, RECORD)
     record = dict(config_hash=config_hash(cfg, shards), seed=seed, code_version=code_version())
-    if osp.isfile(path):
-        with open(path) as f:
-            old = json.load(f)
-        results = set(os.listdir(out_dir)) - {RECORD, 'config.py', 'log.txt', 'failed.jsonl'}
-        if results and (old['config_hash'], old['seed']) != (record['config_hash'], seed):
-            if not overwrite:
-                raise RuntimeError(
-                    f'{out_dir} holds results of another run (config hash '
-                    f"{old['config_hash']}, seed {old['seed']}; this run: "
-                    f"{record['config_hash']}, seed {seed}); resuming would mix "
-                    'them. Use the same config and seed, another --work-dir, or '
-                    '--overwrite to delete the old results.')
-            for entry in os.listdir(out_dir):
-                full = osp.join(out_dir, entry)
-                shutil.rmtree(full) if osp.isdir(full) else os.remove(full)
-        elif old['code_version'] != record['code_version']:
-            warning = (f"{out_dir} was started with code {old['code_version']}; "
-                       f"resuming with {record['code_version']}.")
-    with open(path, 'w') as f:
-        json.dump(record, f, indent=2)
-    return warning
+    if not osp.isfile(path):
+        return record, False, None
+    old = read_json(path, 'the record of the run in the work dir (delete it to start afresh)')
+    results = set(run_outputs(out_dir, outputs)) - set(RUN_FILES)
+    if results and (old['config_hash'], old['seed']) != (record['config_hash'], seed):
+        if not overwrite:
+            raise RuntimeError(
+                f'{out_dir} holds results of another run (config hash '
+                f"{old['config_hash']}, seed {old['seed']}; this run: "
+                f"{record['config_hash']}, seed {seed}); resuming would mix "
+                'them. Use the same config and seed, another --work-dir, or '
+                '--overwrite to delete the old results (only what a run writes).')
+        return record, True, None
+    if old['code_version'] != record['code_version']:
+        return record, False, (f"{out_dir} was started with code {old['code_version']}; "
+                               f"resuming with {record['code_version']}.")
+    return record, False, None
+
+
+def remove_outputs(out_dir: str, outputs: Sequence[str]) -> List[str]:
+    """Delete the entries of ``out_dir`` that a run writes
+    (:func:`run_outputs`), but not the logs (:data:`LOGS`: this run's are
+    open); returns the entries kept because no run writes them."""
+    ours = run_outputs(out_dir, outputs)
+    for entry in ours:
+        if not any(fnmatch.fnmatchcase(entry, p) for p in LOGS):
+            full = osp.join(out_dir, entry)
+            shutil.rmtree(full) if osp.isdir(full) and not osp.islink(full) else os.remove(full)
+    return sorted(set(os.listdir(out_dir)) - set(ours))
+
+
+def data_paths(section, where='data'):
+    """``(dotted key, path)`` of every string in a config ``section`` (nested
+    dicts and lists) that names an existing file or folder."""
+    if isinstance(section, dict):
+        items = section.items()
+    elif isinstance(section, (list, tuple)):
+        items = enumerate(section)
+    else:
+        return [(where, section)] if isinstance(section, str) and osp.exists(section) else []
+    return [found for key, value in items for found in data_paths(value, f'{where}.{key}')]
+
+
+def check_data_outside(cfg, work_dir):
+    """Refuse a work dir that holds the input data (``--overwrite`` and the
+    outputs would mix with it)."""
+    root = osp.realpath(work_dir)
+    for key, path in data_paths(cfg.get('data', {})):
+        real = osp.realpath(path)
+        if real == root or real.startswith(root + os.sep):
+            raise ValueError(f'--work-dir {work_dir} contains the input data ({key} = '
+                             f'{path!r}): outputs would be written among it. Choose a '
+                             'work dir outside the data.')
 
 
 def failure_status(summary):
@@ -163,7 +217,8 @@ def init_distributed(device):
 class Run:
     """What :func:`prepare_run` prepared. ``out_dir`` holds the config dump
     and ``log.txt`` (the work dir, unless the tool writes into another
-    tool's work dir)."""
+    tool's work dir). Nothing is written there (but the log) until
+    :meth:`commit`."""
     cfg: Config
     work_dir: str
     out_dir: str
@@ -173,23 +228,47 @@ class Run:
     rank: int = 0
     world_size: int = 1
     num_samples: int = None
+    record: dict = field(default_factory=dict)
+    stale: bool = False
+    outputs: Tuple[str, ...] = ()
 
     def count(self, dataset):
         """How many samples to process: ``--num-samples``, at most all."""
         return len(dataset) if self.num_samples is None else min(self.num_samples,
                                                                   len(dataset))
 
+    def commit(self) -> None:
+        """Call once every check has passed (the model and attributors
+        built), before any work: with ``--overwrite``, delete the old run's
+        outputs (only what a run writes: files of the user stay, and are
+        named in the log); write the run record and the config dump; remove
+        temporaries of a killed run (rank 0, then every process waits)."""
+        if self.rank == 0:
+            if self.stale:
+                kept = remove_outputs(self.out_dir, self.outputs)
+                self.logger.warning(f'--overwrite: removed the results of the previous run '
+                                    f'in {self.out_dir}' + (
+                                        f'; kept what no run writes: {", ".join(kept)}'
+                                        if kept else ''))
+            save_json(osp.join(self.out_dir, RECORD), self.record)
+            self.cfg.dump(osp.join(self.out_dir, 'config.py'))
+            clean_work_dir(self.out_dir)
+        dist.barrier()
+
 
 def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
-                checks=(), shards=()):
+                checks=(), shards=(), outputs=()):
     """Load ``args.config`` with ``--cfg-options``, fold ``--work-dir``,
     ``--seed`` (default: the config's ``seed``, else 0), ``--device`` and
     ``--batch-size`` into it, run the config ``checks``
-    (:func:`~input_iba.apis.validation.check_config`), join the process
-    group, make ``out_dir`` (default: the work dir), dump the config and
-    remove temporaries of a killed run there (rank 0), open its ``log.txt``
-    and seed everything. ``shards``: config keys that processes sharing the
-    work dir may set differently (see :func:`check_record`)."""
+    (:func:`~input_iba.apis.validation.check_config`), refuse a work dir
+    that holds the input data, join the process group, make ``out_dir``
+    (default: the work dir), check its run record (:func:`check_record`),
+    open its ``log.txt`` and seed everything. ``outputs``: the names (or
+    ``fnmatch`` patterns) of what the tool writes into ``out_dir``, or a
+    function of the config that gives them; ``--overwrite`` removes only
+    those, at :meth:`Run.commit`. ``shards``: config keys that processes
+    sharing the work dir may set differently (see :func:`check_record`)."""
     cfg = load_config(args.config, args.cfg_options, required=required)
     for section in SEEDED_SECTIONS:
         if 'seed' in cfg.get(section, {}):
@@ -197,23 +276,24 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
                            '`seed = ...` of the config (or --seed).')
     if getattr(args, 'batch_size', None) is not None:
         cfg.merge_from_dict({'attribution.batch_size': args.batch_size})
-    check_config(cfg, checks)
-    init_distributed(args.device)
-    rank, world = dist.get_rank(), dist.get_world_size()
+    check_config(cfg, checks, options=args.cfg_options)
+    check_values('config', cfg, TOP_LEVEL_RANGES)
     work_dir = osp.abspath(args.work_dir)
     out_dir = work_dir if out_dir is None else osp.abspath(out_dir)
+    check_data_outside(cfg, out_dir)
+    init_distributed(args.device)
+    rank, world = dist.get_rank(), dist.get_world_size()
     os.makedirs(out_dir, exist_ok=True)
     seed = args.seed if args.seed is not None else cfg.get('seed', 0)
     device = resolve_device(args.device)
     cfg.merge_from_dict(dict(work_dir=work_dir, seed=seed, device=device))
-    warning = check_record(out_dir, cfg, seed, args.overwrite, shards) if rank == 0 else None
+    outputs = tuple(outputs(cfg) if callable(outputs) else outputs)
+    record, stale, warning = (check_record(out_dir, cfg, seed, args.overwrite, outputs, shards)
+                              if rank == 0 else (None, False, None))
     name = f'input_iba:{out_dir}'
     logger = (MMLogger.get_instance(name) if MMLogger.check_instance_created(name)
               else MMLogger.get_instance(name, distributed=world > 1,
                                          log_file=osp.join(out_dir, 'log.txt')))
-    if rank == 0:
-        cfg.dump(osp.join(out_dir, 'config.py'))
-        clean_work_dir(out_dir)
     if warning:
         logger.warning(warning)
     set_global_seed(seed)
@@ -221,4 +301,4 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
         torch.set_num_threads(cfg.num_threads)
     logger.info(f'config {args.config} on {device}, seed {seed}, rank {rank}/{world}')
     return Run(cfg, work_dir, out_dir, device, seed, logger, rank, world,
-               getattr(args, 'num_samples', None))
+               getattr(args, 'num_samples', None), record, stale, outputs)

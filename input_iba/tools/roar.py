@@ -12,6 +12,13 @@ from input_iba.utils import save_json, save_text
 from .prologue import prepare_run, tool_parser
 
 
+def roar_outputs(cfg):
+    """What a study writes into its work dir: the unmasked and random
+    models' seeds, a folder per measure, the tables, the curves."""
+    return tuple(cfg.measures) + ('seed*', 'results.json', 'racu.md', 'cost.md',
+                                  'curves.md', 'roar.png')
+
+
 def dataset_tokenizer(dataset):
     """The transformer tokenizer a (possibly wrapped) text dataset encodes
     with, or None when it has a vocabulary of its own."""
@@ -53,11 +60,13 @@ def main(description, argv=None):
     run = prepare_run(args, required=('model', 'data', 'measures', 'roar', 'train'),
                       checks=('data', 'model', 'measures', 'roar', 'attribution',
                               'classifier_training'),
-                      shards=('measures', 'roar.seeds'))  # the study checks its measures
+                      shards=('measures', 'roar.seeds'),  # the study checks its measures
+                      outputs=roar_outputs)
     cfg, work_dir = run.cfg, run.work_dir
     if 'random' not in cfg.measures:
         raise KeyError("The study needs a 'random' measure: RACU is relative to it.")
     study = build_study(cfg, work_dir, run.device)
+    run.commit()
     results = study.run()
     majority = study.majority_accuracy()
     table, rows = summarise(results, study.ks)

@@ -6,9 +6,14 @@ from mmengine import dist
 
 from input_iba.apis import (build_attributor, build_dataset, build_model,
                             build_visualizer, prepare_statistics, run_attribution)
-from input_iba.apis.builders import config_adapter
+from input_iba.apis.builders import ESTIMATION_DIR, config_adapter
+from input_iba.apis.runner import OUTPUTS
 
+from .evaluate import EVAL_PREFIX
 from .prologue import add_sample_flags, prepare_run, tool_parser
+
+#: what a run writes into its work dir (the evaluations of its masks included)
+TRAIN_OUTPUTS = OUTPUTS + (ESTIMATION_DIR, EVAL_PREFIX + '*')
 
 
 def default_batch_size(device):
@@ -26,10 +31,12 @@ def main(description, argv=None):
     parser = tool_parser(description, 'where masks, logs and the config dump go')
     add_sample_flags(parser)
     args = parser.parse_args(argv)
-    run = prepare_run(args, checks=('data', 'model', 'attributor', 'attribution'))
+    run = prepare_run(args, checks=('data', 'model', 'attributor', 'attribution'),
+                      outputs=TRAIN_OUTPUTS)
     cfg = run.cfg
     model = build_model(cfg.model, run.device)
     attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
+    run.commit()
     if run.rank == 0:
         prepare_statistics(cfg, attributor, run.work_dir, run.logger)
     dist.barrier()

@@ -9,12 +9,16 @@ from input_iba.utils import save_json
 
 from .prologue import prepare_run, tool_parser
 
+#: what a training writes into its work dir
+CLASSIFIER_OUTPUTS = ('vocab.json', 'latest.pth', 'best.pth', 'result.json')
+
 
 def main(description, argv=None):
     """Train the config's classifier; returns the best accuracy and seconds."""
     args = tool_parser(description).parse_args(argv)
     run = prepare_run(args, required=('model', 'data', 'train'),
-                      checks=('data', 'model', 'classifier_training'))
+                      checks=('data', 'model', 'classifier_training'),
+                      outputs=CLASSIFIER_OUTPUTS)
     cfg, work_dir = run.cfg, run.work_dir
     vocab_path = osp.join(work_dir, 'vocab.json')
     train_cfg = dict(cfg.data.train)
@@ -22,16 +26,18 @@ def main(description, argv=None):
         # tokenised by the model's own tokenizer (maybe inside a Subset): no vocabulary
         train_set, val_set = build_dataset(train_cfg), build_dataset(dict(cfg.data.val))
         model, vocab_path = build_model(dict(cfg.model), run.device), None
+        run.commit()
         run.logger.info(f'{len(train_set)} training and {len(val_set)} validation '
                         f'samples; truncated: {getattr(train_set, "truncated", "?")} and '
                         f'{getattr(val_set, "truncated", "?")}')
     else:
-        if osp.isfile(vocab_path):
+        if osp.isfile(vocab_path) and not run.stale:
             train_cfg['vocab'] = vocab_path
         train_set = build_dataset(train_cfg)
+        model = build_model(dict(cfg.model, vocab_size=len(train_set.vocab)), run.device)
+        run.commit()
         train_set.vocab.save(vocab_path)
         val_set = build_dataset(dict(cfg.data.val, vocab=vocab_path))
-        model = build_model(dict(cfg.model, vocab_size=len(train_set.vocab)), run.device)
         run.logger.info(f'{len(train_set)} training and {len(val_set)} validation '
                         f'samples, vocabulary of {len(train_set.vocab)}')
     result = train_classifier(model, train_set, val_set, work_dir, device=run.device,

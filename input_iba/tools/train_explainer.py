@@ -11,7 +11,13 @@ from input_iba.apis.explainer_training import (EXPLAINER_SECTIONS, load_explaine
 from input_iba.models.attributors import EmpiricalExplainer
 from input_iba.utils import save_json, set_global_seed
 
+from .evaluate_explainer import EVALUATION_OUTPUTS
 from .prologue import prepare_run, tool_parser
+
+#: what a training writes into its work dir (``evaluation/``: the log of
+#: tools/evaluate_explainer.py, which writes its results beside these)
+EXPLAINER_OUTPUTS = ('explainer.pth', 'split.json', 'result.json',
+                     'evaluation') + EVALUATION_OUTPUTS
 
 
 def main(description, argv=None):
@@ -20,9 +26,11 @@ def main(description, argv=None):
     args = tool_parser(description, 'where explainer.pth, split.json and '
                        'result.json go').parse_args(argv)
     run = prepare_run(args, required=EXPLAINER_SECTIONS,
-                      checks=('data', 'model', 'explainer', 'explainer_training'))
+                      checks=('data', 'model', 'explainer', 'explainer_training'),
+                      outputs=EXPLAINER_OUTPUTS)
     cfg, work_dir, device = run.cfg, run.work_dir, run.device
     model, dataset, targets, _, _ = load_explainer_data(cfg, device)
+    run.commit()
     settings = dict(cfg.train)
     val_fraction = settings.pop('val_fraction', 0.2)
     train, val = split_indices(dataset, sorted(targets), val_fraction, run.seed)

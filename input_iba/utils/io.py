@@ -83,6 +83,16 @@ def save_json(path, obj):
             json.dump(finite_json(obj), f, indent=2, sort_keys=True, allow_nan=False)
 
 
+def read_json(path: str, what: str) -> object:
+    """The JSON of ``path``; a file that is not JSON raises a ``ValueError``
+    that names it and says what it is (``what``)."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            return json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f'{path} is not valid JSON ({err}); it is {what}.') from None
+
+
 def save_text(path, text):
     with atomic_path(path) as tmp:
         with open(tmp, 'w', encoding='utf-8') as f:

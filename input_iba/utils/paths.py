@@ -14,10 +14,12 @@ def default_data_root():
 
 
 def require_dir(path, what):
-    """Raise a clear error when a data folder is missing."""
+    """Raise a clear error when a data folder is missing: it says to set the
+    dataset's ``root`` (a top-level helper name of a config file changes
+    nothing from the command line: it was substituted when the file was read)."""
     if not osp.isdir(path):
         raise FileNotFoundError(
-            f'{what} not found at {path!r}. Point the config at it '
-            f"(e.g. --cfg-options data_root=/path/to/data) or set "
-            f'${DATA_ROOT_ENV}.')
+            f"{what} not found at {path!r}. Set the dataset's root in the config (e.g. "
+            '--cfg-options data.attribute.root=/path/to/data, and data.estimate.root '
+            f'where the config has one) or, for the shared data sets, ${DATA_ROOT_ENV}.')
     return path

@@ -147,7 +147,8 @@ class LayerAttributor(BaseAttributor):
     @torch.no_grad()
     def estimate(self, batches, num_samples=1000, progress=True):
         """Estimate the layer's statistics from an iterable of
-        ``dict(inputs=..., padding_mask=...)`` batches (``num_samples`` max)."""
+        ``dict(inputs=..., padding_mask=...)`` batches (``num_samples`` max);
+        ``estimated_samples`` says how many it got."""
         est = ESTIMATORS.build(dict(self.estimator_cfg,
                                     active_threshold=self.active_threshold))
         bar = tqdm(total=num_samples, desc='estimation', disable=not progress)
@@ -165,6 +166,7 @@ class LayerAttributor(BaseAttributor):
                 break
         bar.close()
         self.set_estimator(est)
+        self.estimated_samples = seen
         return est
 
     def set_estimator(self, estimator):

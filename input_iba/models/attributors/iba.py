@@ -4,8 +4,13 @@ import torch
 from input_iba.models.bottlenecks import feature_kl, masked_mean, mix
 from input_iba.models.hooks import bypass, network_after, replace_output, returns_tensor
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils.ranges import count, non_negative, number, positive
 
 from .base import AttributionResult, LayerAttributor
+
+#: what a bottleneck's options accept (IBA's, and InputIBA's two bottleneck stages)
+BOTTLENECK_RANGES = dict(beta=positive(), steps=count(), lr=positive(), copies=count(),
+                         init_alpha=number(), sigma=non_negative())
 
 
 @ATTRIBUTORS.register_module()
@@ -21,6 +26,9 @@ class IBA(LayerAttributor):
         init_alpha: initial mask logit (``sigmoid(5) ~ 0.993``: all passes).
         sigma: Gaussian smoothing of the mask over space (0 = none).
     """
+
+    value_ranges = dict(BOTTLENECK_RANGES, active_threshold=non_negative(),
+                        min_std=positive())
 
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter'),
                  beta=10.0, steps=10, lr=1.0, copies=10, init_alpha=5.0,

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from input_iba.utils import atomic_path
+from input_iba.utils.ranges import count, non_negative, positive
 
 
 def batches_of(dataset, batch_size, shuffle, seed=0, bucket=0):
@@ -188,3 +189,9 @@ def train_classifier(model, train_set, val_set, work_dir, epochs=5, batch_size=3
                         f'{pos["seconds"]:.0f} s so far')
     return dict(best_accuracy=pos['best_accuracy'], best_epoch=pos['best_epoch'] + 1,
                 steps=pos['step'], seconds=pos['seconds'])
+
+
+train_classifier.value_ranges = dict(
+    epochs=count(0), batch_size=count(), lr=positive(), weight_decay=non_negative(),
+    warmup=non_negative(), patience=count(optional=True), max_steps=count(optional=True),
+    save_every=count(optional=True))

@@ -14,6 +14,13 @@ from torch.func import functional_call, stack_module_state
 from input_iba.models.bottlenecks import mix
 from input_iba.registry import DISCRIMINATORS
 from input_iba.utils import rand_per_sample, randn_per_sample
+from input_iba.utils.ranges import count, non_negative, positive
+
+#: what the schedule of :func:`train_wgan` accepts
+WGAN_RANGES = dict(dataset_size=count(), subset_size=count(), batch_size=count(),
+                   epochs=count(0), critic_iters=count(), critic_lr=positive(),
+                   weight_clip=positive(), mean_lr=non_negative(), scale_lr=non_negative(),
+                   mask_lr=non_negative())
 
 
 class BatchedCritics:
