@@ -1,0 +1,309 @@
+"""InputIBA on one GPU: throughput, peak memory, bf16 and torch.compile.
+
+EfficientNet-Lite0 at ``blocks.2`` on the 68 ImageNet images with boxes
+(imagenet/ + imagenet_dev/; the config of benchmarks/input_iba_quality.py),
+layer statistics from the same images, the predicted class as target and one
+seed per image (``input_iba.utils.sample_seed``). Runs, one after the other
+in one process (peak memory is reset before each):
+
+- ``fast`` (the default schedule) and ``published``
+  (``attributor.schedule=published``) at ``--batch-size``;
+- ``batch_1`` / ``batch_8`` / ``batch_32``: the default schedule at 1, 8 and
+  32 images per ``attribute`` call (the one at ``--batch-size`` is the
+  ``fast`` run itself);
+- ``fast_bf16``: the default schedule under ``torch.autocast`` with
+  bfloat16, its input masks compared with the fp32 ``fast`` masks;
+- ``fast_compiled``: the default schedule with the classifier compiled in
+  place (``nn.Module.compile``); a compilation error is recorded, not raised.
+
+Images/s count the ``attribute`` calls only (synchronised); the first batch
+of a run includes warm-up (and compilation), so the rate after it is given
+too. A time budget (``--budget-s``, default 7 minutes of attribution) is
+shared among the runs: a run stops before a batch that would overrun its
+share and records how many images it used. One JSON (``--out``) holds the
+machine, every setting and every number; it is rewritten after each run.
+``--dry-run`` checks every run end to end on 2 images on the CPU with the
+cheapest schedules (2 steps and 2 copies per stage, one short GAN epoch)::
+
+    sh benchmarks/gpu_suite.sh                       # on a GPU machine
+    sh benchmarks/gpu_suite.sh --dry-run --out work_dirs/gpu_suite_dry.json
+"""
+import argparse
+import contextlib
+import json
+import os
+import os.path as osp
+import platform
+import sys
+import time
+from typing import Optional
+
+import torch
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from input_iba_quality import CONFIG, setup  # noqa: E402
+
+from input_iba.apis.builders import prepare_statistics  # noqa: E402
+from input_iba.utils import sample_seed  # noqa: E402
+
+BATCH_SIZES = (1, 8, 32)
+PUBLISHED = {'attributor.schedule': 'published'}
+#: the cheapest overrides that still run every stage (--dry-run); the GAN's
+#: only on the published schedule (the default trains none)
+DRY_RUN_OPTIONS = {'attributor.feat_iba': dict(steps=2, copies=2),
+                   'attributor.input_iba': dict(steps=2, copies=2)}
+DRY_RUN_GAN = {'attributor.gan': dict(epochs=1, dataset_size=2, subset_size=2,
+                                      batch_size=2, critic_iters=1)}
+#: the reference InputIBA on one H100 (issue 27; the data README: 3.9-4.2 s)
+REFERENCE_SECONDS_PER_IMAGE = 3.9
+#: each run's share of the time budget left when it starts
+WEIGHTS = dict(fast=1.0, published=3.0, batch_1=1.5, batch_8=1.0, batch_32=1.0,
+               fast_bf16=1.0, fast_compiled=2.0)
+BF16_NOTE = ('torch.autocast(bfloat16) around attribute(): the classifier runs in bf16; the '
+             "input stage's mask logits stay fp32 (they take the input's dtype), the feature "
+             "stage's are bf16 (they take the layer output's dtype), and the returned input "
+             'masks are bf16 (the final smoothing runs under autocast): compared as float32')
+
+
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``), else the platform's word."""
+    with contextlib.suppress(OSError), open('/proc/cpuinfo') as f:
+        for line in f:
+            if line.startswith('model name'):
+                return line.split(':', 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def machine(device: torch.device) -> dict:
+    cuda = device.type == 'cuda'
+    return dict(device=str(device),
+                gpu=torch.cuda.get_device_name(device) if cuda else None,
+                gpu_memory_gib=(torch.cuda.get_device_properties(device).total_memory / 2**30
+                                if cuda else None),
+                cuda=torch.version.cuda, cudnn=torch.backends.cudnn.version() if cuda else None,
+                torch=torch.__version__, python=platform.python_version(),
+                cpu=cpu_model(), cpu_count=os.cpu_count(),
+                torch_threads=torch.get_num_threads(),
+                cudnn_allow_tf32=torch.backends.cudnn.allow_tf32,
+                matmul_allow_tf32=torch.backends.cuda.matmul.allow_tf32,
+                cudnn_benchmark=torch.backends.cudnn.benchmark)
+
+
+def synchronize(device: torch.device) -> None:
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+
+
+def build(cfg_options: dict, device: torch.device, work_dir: str, num_images: int):
+    """The attributor of the config with ``cfg_options`` on ``device``, its
+    layer statistics estimated on the first ``num_images`` images (cached
+    in ``work_dir``), and the dataset."""
+    cfg, _, attributor, dataset = setup(cfg_options)
+    attributor.model.to(device)
+    cfg.data.num_estimation_samples = num_images
+    prepare_statistics(cfg, attributor, work_dir)
+    return attributor, dataset
+
+
+def attribute_run(attributor, items: list, targets: dict, batch_size: int, seed: int,
+                  budget_s: float, device: torch.device,
+                  autocast_dtype: Optional[torch.dtype] = None) -> tuple:
+    """Attribute ``items`` in batches of ``batch_size`` until they are done or
+    the next batch (timed as the last one) would end after ``budget_s``;
+    the first batch always runs. Return the run's record and its input
+    masks by image name."""
+    if device.type == 'cuda':
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats(device)
+    masks, batch_seconds = {}, []
+    for pos in range(0, len(items), batch_size):
+        if batch_seconds and sum(batch_seconds) + batch_seconds[-1] > budget_s:
+            break
+        batch = items[pos:pos + batch_size]
+        inputs = torch.stack([it['inputs'] for it in batch])
+        target = torch.tensor([targets[it['name']] for it in batch])
+        seeds = [sample_seed(seed, it['name']) for it in batch]
+        autocast = (torch.autocast(device.type, dtype=autocast_dtype) if autocast_dtype
+                    else contextlib.nullcontext())
+        synchronize(device)
+        start = time.perf_counter()
+        with autocast:
+            result = attributor.attribute(inputs, target, seeds=seeds)
+        synchronize(device)
+        batch_seconds.append(time.perf_counter() - start)
+        # under bf16 autocast the input masks come back in bf16 (BF16_NOTE)
+        masks.update({it['name']: m.float() for it, m in zip(batch, result.input_masks)})
+    seconds, done = sum(batch_seconds), len(masks)
+    later = len(masks) - min(batch_size, len(items))
+    record = dict(
+        batch_size=batch_size, images=done, images_requested=len(items),
+        stopped_by_budget=done < len(items), budget_s=budget_s, seconds=seconds,
+        batch_seconds=batch_seconds, images_per_s=done / seconds,
+        images_per_s_after_first_batch=(later / sum(batch_seconds[1:]) if later else None),
+        peak_memory_bytes=(torch.cuda.max_memory_allocated(device)
+                           if device.type == 'cuda' else None))
+    return record, masks
+
+
+def mask_difference(masks: dict, reference: dict) -> dict:
+    """Max and mean absolute difference of ``masks`` to ``reference`` over
+    the images both have."""
+    names = sorted(set(masks) & set(reference))
+    diff = torch.stack([(masks[n] - reference[n]).abs() for n in names])
+    return dict(images=len(names), max_abs=float(diff.max()), mean_abs=float(diff.mean()))
+
+
+def error_text(err: BaseException) -> str:
+    return f'{type(err).__name__}: {err}'[:4000]
+
+
+def print_table(report: dict) -> None:
+    """The runs as a Markdown table; × reference: images/s over the
+    reference's on an H100 (none in a dry run)."""
+    dry = report['settings']['dry_run']
+    print(f"\n{report['machine']['gpu'] or report['machine']['cpu']}, torch "
+          f"{report['machine']['torch']}"
+          + (' (dry run: CPU, cheapest schedules)' if dry else ''))
+    print('| run | images | batch | images/s | after 1st batch | × reference | peak GiB | '
+          'max |Δ| to fast | mean |Δ| |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+    for name, run in report['runs'].items():
+        if 'images' not in run:
+            why = run.get('skipped') or 'error: ' + run['error'].splitlines()[0][:80]
+            print(f'| {name} | {why} |')
+            continue
+        after = run['images_per_s_after_first_batch']
+        peak = run['peak_memory_bytes']
+        diff = run.get('mask_difference_to_fast', {})
+        cells = [str(run['images']), str(run['batch_size']), f"{run['images_per_s']:.3f}",
+                 '-' if after is None else f'{after:.3f}',
+                 '-' if dry else f"{run['images_per_s'] * REFERENCE_SECONDS_PER_IMAGE:.1f}",
+                 '-' if peak is None else f'{peak / 2**30:.2f}',
+                 f"{diff['max_abs']:.2e}" if diff else '-',
+                 f"{diff['mean_abs']:.2e}" if diff else '-']
+        print(f'| {name} | ' + ' | '.join(cells) + ' |')
+
+
+def parse_args(argv: Optional[list] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--out', default='work_dirs/gpu_suite.json')
+    parser.add_argument('--work-dir', default='work_dirs/gpu_suite',
+                        help='cache of the layer statistics')
+    parser.add_argument('--dry-run', action='store_true',
+                        help='every run on 2 images on the CPU, cheapest schedules')
+    parser.add_argument('--num-images', type=int,
+                        help='images to attribute and estimate on (default: all 68; '
+                        'dry run: 2)')
+    parser.add_argument('--batch-size', type=int, default=32,
+                        help='images per attribute call of fast, published, bf16, compiled')
+    parser.add_argument('--budget-s', type=float, default=400.0,
+                        help='seconds from the start after which no run begins a '
+                        'batch it is predicted not to finish (the runs share them)')
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--compile-backend', default='inductor')
+    parser.add_argument('--threads', type=int,
+                        help='torch CPU threads (default: 1 in a dry run, else torch\'s)')
+    args = parser.parse_args(argv)
+    if args.num_images is None:
+        args.num_images = 2 if args.dry_run else 68
+    if args.threads is None and args.dry_run:
+        args.threads = 1
+    return args
+
+
+def main(argv: Optional[list] = None) -> dict:
+    args = parse_args(argv)
+    if not args.dry_run and not torch.cuda.is_available():
+        raise SystemExit('gpu_suite: no CUDA device. It measures InputIBA on a GPU; '
+                         'run it with --dry-run to check it end to end on 2 images on '
+                         'the CPU.')
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = torch.device('cpu' if args.dry_run else 'cuda')
+    base = DRY_RUN_OPTIONS if args.dry_run else {}
+    published = dict(base, **PUBLISHED, **(DRY_RUN_GAN if args.dry_run else {}))
+    wall0 = time.perf_counter()
+    attributor, dataset = build(base, device, args.work_dir, args.num_images)
+    items = [dataset[i] for i in range(min(args.num_images, len(dataset)))]
+    targets = {it['name']: int(attributor.predict(it['inputs'][None].to(device)).argmax())
+               for it in items}
+    report = dict(
+        machine=machine(device),
+        settings=dict(config=CONFIG, layer=attributor.layer_name, dry_run=args.dry_run,
+                      images=[it['name'] for it in items], estimation_images=len(items),
+                      target='predicted class', seed=args.seed, batch_size=args.batch_size,
+                      budget_s=args.budget_s, compile_backend=args.compile_backend,
+                      cfg_options=base, published_cfg_options=published,
+                      reference_seconds_per_image=REFERENCE_SECONDS_PER_IMAGE,
+                      input_masks="the attributor's default output (smoothed)",
+                      bf16=BF16_NOTE, compiled='nn.Module.compile of the classifier, in place'),
+        runs={})
+
+    def save() -> None:
+        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        report['total_seconds'] = time.perf_counter() - wall0
+        with open(args.out + '.tmp', 'w') as f:
+            json.dump(report, f, indent=1)
+        os.replace(args.out + '.tmp', args.out)
+
+    deadline = wall0 + args.budget_s
+    pending = dict(WEIGHTS)
+
+    def budget(name: str) -> float:
+        """This run's share of the time left, by :data:`WEIGHTS`."""
+        share = pending.pop(name) / (sum(pending.values()) + WEIGHTS[name])
+        return max(deadline - time.perf_counter(), 0.0) * share
+
+    def measure(name: str, make, batch_size: int, compare_to: Optional[dict] = None,
+                **kwargs) -> None:
+        """Run ``name`` with the attributor ``make()`` builds, its input
+        masks compared with ``compare_to`` (if given); record it (or its
+        error) and save the JSON."""
+        run_budget = budget(name)
+        if run_budget <= 0:
+            report['runs'][name] = dict(batch_size=batch_size, skipped='time budget spent')
+            save()
+            return
+        try:
+            record, masks = attribute_run(make(), items, targets, batch_size, args.seed,
+                                          run_budget, device, **kwargs)
+        except Exception as err:  # noqa: BLE001 - recorded: the other runs go on
+            record = dict(batch_size=batch_size, budget_s=run_budget, error=error_text(err))
+        else:
+            if compare_to is not None:
+                record['mask_difference_to_fast'] = mask_difference(masks, compare_to)
+        report['runs'][name] = record
+        save()
+        print(f'{name}: ' + ('error' if 'error' in record else
+                             f"{record['images']} images, {record['images_per_s']:.3f} "
+                             'images/s'), flush=True)
+
+    record, fast_masks = attribute_run(attributor, items, targets, args.batch_size,
+                                       args.seed, budget('fast'), device)
+    report['runs']['fast'] = record
+    save()
+    measure('published', lambda: build(published, device, args.work_dir,
+                                       args.num_images)[0], args.batch_size)
+    for bs in BATCH_SIZES:
+        name = f'batch_{bs}'
+        if bs == args.batch_size:
+            pending.pop(name)
+            report['runs'][name] = dict(report['runs']['fast'], same_run_as='fast')
+            continue
+        measure(name, lambda: attributor, bs, fast_masks)
+    measure('fast_bf16', lambda: attributor, args.batch_size, fast_masks,
+            autocast_dtype=torch.bfloat16)
+
+    def compiled():
+        fresh = build(base, device, args.work_dir, args.num_images)[0]
+        fresh.model.compile(backend=args.compile_backend)
+        return fresh
+    measure('fast_compiled', compiled, args.batch_size, fast_masks)
+    print_table(report)
+    print(f'\nwrote {args.out} ({report["total_seconds"]:.0f} s in all)')
+    return report
+
+
+if __name__ == '__main__':
+    main()
