@@ -13,12 +13,7 @@ import torch.nn as nn
 from input_iba.registry import MODELS
 from input_iba.tools.compare import main as compare
 from input_iba.tools.train import main as train
-from tests.tools.helpers import CONFIG, make_image_run
-
-SALIENCY = CONFIG.replace("""attributor = dict(
-    type='InputIBA',""", """attributor = dict(type='Saliency')
-unused = dict(
-    type='InputIBA',""")
+from tests.tools.helpers import CONFIG, SALIENCY, make_image_run
 
 
 @MODELS.register_module(force=True)

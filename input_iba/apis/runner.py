@@ -53,7 +53,16 @@ def check_unique_names(dataset, indices):
 
 
 def is_finished(work_dir, name):
-    return osp.isfile(osp.join(work_dir, INPUT_DIR, name + '.npy'))
+    """Whether sample ``name`` has a readable input mask (a zero-byte or
+    broken ``.npy``, left by a full disk or another program, is redone)."""
+    path = osp.join(work_dir, INPUT_DIR, name + '.npy')
+    if not osp.isfile(path):
+        return False
+    try:
+        np.load(path, mmap_mode='r')
+    except (ValueError, OSError, EOFError):
+        return False
+    return True
 
 
 def _record_failure(work_dir, name, reason):

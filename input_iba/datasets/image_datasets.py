@@ -110,6 +110,29 @@ class ImageNetBoxes(_ImageFileDataset):
         return np.asarray(boxes, np.float32).reshape(-1, 4)
 
 
+def read_labels(path):
+    """``{image name: class}`` from a text file of ``<file> <class>`` lines;
+    a line that is not that, or a class below 0, is an error naming the file
+    and the line."""
+    known = {}
+    try:
+        with open(path, encoding='utf-8') as f:
+            lines = f.read().splitlines()
+    except UnicodeDecodeError:
+        raise ValueError(f'The labels file {path} is not text: it must hold '
+                         '`<file> <class>` lines.') from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        parts = line.strip().rsplit(None, 1)  # a file name may hold spaces
+        if len(parts) != 2 or not parts[1].lstrip('-').isdigit() or int(parts[1]) < 0:
+            raise ValueError(f'{path}, line {number}: {line.strip()!r} is not `<file> '
+                             '<class>` with a class >= 0 (leave an image out of the file '
+                             'to explain its prediction).')
+        known[osp.splitext(osp.basename(parts[0]))[0]] = int(parts[1])
+    return known
+
+
 @DATASETS.register_module()
 class ImageFolder(_ImageFileDataset):
     """Every image file in ``root`` (sorted). Optional ``labels``: a text file
@@ -118,13 +141,7 @@ class ImageFolder(_ImageFileDataset):
     def __init__(self, root, labels=None, pipeline=None, num_samples=None):
         super().__init__(pipeline)
         require_dir(root, 'Image folder')
-        known = {}
-        if labels:
-            with open(labels) as f:
-                for line in f:
-                    if line.strip():
-                        fname, cls = line.split()
-                        known[osp.splitext(osp.basename(fname))[0]] = int(cls)
+        known = read_labels(labels) if labels else {}
         files = sorted(f for f in os.listdir(root)
                        if f.lower().endswith(IMAGE_EXTENSIONS))
         if not files:

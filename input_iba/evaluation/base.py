@@ -11,7 +11,7 @@ from input_iba.datasets.text.tokenized import words_to_tokens
 from input_iba.models.hooks import freeze, model_device
 from input_iba.models.attributors.base import build_adapter
 from input_iba.models.attributors.mask_layouts import document_chunks
-from input_iba.utils import save_json
+from input_iba.utils import load_mask, save_json
 
 
 def mean_ci(values, z=1.96):
@@ -166,7 +166,7 @@ class MaskEvaluator:
         goes to ``out_dir/<metric>/<name>.json`` (skipped when present) and the
         summary to ``out_dir/<metric>.json``. Returns the summary."""
         indices = list(range(len(dataset)) if indices is None else indices)
-        records = []
+        records, bad_masks = [], []
         for i in tqdm(list(indices), desc=self.name, disable=not progress):
             name = dataset.sample_name(i)
             mask_path = osp.join(mask_dir, name + '.npy')
@@ -177,9 +177,15 @@ class MaskEvaluator:
                 with open(out_path) as f:
                     records.append(json.load(f))
                 continue
+            try:
+                mask = load_mask(mask_path)
+            except ValueError as err:  # not scored: it must not enter the mean
+                tqdm.write(f'{self.name}: skipped {err}')
+                bad_masks.append(str(err))
+                continue
             item = dataset[i]
             record = self.evaluate_sample(
-                item, np.load(mask_path), self.resolve_target(item, mask_dir))
+                item, mask, self.resolve_target(item, mask_dir))
             if record is None:
                 continue
             record['name'] = name
@@ -188,6 +194,8 @@ class MaskEvaluator:
         summary = {key: mean_ci([r.get(key) for r in records])
                    for key in self.summary_keys}
         summary['num_samples'] = len(records)
+        if bad_masks:
+            summary['bad_masks'] = bad_masks
         if not records:
             summary['note'] = (f'no sample was scored: none of the {len(indices)} had a '
                                f'mask in {mask_dir}' + self.empty_reason)

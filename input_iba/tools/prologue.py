@@ -56,8 +56,9 @@ def tool_parser(description, work_dir_help='where results, logs and the '
 RECORD = 'run.json'
 #: what every tool writes into its out dir besides its own outputs
 RUN_FILES = (RECORD, 'config.py', FAILED)
-#: the logs of a run (``log.txt``; one per process under torchrun): every run
-#: rewrites them, so ``--overwrite`` leaves them
+#: the logs (``log.txt``; one per process under torchrun): every run appends
+#: to them (a refused run must not erase the log of the results there), and
+#: ``--overwrite`` leaves them
 LOGS = ('log.txt', 'log_*rank*.txt')
 
 
@@ -88,9 +89,10 @@ def config_hash(cfg, shards=()):
 
 def run_outputs(out_dir: str, outputs: Sequence[str]) -> List[str]:
     """The entries of ``out_dir`` that a run writes: those whose name
-    matches a pattern of ``outputs`` (``fnmatch``, e.g. ``'eval_*'``) or of
-    :data:`RUN_FILES`; everything else there is someone else's."""
-    patterns = tuple(outputs) + RUN_FILES
+    matches a pattern of ``outputs`` (``fnmatch``, e.g. ``'eval_*'``), of
+    :data:`RUN_FILES` or of :data:`LOGS`; everything else there is someone
+    else's."""
+    patterns = tuple(outputs) + RUN_FILES + LOGS
     return sorted(e for e in os.listdir(out_dir)
                   if any(fnmatch.fnmatchcase(e, p) for p in patterns))
 
@@ -109,7 +111,8 @@ def check_record(out_dir, cfg, seed, overwrite, outputs, shards=()):
     if not osp.isfile(path):
         return record, False, None
     old = read_json(path, 'the record of the run in the work dir (delete it to start afresh)')
-    results = set(run_outputs(out_dir, outputs)) - set(RUN_FILES)
+    results = [e for e in run_outputs(out_dir, outputs)
+                if not any(fnmatch.fnmatchcase(e, p) for p in RUN_FILES + LOGS)]
     if results and (old['config_hash'], old['seed']) != (record['config_hash'], seed):
         if not overwrite:
             raise RuntimeError(
@@ -161,15 +164,27 @@ def check_data_outside(cfg, work_dir):
                              'work dir outside the data.')
 
 
+#: set by tools/dist_train.sh: the file where the processes leave the exit
+#: status (they exit 0, so that torchrun reports no failed process)
+STATUS_FILE_ENV = 'INPUT_IBA_STATUS_FILE'
+
+
 def failure_status(summary):
-    """Exit status of a tool's ``main`` result: 1 (and how many) when
-    samples failed, else 0."""
+    """Exit status of a tool's ``main`` result (the totals of every
+    process): 1 when samples failed, else 0; the first process says how
+    many. Under tools/dist_train.sh the status goes to its file instead."""
     failed = summary.get('failed', 0) if isinstance(summary, dict) else 0
-    if failed:
+    status = 1 if failed else 0
+    first = dist.get_rank() == 0
+    if failed and first:
         print(f"{failed} of {summary.get('total', summary.get('samples'))} samples failed: "
-              'see failed.jsonl',
-              file=sys.stderr)
-    return 1 if failed else 0
+              'see failed.jsonl', file=sys.stderr)
+    if os.environ.get(STATUS_FILE_ENV):
+        if first:
+            with open(os.environ[STATUS_FILE_ENV], 'w') as f:
+                f.write(str(status))
+        return 0
+    return status
 
 
 def positive_int(text):
@@ -292,7 +307,7 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
                               if rank == 0 else (None, False, None))
     name = f'input_iba:{out_dir}'
     logger = (MMLogger.get_instance(name) if MMLogger.check_instance_created(name)
-              else MMLogger.get_instance(name, distributed=world > 1,
+              else MMLogger.get_instance(name, distributed=world > 1, file_mode='a',
                                          log_file=osp.join(out_dir, 'log.txt')))
     if warning:
         logger.warning(warning)

@@ -7,7 +7,7 @@ from mmengine import dist
 from input_iba.apis import (build_attributor, build_dataset, build_model,
                             build_visualizer, prepare_statistics, run_attribution)
 from input_iba.apis.builders import ESTIMATION_DIR, config_adapter
-from input_iba.apis.runner import OUTPUTS
+from input_iba.apis.runner import OUTPUTS, check_unique_names
 
 from .evaluate import EVAL_PREFIX
 from .prologue import add_sample_flags, prepare_run, tool_parser
@@ -26,6 +26,14 @@ def default_batch_size(device):
     return 8 if str(device).startswith('cuda') else 1
 
 
+def total_summary(summary):
+    """The summaries of every process summed (seconds: the longest), on
+    every process."""
+    parts = dist.all_gather_object(summary)
+    return {key: (max if key == 'seconds' else sum)(part[key] for part in parts)
+            for key in summary}
+
+
 def main(description, argv=None):
     """Attribute a dataset from a config; returns the run summary."""
     parser = tool_parser(description, 'where masks, logs and the config dump go')
@@ -36,21 +44,22 @@ def main(description, argv=None):
     cfg = run.cfg
     model = build_model(cfg.model, run.device)
     attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
+    dataset = build_dataset(cfg.data.attribute)
+    count = run.count(dataset)
+    check_unique_names(dataset, range(count))  # over all processes' shards
     run.commit()
     if run.rank == 0:
         prepare_statistics(cfg, attributor, run.work_dir, run.logger)
     dist.barrier()
     if run.rank != 0:
         prepare_statistics(cfg, attributor, run.work_dir, run.logger)
-    dataset = build_dataset(cfg.data.attribute)
-    count = run.count(dataset)
     batch_size = cfg.get('attribution', {}).get('batch_size') or default_batch_size(
         run.device)
     summary = run_attribution(attributor, dataset, run.work_dir,
                               build_visualizer(cfg.visualizer), batch_size,
                               run.seed, range(run.rank, count, run.world_size),
                               progress=run.rank == 0, logger=run.logger)
-    dist.barrier()
+    summary = total_summary(summary)
     if run.rank == 0:
         long = (f'; of the new, {summary["truncated"]} truncated to the model and '
                 f'{summary["chunked"]} split into chunks'

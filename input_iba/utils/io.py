@@ -1,6 +1,9 @@
 """Atomic writers: a file either exists complete or not at all."""
+import errno
 import json
 import os
+import pickle
+import re
 import tempfile
 from contextlib import contextmanager
 
@@ -9,6 +12,8 @@ import torch
 
 #: the prefix of this package's own temporary files (the only ones a run removes)
 TMP_PREFIX = '.input_iba-tmp-'
+#: the errors of a write to a full disk (or a full quota)
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -17,19 +22,26 @@ os.umask(_UMASK)
 def atomic_path(path):
     """Yield a temporary path beside ``path``; rename it onto ``path`` on
     success. Its name starts with :data:`TMP_PREFIX` and the writer's pid
-    (see :func:`writer_is_alive`)."""
+    (see :func:`writer_is_alive`). A full disk raises an ``OSError`` that
+    says so and names ``path``."""
     directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    suffix = os.path.splitext(path)[1]
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f'{TMP_PREFIX}{os.getpid()}-',
-                               suffix=suffix)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp's 0600 -> what open() would give
+    tmp = None
     try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f'{TMP_PREFIX}{os.getpid()}-',
+                                   suffix=os.path.splitext(path)[1])
+        os.close(fd)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp's 0600 -> what open() would give
         yield tmp
         os.replace(tmp, path)
+    except OSError as err:
+        if err.errno not in DISK_FULL:
+            raise
+        raise OSError(err.errno, f'The disk is full: {path} could not be written. Free '
+                      f'space on the disk of {directory} (or use a --work-dir on another '
+                      'disk) and rerun the same command: finished samples are kept.') from None
     finally:
-        if os.path.exists(tmp):
+        if tmp is not None and os.path.exists(tmp):
             os.remove(tmp)
 
 
@@ -51,10 +63,46 @@ def writer_is_alive(name):
 
 def load_weights(path, missing, map_location='cpu'):
     """``torch.load(path, weights_only=True)``; a missing file raises
-    ``FileNotFoundError(missing)`` (say how to make it)."""
+    ``FileNotFoundError(missing)`` (say how to make it), a file that is not a
+    plain state dict or not a readable checkpoint a ``ValueError`` that names
+    it and the fix."""
     if not os.path.isfile(path):
         raise FileNotFoundError(missing)
-    return torch.load(path, map_location=map_location, weights_only=True)
+    try:
+        return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        found = re.search(r'Unsupported global: GLOBAL (\S+)', str(err))
+        if found is None:  # torch's advice (weights_only=False) would run its code
+            raise unreadable_checkpoint(path, 'not a pickle of tensors') from None
+        raise ValueError(
+            f'{path} is not a plain state dict: it holds Python objects ({found.group(1)}) '
+            'that loading would run code for, so it is refused. If you trust where it comes from, convert it '
+            "once: python -c \"import torch; m = torch.load('" + path + "', weights_only="
+            "False); torch.save(m.state_dict() if hasattr(m, 'state_dict') else m, "
+            "'" + path + ".state_dict.pth')\" and point the config at the new file "
+            '(a checkpoint that wraps the model in a dict: save its state dict instead).'
+        ) from None
+    except (RuntimeError, EOFError, OSError) as err:
+        raise unreadable_checkpoint(path, str(err).split('. ')[0] or 'empty') from None
+
+
+def unreadable_checkpoint(path, detail):
+    return ValueError(f'{path} is not a readable checkpoint ({detail}); it may be truncated '
+                      'or not a checkpoint at all: copy it again or retrain.')
+
+
+def load_mask(path: str) -> np.ndarray:
+    """The mask saved at ``path``. A file that is not a readable ``.npy``,
+    or holds NaN or infinite values, raises a ``ValueError`` naming it."""
+    try:
+        mask = np.load(path)
+    except (ValueError, OSError, EOFError) as err:
+        raise ValueError(f'{path} is not a readable mask ({err}): delete it and rerun '
+                         'the attribution to redo that sample.') from None
+    if not np.isfinite(mask).all():
+        raise ValueError(f'{path} holds NaN or infinite values: delete it and rerun the '
+                         'attribution to redo that sample.')
+    return mask
 
 
 def save_npy(path, array):

@@ -27,6 +27,12 @@ visualizer = dict(type='ImageHeatmap')
 attribution = dict(batch_size=2)
 '''
 
+#: the same run with Saliency (no estimation, no optimisation: fast)
+SALIENCY = CONFIG.replace("""attributor = dict(
+    type='InputIBA',""", """attributor = dict(type='Saliency')
+unused = dict(
+    type='InputIBA',""")
+
 
 def make_image_run(tmp_path, monkeypatch, num_images=5, broken=True,
                    labels='img3.png 9\nimg1.png 2\n'):

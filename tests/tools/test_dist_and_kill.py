@@ -10,7 +10,7 @@ import numpy as np
 
 from input_iba.utils.io import TMP_PREFIX
 
-from .helpers import FIXTURES, REPO, make_image_run, masks
+from .helpers import FIXTURES, REPO, SALIENCY, make_image_run, masks
 
 TRAIN = osp.join(REPO, 'tools', 'vision', 'train.py')
 
@@ -68,3 +68,40 @@ def test_killed_run_resumes_to_the_same_outputs(tmp_path, monkeypatch):
                  if f.startswith(TMP_PREFIX)]
     assert leftovers == []
     _assert_same(masks(work), _single(cfg, tmp_path / 'clean'))
+
+
+def _dist(cfg, work):
+    return subprocess.run(
+        [osp.join(REPO, 'tools', 'dist_train.sh'), str(cfg), '2', '--work-dir', str(work),
+         '--device', 'cpu'],
+        env=dict(_env(), PYTHON=sys.executable), capture_output=True, text=True)
+
+
+def _saliency_run(tmp_path, monkeypatch):
+    cfg, work = make_image_run(tmp_path, monkeypatch, num_images=4, broken=False, labels='')
+    cfg.write_text(SALIENCY.format(root=tmp_path / 'images', labels=None))
+    return cfg, work
+
+
+def test_two_processes_report_the_totals_and_fail_when_one_sample_failed(tmp_path,
+                                                                         monkeypatch):
+    cfg, work = _saliency_run(tmp_path, monkeypatch)
+    # sorted: img0, img0z, img1, img2, img3: the broken one is the second process's
+    (tmp_path / 'images' / 'img0z.png').write_bytes(b'not an image')
+    res = _dist(cfg, work)
+    assert res.returncode == 1, res.stderr[-2000:]
+    assert '(4 new, 0 already done, 1 failed' in res.stdout
+    assert res.stderr.count('1 of 5 samples failed: see failed.jsonl') == 1
+    assert 'Traceback' not in res.stderr and 'ChildFailedError' not in res.stderr
+    assert len(masks(work)) == 4
+
+
+def test_two_processes_refuse_names_shared_across_their_shards(tmp_path, monkeypatch):
+    cfg, work = _saliency_run(tmp_path, monkeypatch)
+    # sorted: img0.jpg, img0.png: one in each process's shard
+    (tmp_path / 'images' / 'img0.jpg').write_bytes(
+        (tmp_path / 'images' / 'img0.png').read_bytes())
+    res = _dist(cfg, work)
+    assert res.returncode != 0
+    assert "share the name 'img0'" in res.stderr
+    assert not (work / 'input_masks').exists()

@@ -1,4 +1,5 @@
 """The one result type and the small base classes of all attributors."""
+import warnings
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -61,6 +62,26 @@ def check_targets(logits, targets):
             'explain the predicted class.')
 
 
+def check_finite_inputs(inputs):
+    """Refuse a batch whose float inputs hold NaN or infinite values (their
+    attribution would be NaN); token ids are not looked at."""
+    if inputs.is_floating_point():
+        bad = (~torch.isfinite(inputs.flatten(1))).any(1).nonzero()[:, 0].tolist()
+        if bad:
+            raise ValueError(f'Input sample(s) {bad} of the batch hold NaN or infinite '
+                             'values: their attribution would be NaN. Fix or drop them.')
+
+
+def warn_non_finite(result):
+    """Warn when the optimisation gave a sample a NaN or infinite mask."""
+    masks = result.input_masks
+    bad = (~torch.isfinite(masks.flatten(1))).any(1).nonzero()[:, 0].tolist()
+    if bad:
+        warnings.warn(f'The input masks of sample(s) {bad} of the batch hold NaN or '
+                      'infinite values: lower the learning rate or beta, or check the '
+                      'input.')
+
+
 class BaseAttributor:
     """An attributor explains ``model``'s logit for ``targets`` on a batch.
 
@@ -87,12 +108,15 @@ class BaseAttributor:
     def attribute(self, inputs, targets, seeds=None, padding_mask=None, **kwargs):
         """An :class:`AttributionResult` for ``targets`` (one class per
         sample); ``kwargs`` go to :meth:`explain` (e.g. MaRC's ``word_ids``)."""
+        check_finite_inputs(inputs)
         inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
         seeds = list(range(len(inputs))) if seeds is None else [int(s) for s in seeds]
         x = self.adapter.embed(self.model, inputs, padding_mask).detach()
-        return self.explain(AttributionBatch(inputs, x, targets, padding_mask, seeds,
-                                             make_generators(seeds, self.device)),
-                            **kwargs)
+        result = self.explain(AttributionBatch(inputs, x, targets, padding_mask, seeds,
+                                               make_generators(seeds, self.device)),
+                              **kwargs)
+        warn_non_finite(result)
+        return result
 
     def explain(self, batch):
         """The method: an :class:`AttributionResult` for an

@@ -11,7 +11,7 @@ import torch
 from input_iba.datasets.text.tokenized import pool_to_words
 from input_iba.utils import sample_seed
 
-from .base import AttributionResult, check_targets
+from .base import AttributionResult, check_finite_inputs, check_targets
 
 TARGET_MODES = ('label', 'prediction')
 
@@ -69,6 +69,9 @@ def resolve_targets(attributor, batch, mode):
             'batch before any optimisation: check the input and the model weights.')
     preds = logits.argmax(-1)
     labels = batch['targets']
+    if (labels < -1).any():  # -1: no label
+        raise ValueError(f'Label(s) {labels[labels < -1].tolist()} of the batch: a label is '
+                         'a class >= 0 (or -1 for none: the prediction is explained).')
     targets = preds if mode == 'prediction' else torch.where(labels >= 0, labels, preds)
     check_targets(logits, targets)
     return targets, logits
@@ -85,6 +88,7 @@ def attribute_items(attributor, items, collate, seed=0, targets='label'):
     becomes one value per word (:func:`pool_to_words`); ``truncated_words``
     goes into the result's meta."""
     batch = collate(items)
+    check_finite_inputs(batch['inputs'])
     logits = None
     if isinstance(targets, str):
         targets, logits = resolve_targets(attributor, batch, targets)

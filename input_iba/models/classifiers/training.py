@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from input_iba.utils import atomic_path
+from input_iba.utils import atomic_path, load_weights
 from input_iba.utils.ranges import count, non_negative, positive
 
 
@@ -132,7 +132,7 @@ def train_classifier(model, train_set, val_set, work_dir, epochs=5, batch_size=3
     pos = dict(epoch=0, batch=0, step=0, best_accuracy=-1.0, best_epoch=-1, seconds=0.0,
                stale=0)
     if osp.isfile(latest):
-        state = torch.load(latest, map_location=device, weights_only=True)
+        state = load_weights(latest, f'No checkpoint at {latest}.', map_location=device)
         model.load_state_dict(state['model'])
         opt.load_state_dict(state['optimizer'])
         if 'position' in state:

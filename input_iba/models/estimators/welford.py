@@ -4,7 +4,7 @@ import os.path as osp
 import torch
 
 from input_iba.registry import ESTIMATORS
-from input_iba.utils import atomic_path
+from input_iba.utils import atomic_path, load_weights
 
 
 @ESTIMATORS.register_module()
@@ -91,8 +91,7 @@ class WelfordEstimator:
     @classmethod
     def load(cls, path):
         est = cls()
-        est.load_state_dict(torch.load(path, map_location='cpu',
-                                       weights_only=True))
+        est.load_state_dict(load_weights(path, f'No layer statistics at {path}.'))
         return est
 
     @classmethod
