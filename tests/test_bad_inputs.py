@@ -1,8 +1,13 @@
-"""The bad-input table (issue 16): each row is an input a user can get wrong
-and the error text they must see. Rows marked ``finished`` run in a work
-dir with a finished sample, which must come out untouched."""
+"""The bad-input table (issues 16 and 28): each row is an input a user can
+get wrong and the error text they must see, grouped by family (one
+parametrised test each). Every row asserts the error (or exit status), that
+its message names the problem, that it comes before any work where that can
+be known (no estimation, no run record, often no work dir at all), and that
+no file outside the run's outputs changed (the inputs, and a finished run's
+results). docs/when_things_go_wrong.md is checked against these tables."""
 import json
 import os
+import re
 import shutil
 
 import numpy as np
@@ -44,9 +49,11 @@ def finished(tmp_path_factory):
     mp.undo()
 
 
-def _snapshot(work):
-    folder = work / 'input_masks'
-    return {f: (folder / f).read_bytes() for f in os.listdir(folder)}
+def _tree(folder):
+    """``{relative path: bytes}`` of the files under ``folder`` but the
+    logs (a refused run appends its lines)."""
+    return {os.path.relpath(os.path.join(d, f), folder): open(os.path.join(d, f), 'rb').read()
+            for d, _, files in os.walk(folder) for f in files if not f.startswith('log')}
 
 
 # (id, extra argv, expected exception, text in its message)
@@ -85,6 +92,47 @@ FINISHED = [
      'must be a positive int'),
     ('negative config batch size', ['--cfg-options', 'attribution.batch_size=-1'],
      ValueError, 'must be a positive int'),
+    # values out of the declared ranges (input_iba.utils.ranges)
+    ('zero estimation batch size', ['--cfg-options', 'data.estimation_batch_size=0'],
+     ValueError, 'data.estimation_batch_size must be an int >= 1, got 0'),
+    ('negative estimation batch size', ['--cfg-options', 'data.estimation_batch_size=-2'],
+     ValueError, 'data.estimation_batch_size must be an int >= 1, got -2'),
+    ('text estimation batch size', ['--cfg-options', 'data.estimation_batch_size=abc'],
+     ValueError, "data.estimation_batch_size must be an int >= 1, got 'abc'"),
+    ('fractional estimation batch size', ['--cfg-options', 'data.estimation_batch_size=2.5'],
+     ValueError, 'data.estimation_batch_size must be an int >= 1, got 2.5'),
+    ('zero estimation samples', ['--cfg-options', 'data.num_estimation_samples=0'],
+     ValueError, 'data.num_estimation_samples must be an int >= 2, got 0'),
+    ('negative estimation samples', ['--cfg-options', 'data.num_estimation_samples=-5'],
+     ValueError, 'data.num_estimation_samples must be an int >= 2, got -5'),
+    ('one estimation sample', ['--cfg-options', 'data.num_estimation_samples=1'],
+     ValueError, 'data.num_estimation_samples must be an int >= 2, got 1'),
+    ('text estimation samples', ['--cfg-options', 'data.num_estimation_samples=abc'],
+     ValueError, "data.num_estimation_samples must be an int >= 2, got 'abc'"),
+    ('text seed', ['--cfg-options', 'seed=abc'], ValueError,
+     "config.seed must be an int, got 'abc'"),
+    ('fractional seed', ['--cfg-options', 'seed=1.5'], ValueError,
+     'config.seed must be an int, got 1.5'),
+    ('zero threads', ['--cfg-options', 'num_threads=0'], ValueError,
+     'config.num_threads must be an int >= 1, got 0'),
+    ('text config batch size', ['--cfg-options', 'attribution.batch_size=abc'], ValueError,
+     "must be a positive int, got 'abc'"),
+    ('fractional config batch size', ['--cfg-options', 'attribution.batch_size=2.5'],
+     ValueError, 'must be a positive int, got 2.5'),
+    # top-level keys that no tool reads, set from the command line
+    ('top-level schedule', ['--cfg-options', 'schedule=fast'], KeyError,
+     "'schedule' is not a top-level key a tool reads"),
+    ('top-level data_root', ['--cfg-options', 'data_root=/x'], KeyError,
+     "'data_root' is not a top-level key a tool reads"),
+    ('top-level reduction', ['--cfg-options', 'reduction=sum'], KeyError,
+     "did you mean 'attributor.reduction'"),
+    ('top-level root', ['--cfg-options', 'root=/x'], KeyError,
+     "did you mean 'data.attribute.root'"),
+    ('top-level num_classes', ['--cfg-options', 'num_classes=3'], KeyError,
+     "did you mean 'model.num_classes'"),
+    ('top-level batch_size', ['--cfg-options', 'batch_size=2'], KeyError,
+     "did you mean 'attribution.batch_size'"),
+    # another run's results
     ('another seed', ['--seed', '5'], RuntimeError, 'holds results of another run'),
     ('another config', ['--cfg-options', 'attributor.reduction=sum'], RuntimeError,
      'holds results of another run'),
@@ -102,22 +150,39 @@ def test_refused_and_nothing_finished_lost(case, finished, tmp_path):
     cfg, work = finished
     copy = tmp_path / 'work'
     shutil.copytree(work, copy)
-    before = _snapshot(copy)
+    before, inputs = _tree(copy), _tree(cfg.parent / 'images')
     args = [str(cfg), '--work-dir', str(copy)] + (
         [] if '--device' in argv else ['--device', 'cpu']) + argv
     with pytest.raises(error, match=text):
         train('t', args)
-    assert _snapshot(copy) == before
-    assert (copy / 'config.py').read_text() == (work / 'config.py').read_text()
+    assert _tree(copy) == before and _tree(cfg.parent / 'images') == inputs
 
 
-@pytest.mark.parametrize('flag', ['--batch-size', '--num-samples'])
-@pytest.mark.parametrize('value', ['-1', '0'])
-def test_non_positive_counts_are_refused(flag, value, finished, capsys):
+# (id, argv, text on stderr): refused by the argument parser (exit status 2)
+FLAGS = [
+    ('batch size -1', ['--batch-size', '-1'], 'must be a positive integer, got -1'),
+    ('batch size 0', ['--batch-size', '0'], 'must be a positive integer, got 0'),
+    ('batch size abc', ['--batch-size', 'abc'], "invalid positive_int value: 'abc'"),
+    ('batch size 1.5', ['--batch-size', '1.5'], "invalid positive_int value: '1.5'"),
+    ('num samples -1', ['--num-samples', '-1'], 'must be a positive integer, got -1'),
+    ('num samples 0', ['--num-samples', '0'], 'must be a positive integer, got 0'),
+    ('num samples abc', ['--num-samples', 'abc'], "invalid positive_int value: 'abc'"),
+    ('seed abc', ['--seed', 'abc'], "invalid int value: 'abc'"),
+    ('unquoted spaced value', ['--cfg-options', 'data.attribute.root=/my', 'images'],
+     "'images' is not key=value; quote a value with spaces"),
+]
+
+
+@pytest.mark.parametrize('case', FLAGS, ids=lambda c: c[0])
+def test_bad_flags_are_refused(case, finished, capsys, tmp_path):
+    _, argv, text = case
     cfg, work = finished
-    with pytest.raises(SystemExit):
-        train('t', [str(cfg), '--work-dir', str(work), flag, value])
-    assert 'must be a positive integer' in capsys.readouterr().err
+    before = _tree(work)
+    with pytest.raises(SystemExit) as exit_:
+        train('t', [str(cfg), '--work-dir', str(work)] + argv)
+    assert exit_.value.code == 2
+    assert text in capsys.readouterr().err
+    assert _tree(work) == before
 
 
 def _fresh(tmp_path, config, **files):
@@ -128,6 +193,76 @@ def _fresh(tmp_path, config, **files):
     for name, data in files.items():
         (tmp_path / 'images' / name.replace('_', '.')).write_bytes(data)
     return cfg, work, mp
+
+
+@pytest.fixture(scope='module')
+def inputs(tmp_path_factory):
+    """3 images and the InputIBA config of tests/tools/helpers.py."""
+    tmp = tmp_path_factory.mktemp('inputs')
+    mp = pytest.MonkeyPatch()
+    cfg, _ = make_image_run(tmp, mp, num_images=3, broken=False)
+    cfg.write_text(CONFIG.format(root=tmp / 'images', labels=None))
+    yield cfg
+    mp.undo()
+
+
+def _stage(key, value, text):
+    return (f'{key}={value}', ValueError, text)
+
+
+# (--cfg-options pair, error, message): refused before any work: the work dir
+# is not even made
+STAGE_VALUES = [
+    _stage('attributor.input_iba.steps', -3, 'input_iba.steps must be an int >= 1, got -3'),
+    _stage('attributor.input_iba.steps', 0, 'input_iba.steps must be an int >= 1, got 0'),
+    _stage('attributor.input_iba.steps', 2.5, 'input_iba.steps must be an int >= 1, got 2.5'),
+    _stage('attributor.input_iba.steps', 'abc', "input_iba.steps must be an int >= 1, got 'abc'"),
+    _stage('attributor.input_iba.lr', 'abc', "input_iba.lr must be a number > 0, got 'abc'"),
+    _stage('attributor.input_iba.lr', 0, 'input_iba.lr must be a number > 0, got 0'),
+    _stage('attributor.input_iba.lr', -1, 'input_iba.lr must be a number > 0, got -1'),
+    _stage('attributor.input_iba.lr', 'nan', 'input_iba.lr must be a number > 0, got nan'),
+    _stage('attributor.input_iba.lr', 'inf', 'input_iba.lr must be a number > 0, got inf'),
+    _stage('attributor.input_iba.copies', 0, 'input_iba.copies must be an int >= 1, got 0'),
+    _stage('attributor.input_iba.copies', -2, 'input_iba.copies must be an int >= 1, got -2'),
+    _stage('attributor.input_iba.beta', -1, 'input_iba.beta must be a number > 0, got -1'),
+    _stage('attributor.input_iba.beta', 0, 'input_iba.beta must be a number > 0, got 0'),
+    _stage('attributor.input_iba.sigma', -1, 'input_iba.sigma must be a number >= 0, got -1'),
+    _stage('attributor.input_iba.lr_decay', 'linear',
+           "input_iba.lr_decay must be one of 'constant', 'cosine', got 'linear'"),
+    _stage('attributor.input_iba.restarts', 0, 'input_iba.restarts must be an int >= 1'),
+    _stage('attributor.feat_iba.beta', -20, 'feat_iba.beta must be a number > 0, got -20'),
+    _stage('attributor.feat_iba.steps', 0, 'feat_iba.steps must be an int >= 1, got 0'),
+    _stage('attributor.feat_iba.copies', 0, 'feat_iba.copies must be an int >= 1, got 0'),
+    _stage('attributor.feat_iba.lr', 0, 'feat_iba.lr must be a number > 0, got 0'),
+    _stage('attributor.feat_iba.lr', 'abc', "feat_iba.lr must be a number > 0, got 'abc'"),
+    _stage('attributor.feat_iba.init_alpha', 'high', "feat_iba.init_alpha must be a number"),
+    _stage('attributor.gan.epochs', -1, 'gan.epochs must be an int >= 0, got -1'),
+    _stage('attributor.gan.batch_size', 0, 'gan.batch_size must be an int >= 1, got 0'),
+    _stage('attributor.gan.critic_iters', 0, 'gan.critic_iters must be an int >= 1, got 0'),
+    _stage('attributor.gan.dataset_size', 0, 'gan.dataset_size must be an int >= 1, got 0'),
+    _stage('attributor.gan.subset_size', -4, 'gan.subset_size must be an int >= 1, got -4'),
+    _stage('attributor.gan.critic_lr', 0, 'gan.critic_lr must be a number > 0, got 0'),
+    _stage('attributor.gan.weight_clip', -0.01, 'gan.weight_clip must be a number > 0'),
+    _stage('attributor.gan.mask_lr', -1, 'gan.mask_lr must be a number >= 0, got -1'),
+    _stage('attributor.activation_gradient_width', -0.5,
+           'activation_gradient_width must be a number >= 0, got -0.5'),
+    _stage('attributor.min_std', 0, 'attributor.min_std must be a number > 0, got 0'),
+    _stage('attributor.active_threshold', -1,
+           'attributor.active_threshold must be a number >= 0, got -1'),
+    _stage('attributor.input_iba', 5, 'attributor.input_iba must be a dict, got 5'),
+]
+
+
+@pytest.mark.parametrize('case', STAGE_VALUES, ids=lambda c: c[0])
+def test_values_out_of_range_are_refused_before_any_work(case, inputs, tmp_path):
+    pair, error, text = case
+    before = _tree(inputs.parent)
+    work = tmp_path / 'work'
+    with pytest.raises(error, match=re.escape(text)):
+        train('t', [str(inputs), '--work-dir', str(work), '--device', 'cpu',
+                    '--cfg-options', pair])
+    assert not work.exists()
+    assert _tree(inputs.parent) == before
 
 
 INPUT_IBA_BAD = [
@@ -168,11 +303,65 @@ def test_missing_section(tmp_path):
         train('t', [str(cfg), '--work-dir', str(tmp_path / 'w')])
 
 
-def test_same_name_twice_is_refused(tmp_path):
+def _labels(content):
+    """Setup: a labels file of ``content`` (missing when None) in the config."""
+    def setup(tmp):
+        path = tmp / ('labels.txt' if content is not None else 'no_labels.txt')
+        if content is not None:
+            path.write_bytes(content.encode() if isinstance(content, str) else content)
+        (tmp / 'cfg.py').write_text(SALIENCY.format(root=tmp / 'images',
+                                                    labels=repr(str(path))))
+        return []
+    return setup
+
+
+def _argv(*argv):
+    return lambda tmp: [a.format(tmp=tmp) for a in argv]
+
+
+def _same_name(tmp):
+    shutil.copy(tmp / 'images' / 'img0.png', tmp / 'images' / 'img0.jpg')
+    return []
+
+
+# (id, setup of the run folder -> extra argv, error, message): refused before
+# the run record is written; the inputs stay as they were
+INPUTS = [
+    ('label -7', _labels('img0.png -7\n'), ValueError,
+     "labels.txt, line 1: 'img0.png -7' is not `<file> <class>` with a class >= 0"),
+    ('label cat', _labels('img1.png 2\nimg0.png cat\n'), ValueError,
+     "labels.txt, line 2: 'img0.png cat' is not `<file> <class>`"),
+    ('label missing', _labels('img0.png\n'), ValueError,
+     "labels.txt, line 1: 'img0.png' is not `<file> <class>`"),
+    ('labels not text', _labels(b'\xff\xfe\x00\x01'), ValueError,
+     'labels.txt is not text'),
+    ('labels file missing', _labels(None), FileNotFoundError, 'no_labels.txt'),
+    ('missing image folder', _argv('--cfg-options', 'data.attribute.root=/no/such/folder'),
+     FileNotFoundError, "Image folder not found at '/no/such/folder'. Set the dataset's root"),
+    ('spaced missing folder', _argv('--cfg-options', 'data.attribute.root=/no/such images'),
+     FileNotFoundError, "Image folder not found at '/no/such images'"),
+    ('empty image folder', _argv('--cfg-options', 'data.attribute.root={tmp}'),
+     FileNotFoundError, 'No images'),
+    ('work dir is the image folder', _argv('--work-dir', '{tmp}/images'), ValueError,
+     'contains the input data'),
+    ('work dir holds the image folder', _argv('--work-dir', '{tmp}'), ValueError,
+     'contains the input data'),
+    ('same name twice', _same_name, ValueError, "share the name 'img0'"),
+]
+
+
+@pytest.mark.parametrize('case', INPUTS, ids=lambda c: c[0])
+def test_bad_inputs_are_refused_before_any_work(case, tmp_path):
+    _, setup, error, text = case
     cfg, work, mp = _fresh(tmp_path, SALIENCY)
-    shutil.copy(tmp_path / 'images' / 'img0.png', tmp_path / 'images' / 'img0.jpg')
-    with pytest.raises(ValueError, match="share the name 'img0'"):
-        train('t', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
+    argv = setup(tmp_path)
+    before = _tree(tmp_path)
+    if '--work-dir' not in argv:
+        argv += ['--work-dir', str(work)]
+    with pytest.raises(error, match=re.escape(text)):
+        train('t', [str(cfg), '--device', 'cpu'] + argv)
+    assert not (work / 'run.json').exists() and not (work / 'input_masks').exists()
+    assert _tree(tmp_path) == before
     mp.undo()
 
 
@@ -221,3 +410,88 @@ def test_compare_refuses_before_any_method_runs(extra, text, tmp_path):
         compare('c', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
     assert not (work / 'Saliency').exists()
     mp.undo()
+
+
+# the Python API: (attributor, value put in one pixel of the second sample)
+API = [(kind, value) for kind in ('Saliency', 'IntegratedGradients', 'Random')
+       for value in (float('nan'), float('inf'), -float('inf'))]
+
+
+@pytest.mark.parametrize('kind,value', API, ids=lambda c: str(c))
+def test_non_finite_inputs_are_refused_by_the_python_api(kind, value, tiny_convnet):
+    from input_iba.apis import build_attributor
+    attributor = build_attributor(dict(type=kind), tiny_convnet)
+    x = torch.rand(2, 3, 16, 16)
+    x[1, 0, 3, 4] = value
+    with pytest.raises(ValueError, match=re.escape('Input sample(s) [1] of the batch hold '
+                                                   'NaN or infinite values')):
+        attributor.attribute(x, torch.tensor([0, 1]))
+
+
+def test_a_label_below_zero_is_an_error_not_no_label(tiny_convnet):
+    from input_iba.apis import build_attributor
+    from input_iba.models.attributors.batch import resolve_targets
+    attributor = build_attributor(dict(type='Saliency'), tiny_convnet)
+    batch = dict(inputs=torch.rand(2, 3, 16, 16), targets=torch.tensor([-1, -7]))
+    with pytest.raises(ValueError, match=re.escape('Label(s) [-7] of the batch: a label '
+                                                   'is a class >= 0')):
+        resolve_targets(attributor, batch, 'label')
+
+
+def _module(path):
+    torch.save(nn.Linear(2, 2), path)
+
+
+def _cut(path):
+    torch.save(dict(w=torch.zeros(64)), path)
+    path.write_bytes(path.read_bytes()[:200])
+
+
+# files a run reads: (id, how to spoil the file, message)
+CHECKPOINTS = [
+    ('pickled module', _module, 'is not a plain state dict: it holds Python objects '
+     '(torch.nn.modules.linear.Linear)'),
+    ('garbage', lambda p: p.write_bytes(b'garbage' * 10), 'is not a readable checkpoint'),
+    ('empty', lambda p: p.write_bytes(b''), 'is not a readable checkpoint'),
+    ('cut short', _cut, 'is not a readable checkpoint'),
+]
+
+
+@pytest.mark.parametrize('case', CHECKPOINTS, ids=lambda c: c[0])
+def test_bad_checkpoints_name_the_file_and_the_fix(case, tmp_path):
+    from input_iba.utils import load_weights
+    _, spoil, text = case
+    path = tmp_path / 'model.pth'
+    spoil(path)
+    with pytest.raises(ValueError, match=re.escape(text)) as err:
+        load_weights(str(path), 'missing')
+    assert str(path) in str(err.value) and 'weights_only=True' not in str(err.value)
+    if case[0] == 'pickled module':  # the safe conversion, not torch's advice
+        assert "torch.save(m.state_dict()" in str(err.value)
+
+
+MASKS = [
+    ('NaN mask', lambda p: np.save(p, np.full((16, 16), np.nan, np.float32)),
+     'holds NaN or infinite values'),
+    ('zero-byte mask', lambda p: p.write_bytes(b''), 'is not a readable mask'),
+    ('garbage mask', lambda p: p.write_bytes(b'\x93NUMPY garbage'), 'is not a readable mask'),
+]
+
+
+@pytest.mark.parametrize('case', MASKS, ids=lambda c: c[0])
+def test_evaluate_leaves_a_bad_mask_out_and_names_it(case, finished, tmp_path):
+    from input_iba.tools.evaluate import main as evaluate
+    _, spoil, text = case
+    cfg, work = finished
+    copy = tmp_path / 'work'
+    shutil.copytree(work, copy)
+    spoil(copy / 'input_masks' / 'img1.npy')
+    before, inputs = _tree(copy), _tree(cfg.parent / 'images')
+    summary = evaluate('e', [str(cfg), '--work-dir', str(copy), '--device', 'cpu',
+                             '--metrics', 'insertion_deletion'])['insertion_deletion']
+    assert summary['num_samples'] == 2
+    assert summary['insertion_auc']['n'] == 2
+    [message] = summary['bad_masks']
+    assert str(copy / 'input_masks' / 'img1.npy') in message and text in message
+    after = {f: b for f, b in _tree(copy).items() if not f.startswith('eval_input_masks')}
+    assert after == before and _tree(cfg.parent / 'images') == inputs

@@ -33,6 +33,25 @@ SEEDED_SECTIONS = ('train', 'explain')
 TOP_LEVEL_RANGES = dict(seed=integer(), num_threads=count())
 
 
+class ConfigOptions(DictAction):
+    """mmengine's ``key=value`` overrides, except that a value with spaces
+    and no brackets or commas stays as written (mmengine deletes the spaces:
+    a path ``/my images`` became ``/myimages``), and an argument without
+    ``=`` (the rest of an unquoted spaced value) is an error saying to quote."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        options = dict(getattr(namespace, self.dest, None) or {})
+        for pair in values or ():
+            key, sep, value = pair.partition('=')
+            if not sep:
+                parser.error(f"{option_string}: {pair!r} is not key=value; quote a value "
+                             "with spaces as one argument, e.g. 'data.attribute.root=/my "
+                             "images'")
+            spaced = ' ' in value.strip() and not any(c in value for c in '[](),')
+            options[key] = value if spaced else self._parse_iterable(value)
+        setattr(namespace, self.dest, options)
+
+
 def tool_parser(description, work_dir_help='where results, logs and the '
                 'config dump go'):
     """A parser with ``config``, ``--work-dir``, ``--cfg-options``,
@@ -40,8 +59,9 @@ def tool_parser(description, work_dir_help='where results, logs and the '
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument('config', help='Python config file')
     parser.add_argument('--work-dir', required=True, help=work_dir_help)
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        default={}, help='override config keys, key=value')
+    parser.add_argument('--cfg-options', nargs='+', action=ConfigOptions,
+                        default={}, help="override config keys, key=value (quote a value "
+                        "with spaces: 'key=a b')")
     parser.add_argument('--device', default=None,
                         help="'cpu' or 'cuda' (default: cuda if available)")
     parser.add_argument('--seed', type=int, default=None,
