@@ -495,3 +495,13 @@ def test_evaluate_leaves_a_bad_mask_out_and_names_it(case, finished, tmp_path):
     assert str(copy / 'input_masks' / 'img1.npy') in message and text in message
     after = {f: b for f, b in _tree(copy).items() if not f.startswith('eval_input_masks')}
     assert after == before and _tree(cfg.parent / 'images') == inputs
+
+
+def test_the_pointing_game_without_boxes_blames_the_boxes(finished, tmp_path):
+    from input_iba.datasets import ImageFolder
+    from input_iba.evaluation.vision.pointing_game import PointingGame
+    cfg, work = finished
+    summary = PointingGame().run(ImageFolder(str(cfg.parent / 'images')),
+                                 str(work / 'input_masks'), str(tmp_path), progress=False)
+    assert summary['note'].startswith('no sample was scored: 3 of the 3 had a mask')
+    assert 'none had a box' in summary['note']

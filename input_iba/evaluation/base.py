@@ -44,7 +44,8 @@ class MaskEvaluator:
     #: the mean curve drawn from the records: ``dict(x=record key (None: 1,
     #: 2, ...), ys=[(record key, label)], x_label=, y_label=, log_x=)``
     curve = None
-    #: why a run may score no sample, added to the summary's note
+    #: why samples with a mask may all go unscored, appended to the summary's note
+    #: ('no sample was scored: N of M had a mask in DIR')
     empty_reason = ''
     #: tokens by which the chunks of a document longer than the model overlap
     chunk_overlap = 100
@@ -166,12 +167,13 @@ class MaskEvaluator:
         goes to ``out_dir/<metric>/<name>.json`` (skipped when present) and the
         summary to ``out_dir/<metric>.json``. Returns the summary."""
         indices = list(range(len(dataset)) if indices is None else indices)
-        records, bad_masks = [], []
+        records, bad_masks, masked = [], [], 0
         for i in tqdm(list(indices), desc=self.name, disable=not progress):
             name = dataset.sample_name(i)
             mask_path = osp.join(mask_dir, name + '.npy')
             if not osp.isfile(mask_path):
                 continue
+            masked += 1
             out_path = osp.join(out_dir, self.name, name + '.json')
             if osp.isfile(out_path):
                 with open(out_path) as f:
@@ -197,7 +199,8 @@ class MaskEvaluator:
         if bad_masks:
             summary['bad_masks'] = bad_masks
         if not records:
-            summary['note'] = (f'no sample was scored: none of the {len(indices)} had a '
-                               f'mask in {mask_dir}' + self.empty_reason)
+            summary['note'] = (
+                f'no sample was scored: {masked} of the {len(indices)} had a mask in '
+                f'{mask_dir}' + (self.empty_reason if masked else ''))
         save_json(osp.join(out_dir, self.name + '.json'), summary)
         return summary

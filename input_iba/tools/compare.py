@@ -76,8 +76,8 @@ def main(description, argv=None):
         table += '\n\nPaired differences (per sample):\n\n' + paired_table(
             work_dir, list(cfg.methods), cfg.metrics, reference)
     save_text(osp.join(work_dir, 'table.md'), table + '\n')
-    mask_grid(work_dir, list(cfg.methods), dataset, cfg.get('figure_samples', 4),
-              osp.join(work_dir, 'masks.png'))
+    grid = mask_grid(work_dir, list(cfg.methods), dataset, cfg.get('figure_samples', 4),
+                     osp.join(work_dir, 'masks.png'))
     for metric in cfg.metrics:
         fig, ax = plt.subplots(figsize=(6, 4))
         drawn = [plot_metric(osp.join(work_dir, m, 'eval_input_masks'),
@@ -87,5 +87,6 @@ def main(description, argv=None):
             fig.savefig(osp.join(work_dir, f'{metric}.png'), dpi=100)
         plt.close(fig)
     print(table)
-    print(f'Table, masks.png and curves in {work_dir}')
+    print(f"table.md{', masks.png' if grid else ''} and the curves in {work_dir}"
+          + ('' if grid else ' (text: a page per document in each <method>/input_masks/)'))
     return summaries

@@ -12,15 +12,15 @@ from input_iba.datasets import load_items  # noqa: E402
 
 def mask_grid(work_dir, methods, dataset, count, out_file):
     """The first ``count`` loadable images of ``dataset`` with the masks of
-    ``work_dir/<method>/input_masks``; datasets without images (text) get
-    no grid."""
+    ``work_dir/<method>/input_masks``; returns ``out_file``, or None for
+    datasets without images (text), which get no grid."""
     items = []
     for i in range(len(dataset)):
         items += load_items(dataset, [i], on_error=lambda *_: None)
         if len(items) == count:
             break
     if not items or 'image' not in items[0]:
-        return  # text runs have an HTML page per document instead
+        return None  # text runs have an HTML page per document instead
     count = len(items)
     fig, axes = plt.subplots(count, len(methods) + 1,
                              figsize=(2.2 * (len(methods) + 1), 2.2 * count),
@@ -40,3 +40,4 @@ def mask_grid(work_dir, methods, dataset, count, out_file):
     fig.tight_layout()
     fig.savefig(out_file, dpi=70)
     plt.close(fig)
+    return out_file

@@ -26,6 +26,7 @@ class PointingGame(MaskEvaluator):
     name = 'pointing_game'
     summary_keys = ('hit', )
     columns = (('hit', 'pointing game', True), )
+    empty_reason = ', but none had a box: the pointing game needs boxes (e.g. ImageNetBoxes)'
 
     def __init__(self, model=None, tolerance=15, **kwargs):
         super().__init__(model, **kwargs)
