@@ -324,6 +324,12 @@ def _same_name(tmp):
     return []
 
 
+def _misspelt_section(tmp):
+    with open(tmp / 'cfg.py', 'a') as f:
+        f.write('atribution = dict(batch_size=2)\n')
+    return []
+
+
 # (id, setup of the run folder -> extra argv, error, message): refused before
 # the run record is written; the inputs stay as they were
 INPUTS = [
@@ -347,6 +353,8 @@ INPUTS = [
     ('work dir holds the image folder', _argv('--work-dir', '{tmp}'), ValueError,
      'contains the input data'),
     ('same name twice', _same_name, ValueError, "share the name 'img0'"),
+    ('misspelt section in the file', _misspelt_section, KeyError,
+     "is not a section a tool reads; did you mean 'attribution'"),
 ]
 
 
@@ -365,13 +373,16 @@ def test_bad_inputs_are_refused_before_any_work(case, tmp_path):
     mp.undo()
 
 
+TOO_FEW_ESTIMATION_SAMPLES = 'Too few readable samples in data.estimate'
+
+
 def test_no_readable_estimation_sample_is_not_cached(tmp_path):
     cfg, work, mp = _fresh(tmp_path, CONFIG.replace(
         "estimate=dict(type='ImageFolder', root=r'{root}'",
         "estimate=dict(type='ImageFolder', root=r'{root}/../broken'"))
     (tmp_path / 'broken').mkdir()
     (tmp_path / 'broken' / 'bad.png').write_bytes(b'not an image')
-    with pytest.raises(ValueError, match='Too few readable samples in data.estimate'):
+    with pytest.raises(ValueError, match=TOO_FEW_ESTIMATION_SAMPLES):
         train('t', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
     assert not [f for _, _, fs in os.walk(work / 'estimation') for f in fs]
     mp.undo()
@@ -412,6 +423,7 @@ def test_compare_refuses_before_any_method_runs(extra, text, tmp_path):
     mp.undo()
 
 
+NAN_INPUT = 'Input sample(s) [1] of the batch hold NaN or infinite values'
 # the Python API: (attributor, value put in one pixel of the second sample)
 API = [(kind, value) for kind in ('Saliency', 'IntegratedGradients', 'Random')
        for value in (float('nan'), float('inf'), -float('inf'))]
@@ -423,8 +435,7 @@ def test_non_finite_inputs_are_refused_by_the_python_api(kind, value, tiny_convn
     attributor = build_attributor(dict(type=kind), tiny_convnet)
     x = torch.rand(2, 3, 16, 16)
     x[1, 0, 3, 4] = value
-    with pytest.raises(ValueError, match=re.escape('Input sample(s) [1] of the batch hold '
-                                                   'NaN or infinite values')):
+    with pytest.raises(ValueError, match=re.escape(NAN_INPUT)):
         attributor.attribute(x, torch.tensor([0, 1]))
 
 
@@ -505,3 +516,13 @@ def test_the_pointing_game_without_boxes_blames_the_boxes(finished, tmp_path):
                                  str(work / 'input_masks'), str(tmp_path), progress=False)
     assert summary['note'].startswith('no sample was scored: 3 of the 3 had a mask')
     assert 'none had a box' in summary['note']
+
+
+#: the messages of each family; tests/test_docs.py checks the table of
+#: docs/when_things_go_wrong.md against them
+FAMILIES = dict(
+    config=[case[3] for case in FINISHED], flags=[case[2] for case in FLAGS],
+    values=[case[2] for case in STAGE_VALUES], stage_keys=[text for _, text in INPUT_IBA_BAD],
+    inputs=[case[3] for case in INPUTS], checkpoints=[case[2] for case in CHECKPOINTS],
+    masks=[case[2] for case in MASKS], estimation=[TOO_FEW_ESTIMATION_SAMPLES],
+    python_api=[NAN_INPUT])

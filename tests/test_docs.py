@@ -176,3 +176,30 @@ def test_custom_config_snippet_works_as_written(tmp_path, monkeypatch):
     cfg = Config.fromfile(path)
     check_config(cfg, ('data', 'model', 'attributor', 'attribution'))
     assert cfg.model == dict(type='MyNet') and cfg.attributor.layer == 'body.stage2'
+
+
+def _code_spans(text):
+    """The code spans of markdown ``text`` (in single or double backticks),
+    line breaks read as spaces."""
+    return [' '.join((a or b).split()) for a, b in re.findall(r'``(.+?)``|`([^`]+)`', text)]
+
+
+def test_when_things_go_wrong_matches_the_bad_input_table():
+    """Every message the page quotes in its table is one the table of
+    tests/test_bad_inputs.py asserts (one contains the other), and every
+    family of that table is quoted somewhere on the page."""
+    from tests.test_bad_inputs import FAMILIES
+    text = _text(osp.join(REPO, 'docs', 'when_things_go_wrong.md'))
+    tested = [m for messages in FAMILIES.values() for m in messages]
+
+    def matches(span, message):
+        pieces = [p.strip() for p in span.split('...') if p.strip()]
+        return all(p in message for p in pieces) or message in span
+
+    rows = re.findall(r'^\| (.+) \| (.+) \|$', text, flags=re.M)[2:]  # under the header
+    for _, shown in rows:
+        for span in _code_spans(shown):
+            assert any(matches(span, m) for m in tested), f'untested message: {span}'
+    spans = _code_spans(text)
+    for family, messages in FAMILIES.items():
+        assert any(matches(s, m) for s in spans for m in messages), f'{family} not documented'
