@@ -107,3 +107,13 @@ def test_a_full_disk_says_so_and_names_the_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match=r'The disk is full: .*x\.npy could not be written'):
         save_npy(str(tmp_path / 'x.npy'), np.zeros(3))
     assert os.listdir(tmp_path) == []  # no temporary left behind
+
+
+def test_the_tools_name_everything_they_write(finished):
+    from input_iba.tools.evaluate import evaluation_outputs
+    from input_iba.tools.prologue import run_outputs
+    from input_iba.tools.train import TRAIN_OUTPUTS
+    _, work = finished
+    assert set(os.listdir(work)) - set(run_outputs(work, TRAIN_OUTPUTS)) == {'notes.txt', 'mine'}
+    out = work / 'eval_input_masks'
+    assert run_outputs(out, evaluation_outputs()) == sorted(os.listdir(out))
