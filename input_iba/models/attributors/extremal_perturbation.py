@@ -32,6 +32,7 @@ import torch.nn.functional as F
 from input_iba.models.bottlenecks import smooth2d
 from input_iba.models.smooth_gradients import smooth_activation_gradients
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils.ranges import count, non_negative, positive
 
 from .base import AttributionResult, BaseAttributor
 
@@ -134,6 +135,11 @@ class ExtremalPerturbation(BaseAttributor):
             (docs/results/determinism.md). Off by default: its effect on
             EP's scores is not measured.
     """
+
+    value_ranges = dict(steps=count(), lr=positive(), momentum=non_negative(), grid_step=count(),
+                        smooth_sigma=non_negative(), blur_sigma=non_negative(),
+                        blur_levels=count(), area_weight=non_negative(),
+                        area_weight_growth=positive(), activation_gradient_width=non_negative())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), areas=(0.1, ),
                  steps=800, lr=0.01, momentum=0.9, grid_step=7, smooth_sigma=21,

@@ -2,6 +2,7 @@
 from captum.attr import FeatureAblation as CaptumFeatureAblation
 
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils.ranges import count, non_negative
 
 from .feature_groups import position_features
 from .gradients import CaptumAttributor
@@ -18,6 +19,8 @@ class FeatureAblation(CaptumAttributor):
     Args:
         perturbations_per_eval: ablated inputs per forward pass.
     """
+
+    value_ranges = dict(cell=count(), blur_sigma=non_negative(), perturbations_per_eval=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), cell=16,
                  baseline=0.0, blur_sigma=20.0, perturbations_per_eval=64):

@@ -4,6 +4,7 @@ point between them, averaged over baselines and points."""
 import torch
 
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils.ranges import count, non_negative
 
 from .base import AttributionResult
 from .gradients import CaptumAttributor
@@ -27,6 +28,9 @@ class GradientShap(CaptumAttributor):
         blur_sigma: pixels of the ``'blur'`` baseline.
         internal_batch_size: copies per forward/backward pass.
     """
+
+    value_ranges = dict(samples=count(), stdev=non_negative(), blur_sigma=non_negative(),
+                        internal_batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), samples=20,
                  baselines=('black', 'white', 'mean'), stdev=0.0, blur_sigma=20.0,

@@ -10,6 +10,7 @@ from captum.attr import (IntegratedGradients as CaptumIntegratedGradients,
                          Occlusion as CaptumOcclusion, Saliency as CaptumSaliency)
 
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils.ranges import count, non_negative
 
 from .base import AttributionResult, BaseAttributor
 from .reference_inputs import reference_input
@@ -99,6 +100,8 @@ class IntegratedGradients(CaptumAttributor):
     ``internal_batch_size`` inputs per pass.
     """
 
+    value_ranges = dict(steps=count(), internal_batch_size=count(), blur_sigma=non_negative())
+
     def __init__(self, model, adapter=dict(type='ImageAdapter'), steps=50,
                  baseline=0.0, internal_batch_size=64, reduction='mean_abs',
                  blur_sigma=20.0):
@@ -124,6 +127,8 @@ class Occlusion(CaptumAttributor):
     for :class:`IntegratedGradients`, e.g. ``'blur'``), sliding by
     ``stride``; ``perturbations_per_eval`` patches per forward pass. Signed:
     a positive value means the patch supports the target."""
+
+    value_ranges = dict(window=count(), stride=count(), perturbations_per_eval=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), window=16,
                  stride=8, baseline=0.0, perturbations_per_eval=64,

@@ -2,6 +2,7 @@
 import torch
 
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils.ranges import positive
 
 from .surrogate import SurrogateAttributor
 
@@ -15,6 +16,8 @@ class Lime(SurrogateAttributor):
     (``ridge`` 1.0, as the lime package) gives the attributions, signed.
     Options: see :class:`SurrogateAttributor`.
     """
+
+    value_ranges = dict(SurrogateAttributor.value_ranges, kernel_width=positive())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), cell=16,
                  samples=1000, baseline=0.0, blur_sigma=20.0, output='logit',

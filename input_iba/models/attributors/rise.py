@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils.ranges import count, non_negative, positive
 
 from .base import AttributionResult, BaseAttributor, check_targets
 from .reference_inputs import reference_input
@@ -24,6 +25,9 @@ class RISE(BaseAttributor):
             or a kind such as ``'blur'``.
         batch_size: masked images per forward pass.
     """
+
+    value_ranges = dict(num_masks=count(), grid=count(), keep=positive(), blur_sigma=non_negative(),
+                        batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), num_masks=4000,
                  grid=7, keep=0.5, baseline=0.0, blur_sigma=20.0, batch_size=64):

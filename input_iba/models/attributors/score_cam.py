@@ -3,6 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils.ranges import count, non_negative
 
 from .cam_base import CAMAttributor
 from .reference_inputs import reference_input
@@ -22,6 +23,8 @@ class ScoreCAM(CAMAttributor):
         batch_size: masked inputs per forward pass (a sample costs one pass
             per channel of ``layer``).
     """
+
+    value_ranges = dict(blur_sigma=non_negative(), batch_size=count())
 
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter'),
                  baseline=0.0, blur_sigma=20.0, batch_size=64):

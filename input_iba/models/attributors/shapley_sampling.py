@@ -3,6 +3,7 @@ contribution of each feature over random feature orders."""
 import torch
 
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils.ranges import count, non_negative
 
 from .base import AttributionResult, BaseAttributor
 from .feature_groups import coalition_scores, position_features
@@ -30,6 +31,9 @@ class ShapleyValueSampling(BaseAttributor):
             20; its convergence curve varies this).
         perturbations_per_eval: inputs per forward pass.
     """
+
+    value_ranges = dict(n_samples=count(), cell=count(), perturbations_per_eval=count(),
+                        blur_sigma=non_negative())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), n_samples=20,
                  baseline=0.0, cell=16, perturbations_per_eval=128, blur_sigma=20.0):

@@ -2,6 +2,7 @@
 import torch
 
 from input_iba.registry import ATTRIBUTORS
+from input_iba.utils.ranges import count, non_negative
 from input_iba.utils import randn_per_sample
 
 from .base import AttributionResult
@@ -24,6 +25,8 @@ class SmoothGrad(CaptumAttributor):
     Args:
         internal_batch_size: noisy copies per forward/backward pass.
     """
+
+    value_ranges = dict(samples=count(), noise_level=non_negative(), internal_batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), samples=50,
                  noise_level=0.15, variant='smoothgrad', internal_batch_size=64,

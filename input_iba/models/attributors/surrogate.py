@@ -4,6 +4,7 @@ perturbed inputs in batches, and fit a weighted linear model of the score
 on the on/off pattern; its coefficients are the attributions."""
 import torch
 
+from input_iba.utils.ranges import count, non_negative
 
 from .base import AttributionResult, BaseAttributor
 from .feature_groups import coalition_scores, position_features
@@ -42,6 +43,9 @@ class SurrogateAttributor(BaseAttributor):
         ridge: L2 penalty of the linear fit.
         batch_size: perturbed inputs per forward pass.
     """
+
+    value_ranges = dict(cell=count(), samples=count(), blur_sigma=non_negative(),
+                        ridge=non_negative(), batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), cell=16,
                  samples=1000, baseline=0.0, blur_sigma=20.0, output='logit',
