@@ -535,6 +535,59 @@ def test_the_pointing_game_without_boxes_blames_the_boxes(finished, tmp_path):
     assert 'none had a box' in summary['note']
 
 
+def _text_folder(tmp, content):
+    for sub in ('pos', 'neg'):
+        (tmp / sub).mkdir()
+        (tmp / sub / 'a.txt').write_text('a fine film')
+    (tmp / 'neg' / 'b.txt').write_bytes(content)
+    return dict(type='TextFolder', root=str(tmp)), tmp / 'neg' / 'b.txt'
+
+
+def _sst2(tmp, content):
+    (tmp / 'train.tsv').write_bytes(b'sentence\tlabel\na fine film\t1\n' + content)
+    return dict(type='SST2', root=str(tmp)), tmp / 'train.tsv'
+
+
+def _eraser(tmp, content):
+    (tmp / 'docs').mkdir()
+    (tmp / 'docs' / 'a.txt').write_text('a fine film')
+    (tmp / 'train.jsonl').write_bytes(content)
+    return dict(type='EraserMovies', root=str(tmp)), tmp / 'train.jsonl'
+
+
+def _vocab(tmp, content):
+    from input_iba.datasets.text.vocab import Vocabulary
+    (tmp / 'vocab.json').write_bytes(content)
+    return Vocabulary.load, tmp / 'vocab.json'
+
+
+# text files a dataset reads: (id, how to make the dataset, content, message)
+TEXT_FILES = [
+    ('binary document', _text_folder, b'\xff\xfe\x00\x81', 'is not text (not UTF-8 at byte'),
+    ('binary tsv', _sst2, b'\xff\xfe\t1\n', 'is not text (not UTF-8 at byte'),
+    ('tsv without a label', _sst2, b'no label here\n', ", line 3: 'no label here' is not "
+     '`sentence<TAB>label`'),
+    ('tsv with a negative label', _sst2, b'bad\t-7\n', ", line 3: 'bad\\t-7' is not "
+     '`sentence<TAB>label` with a label >= 0'),
+    ('jsonl not JSON', _eraser, b'{"annotation_id": "a.txt"\n', ', line 1: not JSON'),
+    ('vocabulary not JSON', _vocab, b'{"itos": [', 'is not valid JSON'),
+    ('vocabulary of something else', _vocab, b'{"words": []}',
+     'is not an input_iba vocabulary'),
+]
+
+
+@pytest.mark.parametrize('case', TEXT_FILES, ids=lambda c: c[0])
+def test_bad_text_files_name_the_file(case, tmp_path):
+    from input_iba.apis import build_dataset
+    _, make, content, text = case
+    built, path = make(tmp_path, content)
+    before = _tree(tmp_path)
+    with pytest.raises(ValueError, match=re.escape(text)) as err:
+        built(str(path)) if callable(built) else build_dataset(built)
+    assert str(path) in str(err.value)
+    assert _tree(tmp_path) == before
+
+
 #: the messages of each family; tests/test_docs.py checks the table of
 #: docs/when_things_go_wrong.md against them
 FAMILIES = dict(
@@ -542,4 +595,4 @@ FAMILIES = dict(
     values=[case[2] for case in STAGE_VALUES], stage_keys=[text for _, text in INPUT_IBA_BAD],
     inputs=[case[3] for case in INPUTS], checkpoints=[case[2] for case in CHECKPOINTS],
     masks=[case[2] for case in MASKS], estimation=[TOO_FEW_ESTIMATION_SAMPLES],
-    python_api=[NAN_INPUT])
+    python_api=[NAN_INPUT], text_files=[case[3] for case in TEXT_FILES])

@@ -9,7 +9,7 @@ import mmcv
 import numpy as np
 
 from input_iba.registry import DATASETS
-from input_iba.utils import default_data_root, require_dir
+from input_iba.utils import default_data_root, read_text, require_dir
 
 from .augmented import random_crop_flip
 from .base import AttributionDataset
@@ -115,13 +115,7 @@ def read_labels(path):
     a line that is not that, or a class below 0, is an error naming the file
     and the line."""
     known = {}
-    try:
-        with open(path, encoding='utf-8') as f:
-            lines = f.read().splitlines()
-    except UnicodeDecodeError:
-        raise ValueError(f'The labels file {path} is not text: it must hold '
-                         '`<file> <class>` lines.') from None
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(read_text(path).split('\n'), 1):
         if not line.strip():
             continue
         parts = line.strip().rsplit(None, 1)  # a file name may hold spaces

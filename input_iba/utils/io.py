@@ -141,6 +141,30 @@ def read_json(path: str, what: str) -> object:
         raise ValueError(f'{path} is not valid JSON ({err}); it is {what}.') from None
 
 
+def read_text(path: str) -> str:
+    """The UTF-8 text of ``path``; a file that is not UTF-8 text raises a
+    ``ValueError`` that names it."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            return f.read()
+    except UnicodeDecodeError as err:
+        raise ValueError(f'{path} is not text (not UTF-8 at byte {err.start}): a binary or '
+                         'damaged file where a text file belongs.') from None
+
+
+def read_jsonl(path: str) -> list:
+    """The JSON records of ``path``, one a line (blank lines skipped); a
+    line that is not JSON raises a ``ValueError`` naming the file and line."""
+    rows = []
+    for number, line in enumerate(read_text(path).split('\n'), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise ValueError(f'{path}, line {number}: not JSON ({err.msg}).') from None
+    return rows
+
+
 def save_text(path, text):
     with atomic_path(path) as tmp:
         with open(tmp, 'w', encoding='utf-8') as f:

@@ -1,6 +1,5 @@
 """Text classification datasets: ERASER movie reviews (with human
 rationales), SST-2 (GLUE tsv) and IMDB-style pos/neg folders."""
-import json
 import os
 import os.path as osp
 import re
@@ -9,7 +8,7 @@ import numpy as np
 import torch
 
 from input_iba.registry import DATASETS
-from input_iba.utils import default_data_root, require_dir
+from input_iba.utils import default_data_root, read_jsonl, read_text, require_dir
 
 from ..base import AttributionDataset
 from .tokenized import encode_documents
@@ -170,12 +169,9 @@ class EraserMovies(TextClassificationDataset):
             raise FileNotFoundError(f'{path} not found (splits here: '
                                     f'{sorted(f for f in os.listdir(root) if f.endswith(".jsonl"))}).')
         records = []
-        with open(path) as f:
-            lines = [json.loads(line) for line in f if line.strip()]
-        for ann in lines[:num_samples]:
+        for ann in read_jsonl(path)[:num_samples]:
             docid = ann['annotation_id']
-            with open(osp.join(root, 'docs', docid)) as f:
-                tokens = f.read().split()
+            tokens = read_text(osp.join(root, 'docs', docid)).split()
             rationale = np.zeros(len(tokens), np.int64)
             for group in ann['evidences']:
                 for ev in group:
@@ -201,16 +197,18 @@ class SST2(TextClassificationDataset):
         if not osp.isfile(path):
             raise FileNotFoundError(f'{path} not found.')
         records = []
-        with open(path, encoding='utf-8') as f:
-            next(f)
-            for i, line in enumerate(f):
-                if num_samples is not None and len(records) >= num_samples:
-                    break
-                sentence, _, label = line.rstrip('\n').rpartition('\t')
-                tokens = tokenize(sentence)
-                if len(tokens) >= max(min_tokens, 1):
-                    records.append((file_safe(f'sst2_{split}_{i:06d}'), tokens,
-                                    int(label), None))
+        for i, line in enumerate(read_text(path).split('\n')[1:]):
+            if num_samples is not None and len(records) >= num_samples:
+                break
+            if not line:  # the end of the last line
+                continue
+            sentence, _, label = line.rpartition('\t')
+            if not label.isdigit():
+                raise ValueError(f'{path}, line {i + 2}: {line[:60]!r} is not '
+                                 '`sentence<TAB>label` with a label >= 0.')
+            tokens = tokenize(sentence)
+            if len(tokens) >= max(min_tokens, 1):
+                records.append((file_safe(f'sst2_{split}_{i:06d}'), tokens, int(label), None))
         super().__init__(records, vocab, max_length, min_freq, max_vocab,
                          **tokenizer_args)
 
@@ -229,8 +227,7 @@ class TextFolder(TextClassificationDataset):
                 raise FileNotFoundError(f'{folder} missing: a text folder needs '
                                         'pos/ and neg/ subfolders.')
             for fname in sorted(os.listdir(folder))[:num_samples]:
-                with open(osp.join(folder, fname), encoding='utf-8') as f:
-                    text = re.sub(r'<br\s*/?>', ' ', f.read())
+                text = re.sub(r'<br\s*/?>', ' ', read_text(osp.join(folder, fname)))
                 records.append((file_safe(f'{sub}_{osp.splitext(fname)[0]}'),
                                 tokenize(text), label, None))
         super().__init__(records, vocab, max_length, min_freq, max_vocab,

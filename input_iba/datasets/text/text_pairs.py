@@ -1,13 +1,13 @@
 """Pairs of texts (premise and hypothesis, as SNLI and MNLI) in a TSV or
 JSONL file with named fields."""
 import csv
-import json
+import io
 import os.path as osp
 
 import numpy as np
 
 from input_iba.registry import DATASETS
-from input_iba.utils import require_dir
+from input_iba.utils import read_jsonl, read_text, require_dir
 
 from .text_datasets import TextClassificationDataset, file_safe
 from .vocab import tokenize
@@ -16,10 +16,10 @@ from .vocab import tokenize
 def _rows(path):
     """The rows of a ``.jsonl`` (one object a line) or ``.tsv`` (a header
     line, no quoting, as GLUE and SNLI write them) file, as dicts."""
-    with open(path, encoding='utf-8') as f:
-        if path.endswith('.jsonl'):
-            return [json.loads(line) for line in f if line.strip()]
-        return list(csv.DictReader(f, delimiter='\t', quoting=csv.QUOTE_NONE))
+    if path.endswith('.jsonl'):
+        return read_jsonl(path)
+    return list(csv.DictReader(io.StringIO(read_text(path)), delimiter='\t',
+                               quoting=csv.QUOTE_NONE))
 
 
 def _rationale(row, field, words, name):

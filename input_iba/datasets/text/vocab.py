@@ -1,8 +1,7 @@
 """A small vocabulary: whitespace tokens, lower-cased, with special tokens."""
-import json
 from collections import Counter
 
-from input_iba.utils import save_json
+from input_iba.utils import read_json, save_json
 
 PAD, UNK, MASK = '<pad>', '<unk>', '<mask>'
 SPECIALS = (PAD, UNK, MASK)
@@ -45,8 +44,8 @@ class Vocabulary:
 
     @classmethod
     def load(cls, path):
-        with open(path) as f:
-            itos = json.load(f)['itos']
+        stored = read_json(path, 'an input_iba vocabulary')
+        itos = stored.get('itos', ()) if isinstance(stored, dict) else ()
         if tuple(itos[:3]) != SPECIALS:
             raise ValueError(f'{path} is not an input_iba vocabulary (it must '
                              f'start with {SPECIALS}).')
