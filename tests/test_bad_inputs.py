@@ -596,3 +596,25 @@ FAMILIES = dict(
     inputs=[case[3] for case in INPUTS], checkpoints=[case[2] for case in CHECKPOINTS],
     masks=[case[2] for case in MASKS], estimation=[TOO_FEW_ESTIMATION_SAMPLES],
     python_api=[NAN_INPUT], text_files=[case[3] for case in TEXT_FILES])
+
+
+@pytest.mark.parametrize('traceback', [False, True])
+def test_a_script_prints_an_error_as_one_line(traceback, finished):
+    import subprocess
+    import sys
+
+    from tests.tools.helpers import FIXTURES, REPO
+    cfg, work = finished
+    env = dict(os.environ, PYTHONPATH=FIXTURES, OMP_NUM_THREADS='1')
+    if traceback:
+        env['INPUT_IBA_TRACEBACK'] = '1'
+    res = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'vision', 'train.py'),
+                          str(cfg), '--work-dir', str(work), '--device', 'cpu',
+                          '--cfg-options', 'attribution.bach_size=2'],
+                         env=env, capture_output=True, text=True)
+    assert res.returncode == 1
+    assert "did you mean 'batch_size'" in res.stderr
+    assert ('Traceback' in res.stderr) == traceback
+    if not traceback:
+        assert res.stderr.strip().splitlines()[-1].startswith(
+            'error: attribution.bach_size is not a known key')

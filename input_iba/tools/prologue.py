@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from typing import List, Sequence, Tuple
+from typing import Callable, List, Sequence, Tuple
 
 import torch
 from mmengine import dist
@@ -205,6 +205,27 @@ def failure_status(summary):
                 f.write(str(status))
         return 0
     return status
+
+
+#: set to 1 to see the traceback of an error instead of its one line
+TRACEBACK_ENV = 'INPUT_IBA_TRACEBACK'
+
+
+def run_tool(main: Callable, doc: str) -> int:
+    """Run a tool's ``main`` (with the first line of its script's ``doc``)
+    as a script; return the exit status: :func:`failure_status`, or 1 for
+    an error, which is one line on stderr (its traceback with
+    ``INPUT_IBA_TRACEBACK=1``)."""
+    try:
+        return failure_status(main(doc.splitlines()[0]))
+    except Exception as err:  # noqa: BLE001 - every error gets its one line
+        if os.environ.get(TRACEBACK_ENV):
+            raise
+        message = err.args[0] if len(err.args) == 1 and isinstance(err.args[0], str) else err
+        where = f' (process {dist.get_rank()})' if dist.get_world_size() > 1 else ''
+        print(f'error{where}: {message} [{type(err).__name__}; {TRACEBACK_ENV}=1 shows '
+              'the traceback]', file=sys.stderr)
+        return 1
 
 
 def positive_int(text):

@@ -3,7 +3,10 @@ table (mean ± 95% CI per method and metric) and the curves.
 
     python tools/nlp/compare_nlp.py configs/compare/deep_lstm_eraser_movies.py --work-dir work_dirs/compare_text
 """
+import sys
+
+from input_iba.tools.prologue import run_tool
 from input_iba.tools.compare import main
 
 if __name__ == '__main__':
-    main(__doc__.splitlines()[0])
+    sys.exit(run_tool(main, __doc__))

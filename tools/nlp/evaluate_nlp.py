@@ -3,7 +3,10 @@ sufficiency, agreement with human rationales, insertion/deletion, sensitivity-N.
 
     python tools/nlp/evaluate_nlp.py CONFIG --work-dir DIR --metrics eraser rationale_agreement
 """
+import sys
+
+from input_iba.tools.prologue import run_tool
 from input_iba.tools.evaluate import main
 
 if __name__ == '__main__':
-    main(__doc__.splitlines()[0])
+    sys.exit(run_tool(main, __doc__))

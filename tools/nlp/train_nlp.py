@@ -7,8 +7,8 @@ feat_masks/ and an HTML page per document.
 """
 import sys
 
-from input_iba.tools.prologue import failure_status
+from input_iba.tools.prologue import run_tool
 from input_iba.tools.train import main
 
 if __name__ == '__main__':
-    sys.exit(failure_status(main(__doc__.splitlines()[0])))
+    sys.exit(run_tool(main, __doc__))

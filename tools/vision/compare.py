@@ -3,7 +3,10 @@
 
     python tools/vision/compare.py configs/compare/efficientnet_lite0_imagenet.py --work-dir work_dirs/compare
 """
+import sys
+
+from input_iba.tools.prologue import run_tool
 from input_iba.tools.compare import main
 
 if __name__ == '__main__':
-    main(__doc__.splitlines()[0])
+    sys.exit(run_tool(main, __doc__))

@@ -2,7 +2,10 @@
 
     python tools/vision/evaluate.py CONFIG --work-dir DIR --metrics insertion_deletion ehr
 """
+import sys
+
+from input_iba.tools.prologue import run_tool
 from input_iba.tools.evaluate import main
 
 if __name__ == '__main__':
-    main(__doc__.splitlines()[0])
+    sys.exit(run_tool(main, __doc__))

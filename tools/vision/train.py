@@ -6,8 +6,8 @@ of the configured attributor and write input_masks/ and feat_masks/.
 """
 import sys
 
-from input_iba.tools.prologue import failure_status
+from input_iba.tools.prologue import run_tool
 from input_iba.tools.train import main
 
 if __name__ == '__main__':
-    sys.exit(failure_status(main(__doc__.splitlines()[0])))
+    sys.exit(run_tool(main, __doc__))
