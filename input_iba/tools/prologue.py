@@ -107,14 +107,18 @@ def config_hash(cfg, shards=()):
     return hashlib.sha1(blob.encode()).hexdigest()[:12]
 
 
-def run_outputs(out_dir: str, outputs: Sequence[str]) -> List[str]:
-    """The entries of ``out_dir`` that a run writes: those whose name
-    matches a pattern of ``outputs`` (``fnmatch``, e.g. ``'eval_*'``), of
-    :data:`RUN_FILES` or of :data:`LOGS`; everything else there is someone
-    else's."""
-    patterns = tuple(outputs) + RUN_FILES + LOGS
+def matching(out_dir: str, patterns: Sequence[str]) -> List[str]:
+    """The entries of ``out_dir`` whose name matches one of ``patterns``
+    (``fnmatch``, e.g. ``'eval_*'``), sorted."""
     return sorted(e for e in os.listdir(out_dir)
                   if any(fnmatch.fnmatchcase(e, p) for p in patterns))
+
+
+def run_outputs(out_dir: str, outputs: Sequence[str]) -> List[str]:
+    """The entries of ``out_dir`` that a run writes: those of ``outputs``
+    (names or patterns), :data:`RUN_FILES` and :data:`LOGS`; everything else
+    there is someone else's."""
+    return matching(out_dir, tuple(outputs) + RUN_FILES + LOGS)
 
 
 def check_record(out_dir, cfg, seed, overwrite, outputs, shards=()):
@@ -131,9 +135,8 @@ def check_record(out_dir, cfg, seed, overwrite, outputs, shards=()):
     if not osp.isfile(path):
         return record, False, None
     old = read_json(path, 'the record of the run in the work dir (delete it to start afresh)')
-    results = [e for e in run_outputs(out_dir, outputs)
-                if not any(fnmatch.fnmatchcase(e, p) for p in RUN_FILES + LOGS)]
-    if results and (old['config_hash'], old['seed']) != (record['config_hash'], seed):
+    another = (old['config_hash'], old['seed']) != (record['config_hash'], seed)
+    if another and matching(out_dir, outputs):
         if not overwrite:
             raise RuntimeError(
                 f'{out_dir} holds results of another run (config hash '
@@ -153,10 +156,9 @@ def remove_outputs(out_dir: str, outputs: Sequence[str]) -> List[str]:
     (:func:`run_outputs`), but not the logs (:data:`LOGS`: this run's are
     open); returns the entries kept because no run writes them."""
     ours = run_outputs(out_dir, outputs)
-    for entry in ours:
-        if not any(fnmatch.fnmatchcase(entry, p) for p in LOGS):
-            full = osp.join(out_dir, entry)
-            shutil.rmtree(full) if osp.isdir(full) and not osp.islink(full) else os.remove(full)
+    for entry in set(ours) - set(matching(out_dir, LOGS)):
+        full = osp.join(out_dir, entry)
+        shutil.rmtree(full) if osp.isdir(full) and not osp.islink(full) else os.remove(full)
     return sorted(set(os.listdir(out_dir)) - set(ours))
 
 
