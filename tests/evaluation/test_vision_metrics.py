@@ -236,6 +236,9 @@ def test_pointing_game_with_tolerance():
     assert game.evaluate_sample(dict(boxes=np.array([[25, 25, 35, 35]])), mask, 0)['hit'] == 1
     assert game.evaluate_sample(dict(boxes=np.array([[0, 0, 10, 10]])), mask, 0)['hit'] == 0
     assert game.evaluate_sample(dict(boxes=np.array([[0, 0, 25, 25]])), mask, 0)["hit"] == 1
+    # strictly less than the tolerance, as TorchRay: 15 px away misses, 14 px hits
+    assert game.evaluate_sample(dict(boxes=np.array([[0, 0, 16, 40]])), mask, 0)["hit"] == 0
+    assert game.evaluate_sample(dict(boxes=np.array([[0, 0, 17, 40]])), mask, 0)["hit"] == 1
     assert game.evaluate_sample(dict(boxes=np.zeros((0, 4))), mask, 0) is None
 
 

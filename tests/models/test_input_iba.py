@@ -154,9 +154,9 @@ def test_lambda_prior_init_is_the_mean_feature_mask(tiny_convnet):
 def test_smoothed_output_is_the_smoothed_sigmoid(tiny_convnet):
     from input_iba.models.bottlenecks import smooth2d
     x, t = torch.randn(2, 3, 16, 16), torch.tensor([1, 2])
-    raw = _attributor(tiny_convnet, input_mask='sigmoid', **SMALL).attribute(
+    raw = _attributor(tiny_convnet, **SMALL).attribute(x, t, seeds=[3, 4])  # the default
+    smooth = _attributor(tiny_convnet, input_mask='smoothed', **SMALL).attribute(
         x, t, seeds=[3, 4])
-    smooth = _attributor(tiny_convnet, **SMALL).attribute(x, t, seeds=[3, 4])
     assert torch.allclose(smooth.input_masks,
                           smooth2d(raw.input_masks[:, None], 1.0)[:, 0], atol=1e-6)
     assert not torch.allclose(smooth.input_masks, raw.input_masks, atol=1e-3)

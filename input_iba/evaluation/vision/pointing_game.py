@@ -2,19 +2,22 @@
 import numpy as np
 
 from input_iba.registry import EVALUATORS
+from input_iba.utils.ranges import non_negative
 
 from ..base import MaskEvaluator
 
 
 def point_hits(point, boxes, tolerance):
-    """True if pixel ``point = (y, x)`` lies within ``tolerance`` pixels of a
-    box's raster: the pixels ``floor(x1)`` to ``ceil(x2) - 1`` (and the same
-    for y), as :func:`~.boxes.boxes_to_mask` (EHR) covers them."""
+    """True if pixel ``point = (y, x)`` lies less than ``tolerance`` pixels
+    (Euclidean, strictly, as TorchRay's pointing game) from a box's raster:
+    the pixels ``floor(x1)`` to ``ceil(x2) - 1`` (and the same for y), as
+    :func:`~.boxes.boxes_to_mask` covers them. Distances are in the map's
+    pixels (224 at the model's resolution)."""
     y, x = point
     for x1, y1, x2, y2 in np.asarray(boxes, dtype=np.float64).reshape(-1, 4):
         dx = max(np.floor(x1) - x, 0.0, x - (np.ceil(x2) - 1))
         dy = max(np.floor(y1) - y, 0.0, y - (np.ceil(y2) - 1))
-        if np.hypot(dx, dy) <= tolerance:
+        if dx * dx + dy * dy < tolerance * tolerance:
             return True
     return False
 
@@ -23,6 +26,9 @@ def point_hits(point, boxes, tolerance):
 class PointingGame(MaskEvaluator):
     """Hit when the mask's maximum (first one on ties) is within
     ``tolerance`` pixels (15) of a ground-truth box."""
+
+    value_ranges = dict(MaskEvaluator.value_ranges, tolerance=non_negative())
+
     name = 'pointing_game'
     summary_keys = ('hit', )
     columns = (('hit', 'pointing game', True), )
