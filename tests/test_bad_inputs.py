@@ -393,15 +393,29 @@ def test_bad_inputs_are_refused_before_any_work(case, tmp_path):
 TOO_FEW_ESTIMATION_SAMPLES = 'Too few readable samples in data.estimate'
 
 
-def test_no_readable_estimation_sample_is_not_cached(tmp_path):
+@pytest.mark.parametrize('readable', [0, 1])
+def test_too_few_readable_estimation_samples_are_not_cached(readable, tmp_path):
     cfg, work, mp = _fresh(tmp_path, CONFIG.replace(
         "estimate=dict(type='ImageFolder', root=r'{root}'",
         "estimate=dict(type='ImageFolder', root=r'{root}/../broken'"))
     (tmp_path / 'broken').mkdir()
     (tmp_path / 'broken' / 'bad.png').write_bytes(b'not an image')
-    with pytest.raises(ValueError, match=TOO_FEW_ESTIMATION_SAMPLES):
+    if readable:
+        shutil.copy(tmp_path / 'images' / 'img0.png', tmp_path / 'broken' / 'good.png')
+    with pytest.raises(ValueError, match=re.escape(
+            f'{TOO_FEW_ESTIMATION_SAMPLES} ({readable})')):
         train('t', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
     assert not [f for _, _, fs in os.walk(work / 'estimation') for f in fs]
+    assert not (work / 'input_masks').exists()
+    mp.undo()
+
+
+def test_fewer_estimation_samples_than_configured_is_a_warning_naming_both(tmp_path):
+    cfg, work, mp = _fresh(tmp_path, CONFIG)  # 8 configured, 3 images
+    summary = train('t', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
+    assert summary['done'] == 3
+    assert ('data.num_estimation_samples is 8, but data.estimate gave 3 readable samples'
+            in (work / 'log.txt').read_text())
     mp.undo()
 
 
@@ -588,16 +602,6 @@ def test_bad_text_files_name_the_file(case, tmp_path):
     assert _tree(tmp_path) == before
 
 
-#: the messages of each family; tests/test_docs.py checks the table of
-#: docs/when_things_go_wrong.md against them
-FAMILIES = dict(
-    config=[case[3] for case in FINISHED], flags=[case[2] for case in FLAGS],
-    values=[case[2] for case in STAGE_VALUES], stage_keys=[text for _, text in INPUT_IBA_BAD],
-    inputs=[case[3] for case in INPUTS], checkpoints=[case[2] for case in CHECKPOINTS],
-    masks=[case[2] for case in MASKS], estimation=[TOO_FEW_ESTIMATION_SAMPLES],
-    python_api=[NAN_INPUT], text_files=[case[3] for case in TEXT_FILES])
-
-
 @pytest.mark.parametrize('traceback', [False, True])
 def test_a_script_prints_an_error_as_one_line(traceback, finished):
     import subprocess
@@ -618,3 +622,41 @@ def test_a_script_prints_an_error_as_one_line(traceback, finished):
     if not traceback:
         assert res.stderr.strip().splitlines()[-1].startswith(
             'error: attribution.bach_size is not a known key')
+
+
+# (--cfg-options pair, message): evaluator settings out of range, refused by
+# the evaluate tool before its out dir is made
+EVALUATION_VALUES = [
+    ('evaluation.pointing_game.tolerance=-1',
+     'evaluation.pointing_game.tolerance must be a number >= 0, got -1'),
+    ('evaluation.degradation.tile=0', 'evaluation.degradation.tile must be an int >= 1, got 0'),
+    ('evaluation.sensitivity_n.num_subsets=0',
+     'evaluation.sensitivity_n.num_subsets must be an int >= 1 (or None), got 0'),
+    ('evaluation.sensitivity_n.batch_size=0',
+     'evaluation.sensitivity_n.batch_size must be an int >= 1, got 0'),
+    ('evaluation.road.noise=-0.1', 'evaluation.road.noise must be a number >= 0, got -0.1'),
+]
+
+
+@pytest.mark.parametrize('pair,text', EVALUATION_VALUES)
+def test_evaluation_values_out_of_range_are_refused(pair, text, finished, tmp_path):
+    from input_iba.tools.evaluate import main as evaluate
+    cfg, work = finished
+    copy = tmp_path / 'work'
+    shutil.copytree(work, copy)
+    before = _tree(copy)
+    with pytest.raises(ValueError, match=re.escape(text)):
+        evaluate('e', [str(cfg), '--work-dir', str(copy), '--device', 'cpu',
+                       '--cfg-options', pair])
+    assert _tree(copy) == before and not (copy / 'eval_input_masks').exists()
+
+
+#: the messages of each family; tests/test_docs.py checks the table of
+#: docs/when_things_go_wrong.md against them
+FAMILIES = dict(
+    config=[case[3] for case in FINISHED], flags=[case[2] for case in FLAGS],
+    values=[case[2] for case in STAGE_VALUES], stage_keys=[text for _, text in INPUT_IBA_BAD],
+    inputs=[case[3] for case in INPUTS], checkpoints=[case[2] for case in CHECKPOINTS],
+    masks=[case[2] for case in MASKS], estimation=[TOO_FEW_ESTIMATION_SAMPLES],
+    python_api=[NAN_INPUT], text_files=[case[3] for case in TEXT_FILES],
+    evaluation_values=[text for _, text in EVALUATION_VALUES])

@@ -12,6 +12,7 @@ from input_iba.models.hooks import freeze, model_device
 from input_iba.models.attributors.base import build_adapter
 from input_iba.models.attributors.mask_layouts import document_chunks
 from input_iba.utils import load_mask, save_json
+from input_iba.utils.ranges import count
 
 
 def mean_ci(values, z=1.96):
@@ -35,6 +36,8 @@ class MaskEvaluator:
     perturbation metrics only.
     """
 
+    #: the types and ranges of the options (:mod:`input_iba.utils.ranges`)
+    value_ranges = dict(batch_size=count())
     #: the metric's name: for ``--metrics``, ``metrics = [...]`` and its folders
     name = None
     #: the record keys whose mean and 95% CI the summary holds

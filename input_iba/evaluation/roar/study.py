@@ -23,6 +23,7 @@ from input_iba.models.attributors import LayerAttributor
 from input_iba.models.attributors.batch import attribute_items
 from input_iba.registry import ATTRIBUTORS, MODELS
 from input_iba.utils import atomic_path, load_weights, save_json
+from input_iba.utils.ranges import count
 
 from .masking import mask_top_tokens, tokens_to_mask
 
@@ -86,6 +87,8 @@ class RoarStudy:
             level of ``ks`` before.
         estimation_samples: documents for layer statistics (IBA, InputIBA).
     """
+
+    value_ranges = dict(estimation_samples=count())
 
     def __init__(self, work_dir, model, datasets, measures, ks, train,
                  strategy='quantile', recursive=True, step=None, seeds=(0, 1, 2), mask_id=2,

@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from input_iba.registry import EVALUATORS
+from input_iba.utils.ranges import count
 
 from ..base import MaskEvaluator
 from .insertion_deletion import auc, order_ranks, path_counts, path_inputs, pixel_order
@@ -32,6 +33,9 @@ class Degradation(MaskEvaluator):
     normalised per image to 1 on the intact and 0 on the fully degraded
     image; ``degradation = lerf_auc - morf_auc`` (higher is better; the IBA
     paper's summary), areas over the fraction of tiles removed."""
+
+    value_ranges = dict(MaskEvaluator.value_ranges, tile=count(), tiles_per_step=count())
+
     name = 'degradation'
     summary_keys = ('morf_auc', 'lerf_auc', 'degradation')
     columns = (('morf_auc', 'MoRF', False), ('lerf_auc', 'LeRF', True),

@@ -7,6 +7,7 @@ import scipy.sparse.linalg as spla
 import torch
 
 from input_iba.registry import EVALUATORS
+from input_iba.utils.ranges import integer, non_negative
 
 from ..base import MaskEvaluator
 from .insertion_deletion import auc, order_ranks, pixel_order
@@ -67,6 +68,9 @@ class ROAD(MaskEvaluator):
     probability. Low MoRF and high LeRF are good; ``difference`` is
     ``lerf_auc - morf_auc`` (areas over the fractions, trapezoid rule).
     Images only (channels in all positions)."""
+
+    value_ranges = dict(MaskEvaluator.value_ranges, noise=non_negative(), seed=integer())
+
     name = 'road'
     summary_keys = ('morf_auc', 'lerf_auc', 'difference')
     columns = (('morf_auc', 'ROAD MoRF', False), ('lerf_auc', 'ROAD LeRF', True),

@@ -6,6 +6,7 @@ import torch
 from skimage.metrics import structural_similarity
 
 from input_iba.registry import EVALUATORS
+from input_iba.utils.ranges import count, integer
 
 from ..base import MaskEvaluator
 from .rerun import build_rerun_attributor, explain
@@ -60,6 +61,10 @@ class SanityCheck(MaskEvaluator):
         estimation_inputs: inputs ``(N, ...)`` to re-estimate the layer
             statistics of each randomised model (needed by IBA, InputIBA).
     """
+
+    value_ranges = dict(MaskEvaluator.value_ranges, max_steps=count(optional=True),
+                        seed=integer())
+
     name = 'sanity_check'
     summary_keys = ('final_ssim', 'mean_ssim', 'repeat_ssim')
     columns = (('repeat_ssim', 'SSIM of a re-run (control)', True),

@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 from input_iba.registry import EVALUATORS
+from input_iba.utils.ranges import count, integer
 
 from ..base import MaskEvaluator
 
@@ -37,6 +38,10 @@ class SensitivityN(MaskEvaluator):
     Tokenised text: the positions are words (all tokens of a word go
     together; special tokens stay); a document longer than the model is
     scored by the mean logit over its chunks."""
+
+    value_ranges = dict(MaskEvaluator.value_ranges, num_subsets=count(optional=True),
+                        seed=integer())
+
     name = 'sensitivity_n'
     summary_keys = ('mean_correlation', )
     columns = (('mean_correlation', 'sensitivity-N', True), )
