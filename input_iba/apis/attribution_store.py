@@ -22,6 +22,7 @@ import json
 import os
 import os.path as osp
 import time
+import zipfile
 
 import numpy as np
 import torch
@@ -62,13 +63,26 @@ class AttributionStore:
     def shard_path(self, shard):
         return osp.join(self.shard_dir, f'shard-{shard:05d}.npz')
 
+    def arrays(self, shard, keys=None):
+        """The arrays ``keys`` (default all) of shard ``shard``; a damaged
+        file raises a ``ValueError`` that names it."""
+        path = self.shard_path(shard)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                return {k: z[k] for k in (keys or z.files)}
+        except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as err:
+            raise ValueError(f'{path} is not a readable shard ({err}): delete it and rerun '
+                             'tools/explain_dataset.py to redo it.') from None
+
     def is_done(self, shard, stop):
-        """Whether shard ``shard`` is stored and covers the indices up to
-        ``stop`` (a run on fewer samples leaves the last shard short)."""
+        """Whether shard ``shard`` is stored, readable and covers the indices
+        up to ``stop`` (a run on fewer samples leaves the last shard short)."""
         if not osp.isfile(self.shard_path(shard)):
             return False
-        with np.load(self.shard_path(shard), allow_pickle=False) as z:
-            return int(z['stop']) >= stop
+        try:
+            return int(self.arrays(shard, ('stop', ))['stop']) >= stop
+        except ValueError:  # damaged (a full disk, another program): redone
+            return False
 
     def shards(self):
         """Numbers of the finished shards, sorted."""
@@ -104,8 +118,7 @@ class AttributionStore:
         """The records of one shard: dicts with ``index``, ``name``,
         ``attributions`` (shaped), ``prediction`` (logits), ``label``,
         ``target``, ``seconds`` and, for text, ``input_ids``."""
-        with np.load(self.shard_path(shard), allow_pickle=False) as z:
-            data = {k: z[k] for k in z.files}
+        data = self.arrays(shard)
         sizes = np.prod(data['shapes'], axis=1).astype(np.int64)
         maps = np.split(data['attributions'], np.cumsum(sizes)[:-1])
         ids = (np.split(data['input_ids'], np.cumsum(data['input_lengths'])[:-1])

@@ -90,3 +90,18 @@ def test_rerun_skips_finished_shards(tmp_path):
     assert counting.count == 6 and len(AttributionStore(str(other)).load()) == 10
     with pytest.raises(ValueError, match='shard_size=4'):
         explain_dataset(counting, ds, str(tmp_path), shard_size=5, progress=False)
+
+
+@pytest.mark.parametrize('content', [b'', b'PK\x03\x04 cut short'])
+def test_a_damaged_shard_is_redone_and_named_when_read(content, tmp_path):
+    ds = _docs()
+    explain_dataset(_attributor(ds), ds, str(tmp_path), shard_size=4, progress=False)
+    store = AttributionStore(str(tmp_path))
+    with open(store.shard_path(1), 'wb') as f:
+        f.write(content)
+    with pytest.raises(ValueError, match='shard-00001.npz is not a readable shard'):
+        store.load()
+    counting = CountingAttributor(_attributor(ds))
+    summary = explain_dataset(counting, ds, str(tmp_path), shard_size=4, progress=False)
+    assert counting.count == 4 and summary['skipped_shards'] == 2
+    assert len(store.load()) == 10
