@@ -149,6 +149,9 @@ FINISHED = [
      "did you mean 'model.num_classes'"),
     ('top-level batch_size', ['--cfg-options', 'batch_size=2'], KeyError,
      "did you mean 'attribution.batch_size'"),
+    ('top-level key and a misspelt type', ['--cfg-options', 'attributor.type=Salency',
+                                           'reduction=sum'], KeyError,
+     "'reduction' is not a top-level key a tool reads"),
     # another run's results
     ('another seed', ['--seed', '5'], RuntimeError, 'holds results of another run'),
     ('another config', ['--cfg-options', 'attributor.reduction=sum'], RuntimeError,

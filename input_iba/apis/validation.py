@@ -197,7 +197,8 @@ def option_names(cfg, known):
     for section, registry in (('attributor', ATTRIBUTORS), ('model', MODELS)):
         kind = cfg.get(section, {}).get('type') if isinstance(cfg.get(section), dict) else None
         cls = registry.get(kind) if isinstance(kind, str) else None
-        names |= {f'{section}.{k}' for k in (accepted_keys(cls) or ()) if cls is not None}
+        if cls is not None:
+            names |= {f'{section}.{k}' for k in accepted_keys(cls) or ()}
     return names
 
 
