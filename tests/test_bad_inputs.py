@@ -1,11 +1,13 @@
 """The bad-input table (issues 16 and 28): each row is an input a user can
 get wrong and the error text they must see, grouped by family (one
 parametrised test each). Every row asserts the error (a script turns any
-error into one line and exit status 1: test_a_script_prints_an_error_as_one_line;
-flags exit with status 2), that its message names the problem, that it comes before any work where that can
-be known (no estimation, no run record, often no work dir at all), and that
-no file outside the run's outputs changed (the inputs, and a finished run's
-results). docs/when_things_go_wrong.md is checked against these tables."""
+error into one line and exit status 1, see
+test_a_script_prints_an_error_as_one_line; bad flags exit with status 2),
+that its message names the problem, that it comes before any work where
+that can be known (no estimation, no run record, often no work dir at all),
+and that no file outside the run's outputs changed (the inputs, and a
+finished run's results). docs/when_things_go_wrong.md is checked against
+these tables."""
 import json
 import os
 import re
