@@ -666,3 +666,21 @@ FAMILIES = dict(
     masks=[case[2] for case in MASKS], estimation=[TOO_FEW_ESTIMATION_SAMPLES],
     python_api=[NAN_INPUT], text_files=[case[3] for case in TEXT_FILES],
     evaluation_values=[text for _, text in EVALUATION_VALUES])
+
+
+def test_contact_sheet_of_a_text_run_says_so(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.tools.helpers import REPO
+    for sub in ('pos', 'neg'):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / 'a.txt').write_text('a fine film')
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text(f"model = dict(type='DeepLSTM')\nattributor = dict(type='Saliency')\n"
+                   f"data = dict(attribute=dict(type='TextFolder', root=r'{tmp_path}'))\n")
+    res = subprocess.run([sys.executable, os.path.join(REPO, 'tools', 'vision', 'contact_sheet.py'),
+                          str(cfg), '--work-dir', str(tmp_path / 'work')],
+                         capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS='1'))
+    assert res.returncode == 2 and 'Traceback' not in res.stderr
+    assert 'the dataset has no images (a text run?)' in res.stderr

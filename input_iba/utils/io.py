@@ -74,13 +74,14 @@ def load_weights(path, missing, map_location='cpu'):
         found = re.search(r'Unsupported global: GLOBAL (\S+)', str(err))
         if found is None:  # torch's advice (weights_only=False) would run its code
             raise unreadable_checkpoint(path, 'not a pickle of tensors') from None
+        convert = (f"import torch; m = torch.load('{path}', weights_only=False); "
+                   "torch.save(m.state_dict() if hasattr(m, 'state_dict') else m, "
+                   f"'{path}.state_dict.pth')")
         raise ValueError(
             f'{path} is not a plain state dict: it holds Python objects ({found.group(1)}) '
-            'that loading would run code for, so it is refused. If you trust where it comes from, convert it '
-            "once: python -c \"import torch; m = torch.load('" + path + "', weights_only="
-            "False); torch.save(m.state_dict() if hasattr(m, 'state_dict') else m, "
-            "'" + path + ".state_dict.pth')\" and point the config at the new file "
-            '(a checkpoint that wraps the model in a dict: save its state dict instead).'
+            'that loading would run code for, so it is refused. If you trust where it comes '
+            f'from, convert it once: python -c "{convert}" and point the config at the new '
+            'file (a checkpoint that wraps the model in a dict: save its state dict instead).'
         ) from None
     except (RuntimeError, EOFError, OSError) as err:
         raise unreadable_checkpoint(path, str(err).split('. ')[0] or 'empty') from None
