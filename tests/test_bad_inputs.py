@@ -460,6 +460,15 @@ def test_compare_refuses_before_any_method_runs(extra, text, tmp_path):
     mp.undo()
 
 
+def test_compare_refuses_a_name_twice_before_any_method_runs(tmp_path):
+    cfg, work, mp = _fresh(tmp_path, COMPARE)
+    shutil.copy(tmp_path / 'images' / 'img0.png', tmp_path / 'images' / 'img0.jpg')
+    with pytest.raises(ValueError, match="share the name 'img0'"):
+        compare('c', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
+    assert not (work / 'Saliency').exists() and not (work / 'run.json').exists()
+    mp.undo()
+
+
 NAN_INPUT = 'Input sample(s) [1] of the batch hold NaN or infinite values'
 # the Python API: (attributor, value put in one pixel of the second sample)
 API = [(kind, value) for kind in ('Saliency', 'IntegratedGradients', 'Random')

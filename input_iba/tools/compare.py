@@ -11,6 +11,7 @@ from input_iba.apis import (build_attributor, build_dataset, build_model,  # noq
                             build_visualizer, prepare_statistics, run_attribution)
 from input_iba.apis.builders import (ESTIMATION_DIR, build_evaluator,  # noqa: E402
                                      config_adapter)
+from input_iba.apis.runner import check_unique_names  # noqa: E402
 from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
 from input_iba.evaluation.tables import markdown_table, paired_table  # noqa: E402
@@ -49,6 +50,7 @@ def main(description, argv=None):
     model = build_model(cfg.model, run.device)
     dataset = build_dataset(cfg.data.attribute)
     count = run.count(dataset)
+    check_unique_names(dataset, range(count))
     visualizer = build_visualizer(cfg.visualizer)
     adapter = config_adapter(cfg)
     # built before any work: a method's config error must not come after the others' runs
