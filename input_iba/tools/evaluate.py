@@ -6,6 +6,7 @@ import os.path as osp
 from input_iba.apis.builders import build_dataset, build_evaluator, build_model
 from input_iba.evaluation.catalogue import metrics
 from input_iba.evaluation.plots import save_metric_plot
+from input_iba.visualization.report import refresh_report
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
 
@@ -52,4 +53,5 @@ def main(description, argv=None):
         print(f'{metric}: ' + json.dumps({k: v for k, v in results[metric].items()
                                           if k != 'num_samples'}) +
               (f' (curve: {plot})' if plot else ''))
+    refresh_report(run.work_dir, run.logger)
     return results

@@ -8,12 +8,13 @@ from input_iba.apis import (build_attributor, build_dataset, build_model,
                             build_visualizer, prepare_statistics, run_attribution)
 from input_iba.apis.builders import ESTIMATION_DIR, config_adapter
 from input_iba.apis.runner import OUTPUTS, check_unique_names
+from input_iba.visualization.report import REPORT, refresh_report
 
 from .evaluate import EVAL_PREFIX
 from .prologue import add_sample_flags, prepare_run, tool_parser
 
 #: what a run writes into its work dir (the evaluations of its masks included)
-TRAIN_OUTPUTS = OUTPUTS + (ESTIMATION_DIR, EVAL_PREFIX + '*')
+TRAIN_OUTPUTS = OUTPUTS + (ESTIMATION_DIR, EVAL_PREFIX + '*', REPORT)
 
 
 def default_batch_size(device):
@@ -67,4 +68,5 @@ def main(description, argv=None):
         print(f'Masks written to {osp.join(run.work_dir, "input_masks")} '
               f'({summary["done"]} new, {summary["skipped"]} already done, '
               f'{summary["failed"]} failed; see failed.jsonl{long})')
+        refresh_report(run.work_dir, run.logger)
     return summary
