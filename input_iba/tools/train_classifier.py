@@ -34,10 +34,10 @@ def main(description, argv=None):
         if osp.isfile(vocab_path) and not run.stale:
             train_cfg['vocab'] = vocab_path
         train_set = build_dataset(train_cfg)
+        val_set = build_dataset(dict(cfg.data.val, vocab=train_set.vocab))
         model = build_model(dict(cfg.model, vocab_size=len(train_set.vocab)), run.device)
         run.commit()
         train_set.vocab.save(vocab_path)
-        val_set = build_dataset(dict(cfg.data.val, vocab=vocab_path))
         run.logger.info(f'{len(train_set)} training and {len(val_set)} validation '
                         f'samples, vocabulary of {len(train_set.vocab)}')
     result = train_classifier(model, train_set, val_set, work_dir, device=run.device,
