@@ -1,0 +1,219 @@
+"""report.html: built from real tool runs, read back with html.parser, and
+(where Debian's chromium is installed) opened in a headless browser."""
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+from conftest import requires_shared_data
+from input_iba.tools.evaluate import main as evaluate
+from input_iba.tools.train import main as train
+from input_iba.visualization.report import (PAGE_SIZE, REPORT, class_names_of,
+                                            text_colour, write_report)
+from tests.tools.helpers import SALIENCY, make_image_run
+
+NAMES = ['cat', 'dog', 'fox', 'owl']
+
+
+class Page(HTMLParser):
+    """The elements of a page as ``(tag, attrs)``, its text, and the
+    contents of its scripts by id."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.elements, self.texts, self.scripts, self._script = [], [], {}, None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.elements.append((tag, attrs))
+        if tag == 'script':
+            self._script = attrs.get('id', '')
+            self.scripts[self._script] = ''
+
+    def handle_endtag(self, tag):
+        if tag == 'script':
+            self._script = None
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self.scripts[self._script] += data
+        else:
+            self.texts.append(data)
+
+    def all(self, tag, cls=None):
+        return [a for t, a in self.elements
+                if t == tag and (cls is None or cls in (a.get('class') or '').split())]
+
+    @property
+    def text(self):
+        return ' '.join(self.texts)
+
+
+def image_run(tmp_path, monkeypatch):
+    """Two images (and a broken file) explained by Saliency on the tiny
+    model, evaluated with insertion/deletion: the tools write the report."""
+    cfg, work = make_image_run(tmp_path, monkeypatch, num_images=2, labels='img1.png 2\n')
+    cfg.write_text(SALIENCY.format(root=tmp_path / 'images',
+                                   labels=repr(str(tmp_path / 'labels.txt'))))
+    train('t', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
+    evaluate('e', [str(cfg), '--work-dir', str(work), '--device', 'cpu', '--metrics',
+                   'insertion_deletion', '--cfg-options',
+                   'evaluation.insertion_deletion.pixels_per_step=32'])
+    return work
+
+
+def external_urls(page):
+    return [a[key] for _, a in page.elements for key in ('src', 'href')
+            if re.match(r'\s*(https?:)?//', a.get(key) or '')]
+
+
+def test_image_run_report(tmp_path, monkeypatch):
+    work = image_run(tmp_path, monkeypatch)
+    assert (work / REPORT).is_file()  # written by the tools
+    path = write_report(str(work), class_names=NAMES)
+    page = Page(open(path, encoding='utf-8').read())
+    cards = page.all('div', 'card')
+    assert sorted(c['data-name'] for c in cards) == ['img0', 'img1']
+    metas = {n: json.load(open(work / 'meta' / f'{n}.json')) for n in ('img0', 'img1')}
+    for meta in metas.values():
+        assert f"{NAMES[meta['target']]} ({meta['target']})" in page.text
+        assert f"p = {meta['target_probability']:.3f}" in page.text
+    assert 'label fox (2)' in ' '.join(page.text.split())
+    # every card: the input and its mask, as embedded images
+    thumbs = [img['src'] for img in page.all('img') if img.get('alt') in ('input',
+                                                                            'input_masks')]
+    assert len(thumbs) == 4 and all(s.startswith('data:image/') for s in thumbs)
+    # the metric tables: a summary and one sortable row per sample, and the curve
+    assert 'insertion AUC' in page.text and 'deletion AUC' in page.text
+    rows = page.all('a', 'goto')
+    assert sorted(r['data-name'] for r in rows) == ['img0', 'img1']
+    record = json.load(open(work / 'eval_input_masks' / 'insertion_deletion' / 'img0.json'))
+    assert f"{record['insertion_auc']:.4g}" in page.text
+    assert any(img.get('alt') == 'insertion_deletion curve' for img in page.all('img'))
+    # the run: record, seed, time per sample, log link, failures with their reasons
+    run = json.load(open(work / 'run.json'))
+    assert run['code_version'] in page.text and run['config_hash'] in page.text
+    assert 'seconds per sample' in page.text
+    assert any(a.get('href') == 'log.txt' for a in page.all('a'))
+    assert 'broken' in page.text and 'could not load' in page.text
+    assert not external_urls(page)
+    data = json.loads(page.scripts['cards-data'])
+    assert data['names'] == ['img0', 'img1'] and len(data['cards']) == 2
+
+
+def test_a_thousand_samples_open_one_page(tmp_path):
+    """No config, 1,000 masks and an evaluation: the document holds one page
+    of cards; the others wait in the JSON block."""
+    rng = np.random.default_rng(0)
+    for folder in ('input_masks', 'meta', 'eval_input_masks/ehr'):
+        (tmp_path / folder).mkdir(parents=True)
+    for i in range(1000):
+        name = f's{i:04d}'
+        np.save(tmp_path / 'input_masks' / f'{name}.npy', rng.random((6, 6), np.float32))
+        (tmp_path / 'meta' / f'{name}.json').write_text(json.dumps(
+            dict(name=name, target=i % 3, prediction=0, label=-1,
+                 target_probability=0.5, seconds=0.1)))
+        (tmp_path / 'eval_input_masks' / 'ehr' / f'{name}.json').write_text(json.dumps(
+            dict(name=name, ehr=i / 1000, quantiles=[0.1, 0.5], ratios=[1.0, 0.5])))
+    (tmp_path / 'eval_input_masks' / 'ehr.json').write_text(json.dumps(
+        dict(ehr=dict(mean=0.4995, std=0.29, n=1000, ci95=[0.48, 0.52]), num_samples=1000)))
+    page = Page(open(write_report(str(tmp_path)), encoding='utf-8').read())
+    assert len(page.all('div', 'card')) == PAGE_SIZE
+    assert len(page.all('img')) == PAGE_SIZE + 1  # one mask each, and the EHR curve
+    assert len(json.loads(page.scripts['cards-data'])['cards']) == 1000
+    assert len(page.all('a', 'goto')) == 1000
+    assert 'Samples (1000)' in page.text and 'class 2' in page.text
+    assert 'no config with data.attribute' in page.text
+
+
+def test_text_opacity_is_the_mask_value():
+    assert text_colour(0.5329) == 'rgba(220, 30, 30, 0.533)'
+    assert text_colour(1.7).endswith(' 1.000)') and text_colour(-2).endswith(' 0.000)')
+
+
+def test_class_names_of_datasets():
+    class Labels:
+        LABELS = dict(NEG=0, POS=1)
+
+    class Named:
+        class_names = ['tench', 'goldfish']
+
+    assert class_names_of(Labels()) == ['NEG', 'POS']
+    assert class_names_of(Named()) == ['tench', 'goldfish']
+    assert class_names_of(object()) is None
+
+
+@requires_shared_data
+def test_text_run_report(tmp_path):
+    from tests.tools.test_text_tools import CLASSIFIER, EXPLAIN
+    from input_iba.tools.train_classifier import main as train_classifier
+    (tmp_path / 'cls.py').write_text(CLASSIFIER)
+    train_classifier('t', [str(tmp_path / 'cls.py'), '--work-dir', str(tmp_path / 'cls')])
+    (tmp_path / 'explain.py').write_text(EXPLAIN.format(d=tmp_path / 'cls'))
+    work = tmp_path / 'explain'
+    train('n', [str(tmp_path / 'explain.py'), '--work-dir', str(work), '--device', 'cpu',
+                '--num-samples', '2'])
+    page = Page((work / REPORT).read_text(encoding='utf-8'))
+    cards = page.all('div', 'card')
+    assert len(cards) == 2
+    assert 'NEG (0)' in page.text  # EraserMovies' label names
+    name = cards[0]['data-name']
+    mask = np.load(work / 'input_masks' / f'{name}.npy')
+    spans = [a for a in page.all('span') if 'title' in a][:len(mask)]
+    assert len(spans) == 40
+    for span, value in zip(spans, mask):
+        assert span['style'] == f'background:{text_colour(float(value))}'
+    assert 'opacity = the value' in page.text
+
+
+PROBE_HEAD = '''<script>var probeErrors = [];
+window.onerror = function (m) { probeErrors.push(String(m)); };
+var consoleError = console.error;
+console.error = function () { probeErrors.push([].join.call(arguments, ' '));
+  consoleError.apply(console, arguments); };</script>'''
+
+PROBE = '''<script>window.addEventListener('load', function () {
+  var out = {errors: probeErrors};
+  out.images = [].map.call(document.images, function (i) {
+    return i.complete && i.naturalWidth > 0; });
+  var names = function () { return [].map.call(document.querySelectorAll('#grid .card'),
+    function (c) { return c.getAttribute('data-name'); }); };
+  out.first = names();
+  document.getElementById('next').click();
+  out.second = names();
+  var th = document.querySelector('#per-sample th[data-col="1"]');
+  var column = function () { return [].map.call(
+    document.querySelectorAll('#per-sample tbody tr'),
+    function (r) { return parseFloat(r.cells[1].getAttribute('data-v')); }); };
+  th.click(); out.up = column(); th.click(); out.down = column();
+  var pre = document.createElement('pre'); pre.id = 'probe';
+  pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+});</script>'''
+
+
+@pytest.mark.skipif(shutil.which('chromium') is None,
+                    reason="Debian's chromium is not installed (apt-get install chromium)")
+def test_report_in_headless_chromium(tmp_path, monkeypatch):
+    work = image_run(tmp_path, monkeypatch)
+    text = open(write_report(str(work), class_names=NAMES, page_size=1),
+                encoding='utf-8').read()
+    probed = work / 'probed.html'
+    probed.write_text(text.replace('<head>', '<head>' + PROBE_HEAD, 1)
+                      .replace('</body>', PROBE + '</body>', 1), encoding='utf-8')
+    dom = subprocess.run(
+        ['chromium', '--headless', '--no-sandbox', '--disable-gpu',
+         '--disable-background-networking', '--no-first-run',
+         f'--user-data-dir={tmp_path / "profile"}', '--dump-dom', probed.as_uri()],
+        capture_output=True, text=True, timeout=60).stdout
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+    assert found, dom[-2000:]
+    out = json.loads(found.group(1).replace('&quot;', '"').replace('&amp;', '&'))
+    assert out['errors'] == []
+    assert out['images'] and all(out['images'])
+    assert out['first'] == ['img0'] and out['second'] == ['img1']
+    assert out['up'] == sorted(out['up']) and out['down'] == sorted(out['down'], reverse=True)
