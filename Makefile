@@ -28,7 +28,7 @@ install: $(STAMP) $(MINILM)
 demo: $(STAMP)
 	$(PY) tools/vision/train.py configs/demo/input_iba_skimage_photos.py --work-dir work_dirs/demo
 	$(PY) tools/vision/contact_sheet.py configs/demo/input_iba_skimage_photos.py --work-dir work_dirs/demo
-	@echo "Open work_dirs/demo/contact_sheet.png; masks are in work_dirs/demo/input_masks/ and feat_masks/."
+	@echo "Open work_dirs/demo/report.html or work_dirs/demo/contact_sheet.png; masks are in work_dirs/demo/input_masks/ and feat_masks/."
 
 test: $(STAMP) $(MINILM)
 	INPUT_IBA_FAST=1 $(PY) -m pytest tests tutorials --nbmake -q

@@ -217,3 +217,19 @@ def test_report_in_headless_chromium(tmp_path, monkeypatch):
     assert out['images'] and all(out['images'])
     assert out['first'] == ['img0'] and out['second'] == ['img1']
     assert out['up'] == sorted(out['up']) and out['down'] == sorted(out['down'], reverse=True)
+
+
+def test_the_tool_rebuilds_a_report_with_class_names(tmp_path, capsys):
+    from input_iba.tools.report import main
+    for folder in ('input_masks', 'meta'):
+        (tmp_path / folder).mkdir()
+    np.save(tmp_path / 'input_masks' / 'a.npy', np.full((4, 4), 0.5, np.float32))
+    (tmp_path / 'meta' / 'a.json').write_text(json.dumps(
+        dict(name='a', target=1, prediction=1, label=-1, target_probability=0.9)))
+    index = tmp_path / 'index.json'
+    index.write_text(json.dumps({'0': ['n01440764', 'tench'], '1': ['n01443537', 'goldfish']}))
+    path = main('r', ['--work-dir', str(tmp_path), '--class-names', str(index)])
+    assert capsys.readouterr().out.strip() == f'Report: {path}'
+    assert 'goldfish (1), p = 0.900' in ' '.join(Page(open(path).read()).text.split())
+    with pytest.raises(FileNotFoundError, match='No input_masks/'):
+        main('r', ['--work-dir', str(tmp_path / 'missing')])
