@@ -2,7 +2,7 @@
 what a run explained.
 
 The page holds the run record and config, a grid of cards (the input, its
-masks on a fixed colour scale, the explained and predicted classes), the
+masks, the explained and predicted classes), the
 evaluations found in the work dir (summary, a sortable per-sample table,
 mean curves) and the failures. Everything is inside the one file (thumbnails
 as base64 JPEG, curves as base64 PNG, a few lines of plain JavaScript); the
@@ -12,8 +12,11 @@ in place when their page is shown, so 1,000 samples stay quick to open.
 
 Text masks are drawn on a fixed scale: a token's red opacity is its mask
 value clipped to [0, 1] (0.5 is half opaque, whatever the document's
-maximum). Image masks use the ``jet`` colour map over [0, 1] when all their
-values lie there, else over the mask's own min..max (the card says which).
+maximum). Image masks use the ``jet`` colour map with one scale per folder
+for the whole run, so that samples compare: from the folder's smallest value
+to the largest 99th percentile of one of its masks (a few spiky pixels, as
+gradients have, do not darken every other sample; values above take the top
+colour). The legend gives each folder's range.
 """
 import base64
 import datetime
@@ -50,6 +53,8 @@ CMAP = 'jet'
 #: the mask folders shown on a card, in this order, where present
 #: (``gen_masks`` is the generator's prior)
 MASK_FOLDERS = (FEAT_DIR, 'gen_masks', INPUT_DIR)
+#: the percentile of each mask whose largest value over the run tops the colour scale
+TOP_PERCENTILE = 99
 #: the red of text highlights; its opacity is the mask value in [0, 1]
 TEXT_RGB = (220, 30, 30)
 
@@ -70,17 +75,31 @@ def _thumb(rgb: np.ndarray) -> np.ndarray:
                       else cv2.INTER_NEAREST)
 
 
-def mask_scale(mask: np.ndarray) -> tuple:
-    """``(lo, hi)`` the colours span: ``(0, 1)`` when every value lies in
-    [0, 1], else the mask's own min and max."""
-    lo, hi = float(np.nanmin(mask)), float(np.nanmax(mask))
-    return (0.0, 1.0) if lo >= 0 and hi <= 1 else (lo, hi)
+def run_ranges(work_dir: str, names: Sequence[str]) -> Dict[str, tuple]:
+    """``{folder: (lo, hi)}``, the colour scale of each of
+    :data:`MASK_FOLDERS` with 2-D masks: ``lo`` the smallest finite value of
+    its masks over ``names``, ``hi`` the largest :data:`TOP_PERCENTILE`
+    percentile of one of them."""
+    ranges = {}
+    for folder in MASK_FOLDERS:
+        for name in names:
+            path = osp.join(work_dir, folder, name + '.npy')
+            if not osp.isfile(path):
+                continue
+            mask = np.squeeze(np.load(path, mmap_mode='r'))
+            finite = mask[np.isfinite(mask)]
+            if mask.ndim != 2 or not finite.size:
+                continue
+            lo, hi = ranges.get(folder, (np.inf, -np.inf))
+            ranges[folder] = (min(lo, float(finite.min())),
+                              max(hi, float(np.percentile(finite, TOP_PERCENTILE))))
+    return ranges
 
 
-def mask_thumbnail(mask: np.ndarray, image: Optional[np.ndarray]) -> str:
-    """A 2-D ``mask`` in the colour map (on :func:`mask_scale`), blended half
+def mask_thumbnail(mask: np.ndarray, image: Optional[np.ndarray], lo: float,
+                   hi: float) -> str:
+    """A 2-D ``mask`` in the colour map from ``lo`` to ``hi``, blended half
     over ``image`` (uint8 ``H x W x 3``) when given, as a JPEG data URI."""
-    lo, hi = mask_scale(mask)
     scaled = np.clip((mask - lo) / (hi - lo), 0, 1) if hi > lo else np.zeros_like(mask)
     colours = (matplotlib.colormaps[CMAP](np.nan_to_num(scaled))[..., :3] * 255)
     colours = colours.astype(np.uint8)
@@ -217,10 +236,11 @@ def _metric_sections(work_dir: str, names: List[str]) -> tuple:
                 stats = summary.get(key) or {}
                 ci = stats.get('ci95') or [None, None]
                 label = f'{folder}: {title}' if prefix else title
+                interval = '—' if ci[0] is None else f'{_fmt(ci[0])} – {_fmt(ci[1])}'
                 summary_rows.append(
                     f'<tr><td>{html.escape(label)} {"↑" if higher else "↓"}</td>'
-                    f'<td>{_fmt(stats.get("mean"))}</td><td>{_fmt(ci[0])} – '
-                    f'{_fmt(ci[1])}</td><td>{stats.get("n", 0)}</td></tr>')
+                    f'<td>{_fmt(stats.get("mean"))}</td><td>{interval}</td>'
+                    f'<td>{stats.get("n", 0)}</td></tr>')
                 columns.append(f'{html.escape(label)} {"↑" if higher else "↓"}')
                 col = len(columns) - 1
                 for record in load_records(path, metric):
@@ -264,7 +284,7 @@ def _load_dataset(cfg: Optional[Config]):
 
 
 def _card(name: str, meta: dict, item: Optional[dict], masks: Dict[str, np.ndarray],
-          names: Optional[List[str]]) -> str:
+          names: Optional[List[str]], ranges: Dict[str, tuple]) -> str:
     target, prediction = meta.get('target'), meta.get('prediction')
     prob = meta.get('target_probability')
     lines = [f'<div class="cls"><b>target</b> {html.escape(_class_label(target, names))}'
@@ -290,13 +310,9 @@ def _card(name: str, meta: dict, item: Optional[dict], masks: Dict[str, np.ndarr
             figs.append(f'<figure><img src="{_data_uri(_thumb(image))}" alt="input">'
                         '<figcaption>input</figcaption></figure>')
         for folder, mask in masks.items():
-            if mask.ndim != 2:
-                continue
-            lo, hi = mask_scale(mask)
-            scale = '0–1' if (lo, hi) == (0.0, 1.0) else f'{lo:.3g}–{hi:.3g}'
-            figs.append(f'<figure><img src="{mask_thumbnail(mask, image)}" '
-                        f'alt="{folder}"><figcaption>{folder} <span class="small">'
-                        f'{scale}</span></figcaption></figure>')
+            if folder in ranges:
+                figs.append(f'<figure><img src="{mask_thumbnail(mask, image, *ranges[folder])}"'
+                            f' alt="{folder}"><figcaption>{folder}</figcaption></figure>')
         body = '<div class="thumbs">' + ''.join(figs) + '</div>'
     return (f'<div class="card" data-name="{html.escape(name)}"><div class="name">'
             f'{html.escape(name)}</div>{body}{"".join(lines)}</div>')
@@ -314,9 +330,10 @@ def _masks(work_dir: str, name: str) -> Dict[str, np.ndarray]:
 def _run_section(work_dir: str, cfg: Optional[Config], metas: List[dict]) -> str:
     record_path = osp.join(work_dir, RECORD)
     record = read_json(record_path, 'the run record') if osp.isfile(record_path) else {}
-    rows = [(k, v) for k, v in record.items()]
+    rows = list(record.items())
     if cfg is not None:
-        rows += [('seed (config)', cfg.get('seed')), ('device', cfg.get('device'))]
+        rows += [(key, cfg.get(key)) for key in ('seed', 'device')
+                 if key not in record and key in cfg]
     seconds = [m['seconds'] for m in metas if isinstance(m.get('seconds'), (int, float))]
     if seconds:
         rows.append(('seconds per sample', f'mean {np.mean(seconds):.3f}, median '
@@ -373,6 +390,7 @@ def write_report(work_dir: str, cfg: Optional[Config] = None,
                    if f.endswith('.npy'))
     index = {} if dataset is None else {dataset.sample_name(i): i
                                         for i in range(len(dataset))}
+    ranges = run_ranges(work_dir, names)
     cards, metas, text = [], [], False
     for name in names:
         meta_path = osp.join(work_dir, META_DIR, name + '.json')
@@ -385,15 +403,19 @@ def write_report(work_dir: str, cfg: Optional[Config] = None,
             except Exception:  # noqa: BLE001 - the card shows the masks alone
                 item = None
         text = text or (item is not None and 'tokens' in item)
-        cards.append(_card(name, meta, item, _masks(work_dir, name), class_names))
+        cards.append(_card(name, meta, item, _masks(work_dir, name), class_names,
+                           ranges))
     summary, per_sample, curves = _metric_sections(work_dir, names)
     legend = ('<div class="legend">mask value ' + ' '.join(
         f'<span class="tok" style="background:{text_colour(v)}">{v}</span>'
         for v in (0, 0.25, 0.5, 0.75, 1)) + ' (opacity = the value, clipped to [0, 1]); '
         '<span class="rat">underlined</span>: human rationale</div>' if text else
-              f'<div class="legend">mask value 0 <span class="bar" style="background:'
-              f'{colour_bar_css()}"></span> 1 ({CMAP}; a mask outside [0, 1] spans its '
-              'own min–max, shown under it)</div>')
+              '<div class="legend">' + '<br>'.join(
+                  f'{folder}: {lo:.3g} <span class="bar" style="background:'
+                  f'{colour_bar_css()}"></span> {hi:.3g}' for folder, (lo, hi) in
+                  ranges.items()) + f' <span class="small">({CMAP}: from the smallest value of '
+              f'the folder over the run to the largest {TOP_PERCENTILE}th percentile of '
+              'one of its masks; values above take the top colour)</span></div>')
     pages = max(1, -(-len(cards) // page_size))
     data = json.dumps(dict(names=names, cards=cards)).replace('</', '<\\/')
     extra = f'<p class="note">{html.escape(note)}</p>' if note else ''

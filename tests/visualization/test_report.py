@@ -12,7 +12,7 @@ import pytest
 from conftest import requires_shared_data
 from input_iba.tools.evaluate import main as evaluate
 from input_iba.tools.train import main as train
-from input_iba.visualization.report import (PAGE_SIZE, REPORT, class_names_of,
+from input_iba.visualization.report import (PAGE_SIZE, REPORT, class_names_of, run_ranges,
                                             text_colour, write_report)
 from tests.tools.helpers import SALIENCY, make_image_run
 
@@ -129,6 +129,9 @@ def test_a_thousand_samples_open_one_page(tmp_path):
     assert len(page.all('a', 'goto')) == 1000
     assert 'Samples (1000)' in page.text and 'class 2' in page.text
     assert 'no config with data.attribute' in page.text
+    lo, hi = run_ranges(str(tmp_path), [f's{i:04d}' for i in range(1000)])['input_masks']
+    assert lo < 0.001 and 0.95 < hi < 1  # one colour scale for the run: min .. top 99th percentile
+    assert f'input_masks: {lo:.3g}' in page.text
 
 
 def test_text_opacity_is_the_mask_value():
