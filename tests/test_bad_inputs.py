@@ -538,6 +538,7 @@ MASKS = [
 @pytest.mark.parametrize('case', MASKS, ids=lambda c: c[0])
 def test_evaluate_leaves_a_bad_mask_out_and_names_it(case, finished, tmp_path):
     from input_iba.tools.evaluate import main as evaluate
+    from input_iba.visualization.report import REPORT
     _, spoil, text = case
     cfg, work = finished
     copy = tmp_path / 'work'
@@ -550,7 +551,10 @@ def test_evaluate_leaves_a_bad_mask_out_and_names_it(case, finished, tmp_path):
     assert summary['insertion_auc']['n'] == 2
     [message] = summary['bad_masks']
     assert str(copy / 'input_masks' / 'img1.npy') in message and text in message
-    after = {f: b for f, b in _tree(copy).items() if not f.startswith('eval_input_masks')}
+    # the evaluation's outputs: its folder and the work dir's report
+    after = {f: b for f, b in _tree(copy).items()
+             if not f.startswith('eval_input_masks') and f != REPORT}
+    before.pop(REPORT, None)
     assert after == before and _tree(cfg.parent / 'images') == inputs
 
 
@@ -666,17 +670,6 @@ def test_evaluation_values_out_of_range_are_refused(pair, text, finished, tmp_pa
     assert _tree(copy) == before and not (copy / 'eval_input_masks').exists()
 
 
-#: the messages of each family; tests/test_docs.py checks the table of
-#: docs/when_things_go_wrong.md against them
-FAMILIES = dict(
-    config=[case[3] for case in FINISHED], flags=[case[2] for case in FLAGS],
-    values=[case[2] for case in STAGE_VALUES], stage_keys=[text for _, text in INPUT_IBA_BAD],
-    inputs=[case[3] for case in INPUTS], checkpoints=[case[2] for case in CHECKPOINTS],
-    masks=[case[2] for case in MASKS], estimation=[TOO_FEW_ESTIMATION_SAMPLES],
-    python_api=[NAN_INPUT], text_files=[case[3] for case in TEXT_FILES],
-    evaluation_values=[text for _, text in EVALUATION_VALUES])
-
-
 def test_contact_sheet_of_a_text_run_says_so(tmp_path):
     import subprocess
     import sys
@@ -693,3 +686,33 @@ def test_contact_sheet_of_a_text_run_says_so(tmp_path):
                          capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS='1'))
     assert res.returncode == 2 and 'Traceback' not in res.stderr
     assert 'the dataset has no images (a text run?)' in res.stderr
+
+
+VOCABULARY_MISMATCH = 'Tokenizer/model mismatch: data.attribute encodes with a vocabulary of'
+
+
+def test_a_dataset_vocabulary_larger_than_the_model_is_refused():
+    from input_iba.apis.builders import check_vocabulary_fits
+    from input_iba.datasets import TextClassificationDataset
+    words = [f'w{i}' for i in range(20)]
+    dataset = TextClassificationDataset([('d0', words, 0, None)])
+    model = MODELS.build(dict(type='BiLSTMAttention', vocab_size=8, embedding_dim=4,
+                              hidden_dim=4, attention_dim=4))
+    with pytest.raises(ValueError, match=re.escape(
+            f'{VOCABULARY_MISMATCH} {len(dataset.vocab)} tokens but the model embeds only 8')):
+        check_vocabulary_fits(model, dataset)
+    fitting = MODELS.build(dict(type='BiLSTMAttention', vocab_size=len(dataset.vocab),
+                                embedding_dim=4, hidden_dim=4, attention_dim=4))
+    check_vocabulary_fits(fitting, dataset)
+
+
+#: the messages of each family; tests/test_docs.py checks the table of
+#: docs/when_things_go_wrong.md against them
+FAMILIES = dict(
+    config=[case[3] for case in FINISHED], flags=[case[2] for case in FLAGS],
+    values=[case[2] for case in STAGE_VALUES], stage_keys=[text for _, text in INPUT_IBA_BAD],
+    inputs=[case[3] for case in INPUTS], checkpoints=[case[2] for case in CHECKPOINTS],
+    masks=[case[2] for case in MASKS], estimation=[TOO_FEW_ESTIMATION_SAMPLES],
+    python_api=[NAN_INPUT], text_files=[case[3] for case in TEXT_FILES],
+    evaluation_values=[text for _, text in EVALUATION_VALUES],
+    vocabulary=[VOCABULARY_MISMATCH])

@@ -10,6 +10,7 @@ from mmengine.config import Config
 from input_iba.datasets import iter_batches, load_items
 from input_iba.evaluation import catalogue
 from input_iba.models.attributors import LayerAttributor
+from input_iba.models.hooks import model_device
 from input_iba.registry import (ATTRIBUTORS, DATASETS, ESTIMATORS, EVALUATORS, MODELS,
                                 VISUALIZERS)
 from input_iba.utils.ranges import count
@@ -69,6 +70,40 @@ def build_attributor(cfg, model, adapter=None):
 
 def build_dataset(cfg):
     return DATASETS.build(cfg)
+
+
+def embedding_rows(model):
+    """How many token ids a text model (one with ``embed(ids)``) embeds: the
+    rows of the first embedding that ``embed`` calls; None for other models."""
+    if not hasattr(model, 'embed'):
+        return None
+    rows = []
+    hooks = [m.register_forward_hook(lambda module, *_: rows.append(module.num_embeddings))
+             for m in model.modules() if isinstance(m, torch.nn.Embedding)]
+    try:
+        with torch.no_grad():
+            model.embed(torch.zeros(1, 1, dtype=torch.long, device=model_device(model)))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return rows[0] if rows else None
+
+
+def check_vocabulary_fits(model, dataset, where='data.attribute'):
+    """Refuse a text dataset that gives token ids the model cannot embed
+    (its tokenizer or vocabulary is not the model's): else every document
+    fails with 'index out of range'."""
+    inner = getattr(dataset, 'dataset', dataset)  # a Subset's or a wrapper's
+    tokenizer, vocab = getattr(inner, 'tokenizer', None), getattr(inner, 'vocab', None)
+    if tokenizer is None and vocab is None:
+        return
+    size, what = (len(tokenizer), 'tokenizer') if tokenizer is not None else (len(vocab),
+                                                                              'vocabulary')
+    rows = embedding_rows(model)
+    if rows is not None and size > rows:
+        raise ValueError(f'Tokenizer/model mismatch: {where} encodes with a {what} of {size} '
+                         f'tokens but the model embeds only {rows}: use the {what} the model '
+                         'was trained with.')
 
 
 def build_visualizer(cfg):

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from input_iba.apis import (build_attributor, build_dataset, build_model,  # noqa: E402
                             build_visualizer, prepare_statistics, run_attribution)
 from input_iba.apis.builders import (ESTIMATION_DIR, build_evaluator,  # noqa: E402
-                                     config_adapter)
+                                     check_vocabulary_fits, config_adapter)
 from input_iba.apis.runner import check_unique_names  # noqa: E402
 from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
@@ -49,6 +49,7 @@ def main(description, argv=None):
     cfg, work_dir = run.cfg, run.work_dir
     model = build_model(cfg.model, run.device)
     dataset = build_dataset(cfg.data.attribute)
+    check_vocabulary_fits(model, dataset)
     count = run.count(dataset)
     check_unique_names(dataset, range(count))
     visualizer = build_visualizer(cfg.visualizer)

@@ -3,7 +3,8 @@ masks of a finished run; JSON per sample, summaries and curves."""
 import json
 import os.path as osp
 
-from input_iba.apis.builders import build_dataset, build_evaluator, build_model
+from input_iba.apis.builders import (build_dataset, build_evaluator, build_model,
+                                     check_vocabulary_fits)
 from input_iba.evaluation.catalogue import metrics
 from input_iba.evaluation.plots import save_metric_plot
 from input_iba.visualization.report import refresh_report
@@ -42,6 +43,7 @@ def main(description, argv=None):
     cfg = run.cfg
     model = build_model(cfg.model, run.device)
     dataset = build_dataset(cfg.data.attribute)
+    check_vocabulary_fits(model, dataset)
     evaluators = {metric: build_evaluator(cfg, metric, model, cfg.get('attributor'))
                   for metric in args.metrics}
     run.commit()

@@ -6,7 +6,7 @@ import os.path as osp
 from input_iba.apis import build_attributor, build_dataset, build_model, prepare_statistics
 from input_iba.apis.attribution_store import (LAYOUT, SHARD_DIR, AttributionStore,
                                               explain_dataset)
-from input_iba.apis.builders import ESTIMATION_DIR, config_adapter
+from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
 
@@ -32,9 +32,10 @@ def main(description, argv=None):
         settings['batch_size'] = cfg.attribution.batch_size
     model = build_model(cfg.model, run.device)
     attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
+    dataset = build_dataset(cfg.data.attribute)
+    check_vocabulary_fits(model, dataset)
     run.commit()
     prepare_statistics(cfg, attributor, run.work_dir, run.logger)
-    dataset = build_dataset(cfg.data.attribute)
     summary = explain_dataset(attributor, dataset, run.work_dir, seed=run.seed,
                               logger=run.logger, **settings)
     if not args.no_jsonl:

@@ -6,7 +6,7 @@ from mmengine import dist
 
 from input_iba.apis import (build_attributor, build_dataset, build_model,
                             build_visualizer, prepare_statistics, run_attribution)
-from input_iba.apis.builders import ESTIMATION_DIR, config_adapter
+from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
 from input_iba.apis.runner import OUTPUTS, check_unique_names
 from input_iba.visualization.report import REPORT, refresh_report
 
@@ -46,6 +46,7 @@ def main(description, argv=None):
     model = build_model(cfg.model, run.device)
     attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
     dataset = build_dataset(cfg.data.attribute)
+    check_vocabulary_fits(model, dataset)
     count = run.count(dataset)
     check_unique_names(dataset, range(count))  # over all processes' shards
     run.commit()
