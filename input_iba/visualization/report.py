@@ -50,9 +50,9 @@ PAGE_SIZE = 24
 THUMB_SIZE = 112
 #: the colour map of image masks
 CMAP = 'jet'
-#: the mask folders shown on a card, in this order, where present
-#: (``gen_masks`` is the generator's prior)
-MASK_FOLDERS = (FEAT_DIR, 'gen_masks', INPUT_DIR)
+#: the mask folders shown on a card, in this order, where present and 2-D
+#: (the extras hold the generator's prior, ``gen_masks``)
+MASK_FOLDERS = (FEAT_DIR, ) + EXTRA_DIRS + (INPUT_DIR, )
 #: the percentile of each mask whose largest value over the run tops the colour scale
 TOP_PERCENTILE = 99
 #: the red of text highlights; its opacity is the mask value in [0, 1]
@@ -224,8 +224,8 @@ def _metric_sections(work_dir: str, names: List[str]) -> tuple:
     """The summary table, the per-sample table and the curves (HTML)."""
     evaluations = _evaluations(work_dir)
     if not evaluations:
-        return '<p>No evaluation in this work dir (tools/vision/evaluate.py or ' \
-            'tools/nlp/evaluate_nlp.py writes one).</p>', '', ''
+        return ('<p>No evaluation in this work dir (tools/vision/evaluate.py or '
+                'tools/nlp/evaluate_nlp.py writes one).</p>', '', '')
     prefix = len(evaluations) > 1
     summary_rows, columns, per_sample, curves = [], [], {}, []
     for folder, present in evaluations.items():
@@ -279,8 +279,8 @@ def _load_dataset(cfg: Optional[Config]):
     try:
         return build_dataset(cfg.data.attribute), ''
     except Exception as err:  # noqa: BLE001 - the page is still worth writing
-        return None, f'the dataset could not be built ({err}): masks are shown ' \
-            'without their inputs'
+        return None, (f'the dataset could not be built ({err}): masks are shown '
+                      'without their inputs')
 
 
 def _card(name: str, meta: dict, item: Optional[dict], masks: Dict[str, np.ndarray],
@@ -293,16 +293,15 @@ def _card(name: str, meta: dict, item: Optional[dict], masks: Dict[str, np.ndarr
         wrong = ' class="other"' if prediction != target else ''
         lines.append(f'<div{wrong}><b>predicted</b> '
                      f'{html.escape(_class_label(prediction, names))}</div>')
-    if meta.get('label', -1) is not None and meta.get('label', -1) >= 0:
-        lines.append(f'<div><b>label</b> {html.escape(_class_label(meta["label"], names))}'
-                     '</div>')
+    label = meta.get('label')
+    if isinstance(label, int) and label >= 0:
+        lines.append(f'<div><b>label</b> {html.escape(_class_label(label, names))}</div>')
     if isinstance(meta.get('seconds'), (int, float)):
         lines.append(f'<div class="small">{meta["seconds"]:.2f} s</div>')
-    body = ''
     if item is not None and 'tokens' in item:
         values = np.asarray(masks.get(INPUT_DIR, np.zeros(0)), dtype=np.float64).ravel()
-        body = f'<div class="doc">{token_html(item["tokens"], values, item.get("rationale"))}' \
-            '</div>'
+        body = (f'<div class="doc">{token_html(item["tokens"], values, item.get("rationale"))}'
+                '</div>')
     else:
         image = item.get('image') if item is not None else None
         figs = []
