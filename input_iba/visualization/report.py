@@ -112,7 +112,8 @@ def mask_thumbnail(mask: np.ndarray, image: Optional[np.ndarray], lo: float,
 
 
 def colour_bar_css() -> str:
-    """The CSS gradient of :data:`CMAP` from 0 (left) to 1."""
+    """The CSS gradient of :data:`CMAP`, from the bottom of a scale (left) to
+    its top."""
     stops = []
     for i in range(11):
         r, g, b, _ = matplotlib.colormaps[CMAP](i / 10)
@@ -409,12 +410,13 @@ def write_report(work_dir: str, cfg: Optional[Config] = None,
         f'<span class="tok" style="background:{text_colour(v)}">{v}</span>'
         for v in (0, 0.25, 0.5, 0.75, 1)) + ' (opacity = the value, clipped to [0, 1]); '
         '<span class="rat">underlined</span>: human rationale</div>' if text else
-              '<div class="legend">' + '<br>'.join(
-                  f'{folder}: {lo:.3g} <span class="bar" style="background:'
-                  f'{colour_bar_css()}"></span> {hi:.3g}' for folder, (lo, hi) in
-                  ranges.items()) + f' <span class="small">({CMAP}: from the smallest value of '
-              f'the folder over the run to the largest {TOP_PERCENTILE}th percentile of '
-              'one of its masks; values above take the top colour)</span></div>')
+              '<table class="legend">' + ''.join(
+                  f'<tr><td>{folder}</td><td>{lo:.3g}</td><td><span class="bar" style='
+                  f'"background:{colour_bar_css()}"></span></td><td>{hi:.3g}</td></tr>'
+                  for folder, (lo, hi) in ranges.items()) + '</table><p class="small">'
+              f'{CMAP}: from the smallest value of the folder over the run to the largest '
+              f'{TOP_PERCENTILE}th percentile of one of its masks; values above take the top '
+              'colour.</p>')
     pages = max(1, -(-len(cards) // page_size))
     data = json.dumps(dict(names=names, cards=cards)).replace('</', '<\\/')
     extra = f'<p class="note">{html.escape(note)}</p>' if note else ''
@@ -507,6 +509,7 @@ figure {{ margin: 0; text-align: center; }} figcaption {{ font-size: 11px; }}
 .tok {{ padding: 0 4px; border: 1px solid #ddd; }}
 .small {{ color: #666; font-size: 11px; }}
 .other {{ color: #b00; }}
+table.legend td {{ border: none; padding: 0 4px; }}
 .bar {{ display: inline-block; width: 12em; height: 0.9em; vertical-align: middle; }}
 .curves {{ display: flex; flex-wrap: wrap; gap: 8px; }}
 .note {{ color: #b00; }} .hint {{ color: #666; font-size: 12px; }}
