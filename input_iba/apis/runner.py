@@ -27,15 +27,19 @@ OUTPUTS = (INPUT_DIR, FEAT_DIR, META_DIR) + EXTRA_DIRS
 FAILED = 'failed.jsonl'
 
 
-def clean_work_dir(work_dir):
+def clean_work_dir(work_dir, outputs):
     """Before a run (before any of its processes writes): delete this
     package's temporaries that a killed run left behind and the previous
-    runs' ``failed.jsonl`` (it describes the last run only); other files,
-    a user's ``.tmp-*`` included, stay, and so do the temporaries of a live
-    process (another shard of a ROAR study writing into the same work dir)."""
+    runs' ``failed.jsonl`` (it describes the last run only) in the work dir
+    and in its entries ``outputs`` (those a run writes); other files, a
+    user's ``.tmp-*`` and a ``failed.jsonl`` in a folder of the user's
+    included, stay, and so do the temporaries of a live process (another
+    shard of a ROAR study writing into the same work dir)."""
     for folder, _, files in os.walk(work_dir):
+        top = osp.relpath(folder, work_dir).split(os.sep)[0]
+        ours = folder == work_dir or top in outputs
         for f in files:
-            if (f.startswith(TMP_PREFIX) and not writer_is_alive(f)) or f == FAILED:
+            if (f.startswith(TMP_PREFIX) and not writer_is_alive(f)) or (f == FAILED and ours):
                 os.remove(osp.join(folder, f))
 
 

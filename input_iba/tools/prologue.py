@@ -310,7 +310,7 @@ class Run:
                                         if kept else ''))
             save_json(osp.join(self.out_dir, RECORD), self.record)
             self.cfg.dump(osp.join(self.out_dir, 'config.py'))
-            clean_work_dir(self.out_dir)
+            clean_work_dir(self.out_dir, run_outputs(self.out_dir, self.outputs))
         dist.barrier()
 
 

@@ -27,6 +27,7 @@ def finished(tmp_path, monkeypatch):
     (work / 'notes.txt').write_text('mine')
     (work / 'mine').mkdir()
     (work / 'mine' / 'a.npy').write_bytes(b'mine too')
+    (work / 'mine' / 'failed.jsonl').write_text('my list')
     return cfg, work
 
 
@@ -44,6 +45,7 @@ def test_overwrite_removes_the_old_outputs_and_keeps_the_users_files(finished):
                 '--overwrite'])
     assert (work / 'notes.txt').read_text() == 'mine'
     assert (work / 'mine' / 'a.npy').read_bytes() == b'mine too'
+    assert (work / 'mine' / 'failed.jsonl').read_text() == 'my list'
     assert not (work / 'eval_input_masks').exists()  # it scored the old masks
     assert json.loads((work / 'run.json').read_text())['seed'] == 7
     assert sorted(_tree(work / 'input_masks')) == sorted(old_masks)  # gone.npy went
