@@ -219,6 +219,8 @@ def test_report_in_headless_chromium(tmp_path, monkeypatch):
     assert out['errors'] == []
     assert out['images'] and all(out['images'])
     assert out['first'] == ['img0'] and out['second'] == ['img1']
+    targets = {json.load(open(work / 'meta' / f'{n}.json'))['target'] for n in out['second']}
+    assert all(f'{NAMES[t]} ({t})' in dom for t in targets)  # the page drawn by the script
     assert out['up'] == sorted(out['up']) and out['down'] == sorted(out['down'], reverse=True)
 
 
