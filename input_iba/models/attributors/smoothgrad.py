@@ -2,8 +2,8 @@
 import torch
 
 from input_iba.registry import ATTRIBUTORS
-from input_iba.utils.ranges import count, non_negative
 from input_iba.utils import randn_per_sample
+from input_iba.utils.ranges import count, non_negative
 
 from .base import AttributionResult
 from .gradients import CaptumAttributor
