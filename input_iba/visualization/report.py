@@ -25,6 +25,7 @@ import io
 import json
 import os
 import os.path as osp
+import urllib.parse
 from typing import Dict, List, Optional, Sequence
 
 import cv2
@@ -284,8 +285,19 @@ def _load_dataset(cfg: Optional[Config]):
                       'without their inputs')
 
 
+def _views(work_dir: str, name: str) -> str:
+    """Links to the visualizer's own files of the sample (the full-size
+    ``.png`` overlay, the ``.html`` document page), relative to the page."""
+    links = []
+    for ext, what in (('.png', 'full size'), ('.html', 'document page')):
+        if osp.isfile(osp.join(work_dir, INPUT_DIR, name + ext)):
+            href = urllib.parse.quote(f'{INPUT_DIR}/{name}{ext}')
+            links.append(f'<a href="{html.escape(href)}">{what}</a>')
+    return f'<div class="small">{" · ".join(links)}</div>' if links else ''
+
+
 def _card(name: str, meta: dict, item: Optional[dict], masks: Dict[str, np.ndarray],
-          names: Optional[List[str]], ranges: Dict[str, tuple]) -> str:
+          names: Optional[List[str]], ranges: Dict[str, tuple], views: str) -> str:
     target, prediction = meta.get('target'), meta.get('prediction')
     prob = meta.get('target_probability')
     lines = [f'<div class="cls"><b>target</b> {html.escape(_class_label(target, names))}'
@@ -315,7 +327,7 @@ def _card(name: str, meta: dict, item: Optional[dict], masks: Dict[str, np.ndarr
                             f' alt="{folder}"><figcaption>{folder}</figcaption></figure>')
         body = '<div class="thumbs">' + ''.join(figs) + '</div>'
     return (f'<div class="card" data-name="{html.escape(name)}"><div class="name">'
-            f'{html.escape(name)}</div>{body}{"".join(lines)}</div>')
+            f'{html.escape(name)}</div>{body}{"".join(lines)}{views}</div>')
 
 
 def _masks(work_dir: str, name: str) -> Dict[str, np.ndarray]:
@@ -404,7 +416,7 @@ def write_report(work_dir: str, cfg: Optional[Config] = None,
                 item = None
         text = text or (item is not None and 'tokens' in item)
         cards.append(_card(name, meta, item, _masks(work_dir, name), class_names,
-                           ranges))
+                           ranges, _views(work_dir, name)))
     summary, per_sample, curves = _metric_sections(work_dir, names)
     legend = ('<div class="legend">mask value ' + ' '.join(
         f'<span class="tok" style="background:{text_colour(v)}">{v}</span>'

@@ -100,6 +100,8 @@ def test_image_run_report(tmp_path, monkeypatch):
     assert run['code_version'] in page.text and run['config_hash'] in page.text
     assert 'seconds per sample' in page.text
     assert any(a.get('href') == 'log.txt' for a in page.all('a'))
+    assert {a['href'] for a in page.all('a') if a['href'].endswith('.png')} == {
+        'input_masks/img0.png', 'input_masks/img1.png'}  # the visualizer's full-size files
     assert 'broken' in page.text and 'could not load' in page.text
     assert not external_urls(page)
     data = json.loads(page.scripts['cards-data'])
