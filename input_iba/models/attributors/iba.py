@@ -48,7 +48,10 @@ class IBA(LayerAttributor):
         weight = self.adapter.feature_weight(r, padding_mask)
         k = self.copies
         class_loss = self._noisy_features_loss(x, targets, padding_mask, k)
-        alpha = torch.full_like(r, self.init_alpha, requires_grad=True)
+        # the mask's parameters stay in float32 (or float64) when the layer
+        # computes in a lower precision (autocast)
+        alpha = torch.full_like(r, self.init_alpha, requires_grad=True,
+                                dtype=torch.promote_types(r.dtype, torch.float32))
         opt = torch.optim.Adam([alpha], lr=self.lr)
         for _ in range(self.steps):
             lam = self.adapter.smooth_feature(torch.sigmoid(alpha), self.sigma)

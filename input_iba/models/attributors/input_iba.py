@@ -253,7 +253,9 @@ class InputIBA(IBA):
         with torch.no_grad():
             mask = torch.sigmoid(alpha)
             if self.input_mask == 'smoothed':
-                mask = self.adapter.smooth_input(mask, cfg['sigma'])
+                # in the mask's own precision under autocast (a bf16 convolution
+                # would round the returned map)
+                mask = self.adapter.smooth_input(mask, cfg['sigma']).to(mask.dtype)
 
         def per_sample(t):
             return t.view(-1, runs, *t.shape[1:]).mean(1)
