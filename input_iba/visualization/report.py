@@ -384,6 +384,8 @@ def write_report(work_dir: str, cfg: Optional[Config] = None,
     to load the inputs and the dataset's class names. ``class_names``:
     names by class index, when the dataset has none (e.g. ImageNet's for
     photos explained with an ImageNet model)."""
+    if page_size < 1:
+        raise ValueError(f'page_size must be at least 1, got {page_size}.')
     if not osp.isdir(osp.join(work_dir, INPUT_DIR)):
         raise FileNotFoundError(f'No {INPUT_DIR}/ in {work_dir}: run tools/vision/train.py '
                                 'or tools/nlp/train_nlp.py first.')
@@ -430,7 +432,8 @@ def write_report(work_dir: str, cfg: Optional[Config] = None,
               f'{TOP_PERCENTILE}th percentile of one of its masks; values above take the top '
               'colour.</p>')
     pages = max(1, -(-len(cards) // page_size))
-    data = json.dumps(dict(names=names, cards=cards)).replace('</', '<\\/')
+    # no '<' in the script block: nothing in it can close it or open a comment
+    data = json.dumps(dict(names=names, cards=cards)).replace('<', '\\u003c')
     extra = f'<p class="note">{html.escape(note)}</p>' if note else ''
     page = _TEMPLATE.format(
         title=html.escape(osp.basename(osp.abspath(work_dir))), run=_run_section(
