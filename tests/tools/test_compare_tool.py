@@ -48,7 +48,7 @@ def test_paired_table_by_hand(tmp_path):
 
 def test_the_sample_count_names_metrics_that_used_fewer_samples():
     by_metric = dict(insertion_deletion=dict(num_samples=18), ehr=dict(num_samples=6))
-    assert sample_counts(by_metric, ['insertion_deletion', 'ehr']) == '18 (EHR 6)'
+    assert sample_counts(by_metric, ['insertion_deletion', 'ehr']) == '18 (EHR (paper) 6)'
     assert sample_counts(by_metric, ['insertion_deletion']) == '18'
     assert sample_counts({}, []) == '0'  # attribution only: metrics=[]
 

@@ -75,7 +75,7 @@ class EffectiveHeatRatio(MaskEvaluator):
     ratio = staticmethod(effective_heat_ratio)
     box_rounding = 'truncate'
 
-    empty_reason = (', or every sample had no box or boxes covering more than '
+    empty_reason = (', but every one had no box or boxes covering more than '
                     'max_box_share of the image (EHR skips those)')
 
     def __init__(self, model=None, base_threshold=0.1, max_box_share=0.33,

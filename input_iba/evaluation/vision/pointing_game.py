@@ -8,8 +8,9 @@ from ..base import MaskEvaluator
 
 
 def point_hits(point, boxes, tolerance):
-    """True if pixel ``point = (y, x)`` lies less than ``tolerance`` pixels
-    (Euclidean, strictly, as TorchRay's pointing game) from a box's raster:
+    """True if pixel ``point = (y, x)`` lies in a box's raster or less than
+    ``tolerance`` pixels from it (Euclidean, strictly, as TorchRay's pointing
+    game; ``tolerance=0``: inside only):
     the pixels ``floor(x1)`` to ``ceil(x2) - 1`` (and the same for y), as
     :func:`~.boxes.boxes_to_mask` covers them. Distances are in the map's
     pixels (224 at the model's resolution)."""
@@ -17,7 +18,8 @@ def point_hits(point, boxes, tolerance):
     for x1, y1, x2, y2 in np.asarray(boxes, dtype=np.float64).reshape(-1, 4):
         dx = max(np.floor(x1) - x, 0.0, x - (np.ceil(x2) - 1))
         dy = max(np.floor(y1) - y, 0.0, y - (np.ceil(y2) - 1))
-        if dx * dx + dy * dy < tolerance * tolerance:
+        distance2 = dx * dx + dy * dy
+        if distance2 == 0 or distance2 < tolerance * tolerance:
             return True
     return False
 
