@@ -7,7 +7,6 @@ import difflib
 import inspect
 
 from input_iba.apis.builders import DATA_RANGES
-from input_iba.models.attributors.input_iba_ranges import RANGES_BY_CLASS
 from input_iba.registry import ATTRIBUTORS, DATASETS, EVALUATORS, MODELS
 from input_iba.utils.ranges import check_values
 
@@ -67,10 +66,8 @@ def accepted_keys(target):
 
 def ranges_of(target):
     """The ``value_ranges`` a class (or one of its bases) or a function
-    declares, else those :data:`RANGES_BY_CLASS` holds for it; ``{}``."""
+    declares; ``{}``."""
     for owner in getattr(target, '__mro__', (target, )):
-        if owner in RANGES_BY_CLASS:
-            return RANGES_BY_CLASS[owner]
         if 'value_ranges' in vars(owner):
             return vars(owner)['value_ranges']
     return {}

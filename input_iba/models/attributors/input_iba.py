@@ -21,11 +21,13 @@ import torch
 
 from input_iba.models.bottlenecks import input_kl, masked_mean, mix
 from input_iba.models.gans import BatchedCritics, train_wgan
+from input_iba.models.gans.wgan import WGAN_RANGES
 from input_iba.models.smooth_gradients import smooth_activation_gradients
 from input_iba.registry import ATTRIBUTORS, GENERATORS
+from input_iba.utils.ranges import count, non_negative, one_of, positive
 
 from .base import AttributionResult
-from .iba import IBA
+from .iba import BOTTLENECK_RANGES, IBA
 
 _PUBLISHED = dict(
     feat_iba=dict(beta=20.0, steps=10, lr=1.0, copies=10, init_alpha=5.0,
@@ -125,6 +127,17 @@ class InputIBA(IBA):
             optimisation; it also gains EHR at equal insertion/deletion
             (docs/results/determinism.md). 0 keeps the exact gradients.
     """
+
+    #: what the options accept, checked before any work (input_iba.apis.validation);
+    #: the choices of schedule, gan_feature_mask, input_mask and prior_init are
+    #: checked when the class is built
+    value_ranges = dict(
+        feat_iba=BOTTLENECK_RANGES,
+        gan=WGAN_RANGES,
+        input_iba=dict(BOTTLENECK_RANGES, lr_decay=one_of(*LR_DECAYS), restarts=count()),
+        activation_gradient_width=non_negative(),
+        active_threshold=non_negative(),
+        min_std=positive())
 
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter'),
                  schedule=None, feat_iba=None, gan=None, input_iba=None,
