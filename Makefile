@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # those tests skip.
 MINILM := $(VENV)/.minilm
 
-.PHONY: demo test test-avx2 install clean-demo
+.PHONY: demo test test-avx2 lint install clean-demo
 
 $(STAMP): requirements.txt setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -37,3 +37,7 @@ test: $(STAMP) $(MINILM)
 # float tolerances must hold on any x86 CPU (tests/README.md)
 test-avx2: $(STAMP) $(MINILM)
 	ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 INPUT_IBA_FAST=1 $(PY) -m pytest tests tutorials --nbmake -q
+
+# lint and import order (pyproject.toml); .ci/run runs it before the tests
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .

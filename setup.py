@@ -7,7 +7,7 @@ here = osp.dirname(osp.abspath(__file__))
 with open(osp.join(here, 'input_iba', '__init__.py')) as f:
     version = re.search(r"__version__ = '([^']+)'", f.read()).group(1)
 with open(osp.join(here, 'requirements.txt')) as f:
-    requirements = [l.strip() for l in f if l.strip() and not l.startswith('#')]
+    requirements = [line.strip() for line in f if line.strip() and not line.startswith('#')]
 with open(osp.join(here, 'README.md'), encoding='utf-8') as f:
     long_description = f.read()
 

@@ -37,9 +37,14 @@ import torch
 from mmengine.config import DictAction
 from scipy.stats import spearmanr
 
-from input_iba.apis.builders import (build_attributor, build_dataset,
-                                     build_model, config_adapter, load_config,
-                                     prepare_statistics)
+from input_iba.apis.builders import (
+    build_attributor,
+    build_dataset,
+    build_model,
+    config_adapter,
+    load_config,
+    prepare_statistics,
+)
 from input_iba.evaluation.vision.sanity_check import SanityCheck, ssim
 from input_iba.models.attributors.batch import attribute_items
 

@@ -17,13 +17,17 @@ import time
 import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from input_iba.apis.builders import (build_attributor, config_adapter,  # noqa: E402
-                                     load_config, prepare_statistics, with_adapter)
+from input_iba.apis.builders import (  # noqa: E402
+    build_attributor,
+    config_adapter,
+    load_config,
+    prepare_statistics,
+    with_adapter,
+)
 from input_iba.apis.explainer_evaluation import attribute_samples  # noqa: E402
-from input_iba.apis.explainer_training import (EXPLAINER_SECTIONS,  # noqa: E402
-                                               load_explainer_data)
-from input_iba.tools.prologue import resolve_device, tool_parser  # noqa: E402
+from input_iba.apis.explainer_training import EXPLAINER_SECTIONS, load_explainer_data  # noqa: E402
 from input_iba.models.attributors import EmpiricalExplainer  # noqa: E402
+from input_iba.tools.prologue import resolve_device, tool_parser  # noqa: E402
 from input_iba.utils import save_json  # noqa: E402
 
 

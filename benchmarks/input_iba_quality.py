@@ -29,12 +29,16 @@ import time
 
 import numpy as np
 import torch
-
-from input_iba.apis.builders import (build_attributor, build_dataset,
-                                     build_model, config_adapter, load_config,
-                                     prepare_statistics)
 from mmengine.config import DictAction
 
+from input_iba.apis.builders import (
+    build_attributor,
+    build_dataset,
+    build_model,
+    config_adapter,
+    load_config,
+    prepare_statistics,
+)
 from input_iba.evaluation.base import mean_ci
 from input_iba.evaluation.vision.boxes import boxes_to_mask
 from input_iba.evaluation.vision.effective_heat_ratio import EffectiveHeatRatio

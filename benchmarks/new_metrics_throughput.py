@@ -19,8 +19,13 @@ from evaluation_throughput import build_model
 
 def metrics(model, batch_size):
     """``{name: (evaluator, perturbed images per sample)}``."""
-    from input_iba.evaluation.vision import (ROAD, BackgroundFaithfulness, Degradation,
-                                             FaithfulnessCorrelation, Monotonicity)
+    from input_iba.evaluation.vision import (
+        ROAD,
+        BackgroundFaithfulness,
+        Degradation,
+        FaithfulnessCorrelation,
+        Monotonicity,
+    )
     kw = dict(batch_size=batch_size)
     return dict(
         road=(ROAD(model, **kw), 18),

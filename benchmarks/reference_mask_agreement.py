@@ -55,9 +55,13 @@ class PredictedTargets:
 
 
 def attribute(args):
-    from input_iba.apis.builders import (build_attributor, build_dataset,
-                                         build_model, load_config,
-                                         prepare_statistics)
+    from input_iba.apis.builders import (
+        build_attributor,
+        build_dataset,
+        build_model,
+        load_config,
+        prepare_statistics,
+    )
     from input_iba.apis.runner import run_attribution
     from input_iba.utils import set_global_seed
     torch.set_num_threads(args.threads)

@@ -5,7 +5,8 @@ score (``result.json``). A measure whose masks hurt the unmasked model more
 removed more of what that model used; a retrained model far below that
 suggests the retraining itself failed (e.g. a fine-tuning collapse).
 
-    python benchmarks/roar_first_level_without_retraining.py configs/roar/minilm_sst2_cpu_ig_first_level.py \\
+    python benchmarks/roar_first_level_without_retraining.py \\
+        configs/roar/minilm_sst2_cpu_ig_first_level.py \\
         work_dirs/roar_minilm_ig_first_level --level 10 --seeds 0 1 2 3 4
 """
 import argparse

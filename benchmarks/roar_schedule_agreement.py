@@ -5,14 +5,16 @@ classifier of a ROAR study (its unmasked model,
 split. Variants and the reference are overrides of the config's measure.
 
     # integrated gradients with fewer points than the published 50
-    python benchmarks/roar_schedule_agreement.py configs/roar/bilstm_attention_sst2_10_levels_cpu.py \\
+    python benchmarks/roar_schedule_agreement.py \\
+        configs/roar/bilstm_attention_sst2_10_levels_cpu.py \\
         work_dirs/roar_sst2_10_levels --measure integrated_gradients --documents 500 \\
         --reference '{"steps": 50}' --variants '{"3": {"steps": 3}, "10": {"steps": 10}}'
     # InputIBA: a light schedule against the GPU config's (two seeds of it: how
     # much the reference agrees with itself)
     python benchmarks/roar_schedule_agreement.py configs/roar/bilstm_attention_sst2_paper.py \\
         work_dirs/roar_sst2_10_levels --measure InputIBA --documents 256 --reference-seeds 2 \\
-        --variants '{"light": {"feat_iba": {"copies": 1}, "gan": {"epochs": 0}, "input_iba": {"steps": 5, "copies": 1}}}'
+        --variants '{"light": {"feat_iba": {"copies": 1}, "gan": {"epochs": 0},
+                               "input_iba": {"steps": 5, "copies": 1}}}'
 
 Prints, for every variant and masking level, the share of the reference's
 masked tokens that the variant masks too (against each reference seed), and

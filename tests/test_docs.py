@@ -9,9 +9,18 @@ import re
 
 import pytest
 
-from input_iba.registry import (ADAPTERS, ATTRIBUTORS, DATASETS, DISCRIMINATORS,
-                                ESTIMATORS, EVALUATORS, GENERATORS, MODELS,
-                                TRANSFORMS, VISUALIZERS)
+from input_iba.registry import (
+    ADAPTERS,
+    ATTRIBUTORS,
+    DATASETS,
+    DISCRIMINATORS,
+    ESTIMATORS,
+    EVALUATORS,
+    GENERATORS,
+    MODELS,
+    TRANSFORMS,
+    VISUALIZERS,
+)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DOCS = [osp.join(REPO, 'README.md')] + [

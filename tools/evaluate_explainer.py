@@ -6,8 +6,8 @@ target, the target's convergence curve, faithfulness side by side, pictures.
 """
 import sys
 
-from input_iba.tools.prologue import run_tool
 from input_iba.tools.evaluate_explainer import main
+from input_iba.tools.prologue import run_tool
 
 if __name__ == '__main__':
     sys.exit(run_tool(main, __doc__))

@@ -6,8 +6,8 @@ predictions and labels in resumable shards (+ attributions.jsonl).
 """
 import sys
 
-from input_iba.tools.prologue import run_tool
 from input_iba.tools.explain_dataset import main
+from input_iba.tools.prologue import run_tool
 
 if __name__ == '__main__':
     sys.exit(run_tool(main, __doc__))

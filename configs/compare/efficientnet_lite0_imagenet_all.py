@@ -66,7 +66,8 @@ metrics = ['insertion_deletion', 'ehr', 'pointing_game', 'sensitivity_n',
 # subsets of 224 pixels [100]; monotonicity 7,168 pixels per step [224];
 # MoRF/LeRF degradation 16-pixel tiles, 49 per step [8-pixel tiles, 8];
 # MaRC-style comprehensiveness and sufficiency at 20% of the pixels [5, 10,
-# 20, 50%] over black, white, mean and blurred images. Measured: about 3.7 s per image and method under load.
+# 20, 50%] over black, white, mean and blurred images. Measured: about 3.7 s per image and method
+# under load.
 evaluation = dict(
     insertion_deletion=dict(pixels_per_step=7168),
     sensitivity_n=dict(num_subsets=10, ns=[1000, 10000]),

@@ -4,7 +4,8 @@
 # (or its CPU cut, minilm_eraser_movies_cpu.py), word-level masks, ERASER
 # faithfulness and agreement with the human rationales
 # (docs/results/text_transformer.md). Fine-tune first:
-#   python tools/nlp/train_classifier.py configs/text/minilm_sst2.py --work-dir work_dirs/minilm_sst2
+#   python tools/nlp/train_classifier.py configs/text/minilm_sst2.py \
+#       --work-dir work_dirs/minilm_sst2
 #   python tools/nlp/train_classifier.py configs/text/minilm_eraser_movies_cpu.py \
 #       --work-dir work_dirs/minilm_eraser_movies
 # Documents: every 4th of the 200 (the split is sorted by label: 25 negative,

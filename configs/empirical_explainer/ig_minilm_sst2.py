@@ -5,7 +5,8 @@
 # the MiniLM encoder up to its last layer and a per-token linear head (or
 # the reference's flat head: --cfg-options explainer.head=flat
 # explainer.max_length=64), pooled to words like every method. Steps:
-#   python tools/nlp/train_classifier.py configs/text/minilm_sst2.py --work-dir work_dirs/minilm_sst2
+#   python tools/nlp/train_classifier.py configs/text/minilm_sst2.py \
+#       --work-dir work_dirs/minilm_sst2
 #   python tools/explain_dataset.py configs/empirical_explainer/ig_minilm_sst2.py \
 #       --work-dir work_dirs/ee_ig_minilm/targets
 #   python tools/train_explainer.py configs/empirical_explainer/ig_minilm_sst2.py \

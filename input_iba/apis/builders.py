@@ -11,8 +11,7 @@ from input_iba.datasets import iter_batches, load_items
 from input_iba.evaluation import catalogue
 from input_iba.models.attributors import LayerAttributor
 from input_iba.models.hooks import model_device
-from input_iba.registry import (ATTRIBUTORS, DATASETS, ESTIMATORS, EVALUATORS, MODELS,
-                                VISUALIZERS)
+from input_iba.registry import ATTRIBUTORS, DATASETS, ESTIMATORS, EVALUATORS, MODELS, VISUALIZERS
 from input_iba.utils.ranges import count
 
 #: what the ``data`` options of :func:`prepare_statistics` accept (a

@@ -15,8 +15,7 @@ from input_iba.datasets import load_items  # noqa: E402
 from input_iba.evaluation.base import mean_ci  # noqa: E402
 from input_iba.models.attributors.batch import attribute_items  # noqa: E402
 from input_iba.utils import atomic_path, save_text  # noqa: E402
-from input_iba.visualization import (heatmap_overlay, html_page, save_png,  # noqa: E402
-                                     token_heatmap_html)
+from input_iba.visualization import heatmap_overlay, html_page, save_png, token_heatmap_html  # noqa: E402
 
 
 def _raise(name, err):

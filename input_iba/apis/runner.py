@@ -6,9 +6,9 @@ finished sample), records bad samples in ``failed.jsonl`` and goes on.
 """
 import json
 import os
-from collections import Counter
 import os.path as osp
 import time
+from collections import Counter
 
 import numpy as np
 import torch

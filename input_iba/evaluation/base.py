@@ -8,9 +8,9 @@ import torch
 from tqdm import tqdm
 
 from input_iba.datasets.text.tokenized import words_to_tokens
-from input_iba.models.hooks import freeze, model_device
 from input_iba.models.attributors.base import build_adapter
 from input_iba.models.attributors.mask_layouts import document_chunks
+from input_iba.models.hooks import freeze, model_device
 from input_iba.utils import load_mask, save_json
 from input_iba.utils.ranges import count
 

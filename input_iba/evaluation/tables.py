@@ -8,6 +8,7 @@ import os.path as osp
 from .base import mean_ci
 from .catalogue import metric
 
+
 def format_cell(stats):
     """``'mean ± half-width of the 95% CI'``, or ``'n/a'``."""
     if not stats or stats.get('mean') is None:
@@ -39,7 +40,8 @@ def markdown_table(summaries, metrics):
     for method, by_metric in summaries.items():
         cells = [format_cell(by_metric[m].get(key)) for m in metrics
                  for key, _, _ in metric(m).columns]
-        lines.append(f'| {method} | ' + ' | '.join(cells) + f' | {sample_counts(by_metric, metrics)} |')
+        counts = sample_counts(by_metric, metrics)
+        lines.append(f'| {method} | ' + ' | '.join(cells) + f' | {counts} |')
     return '\n'.join(lines)
 
 

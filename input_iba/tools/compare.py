@@ -7,10 +7,20 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from input_iba.apis import (build_attributor, build_dataset, build_model,  # noqa: E402
-                            build_visualizer, prepare_statistics, run_attribution)
-from input_iba.apis.builders import (ESTIMATION_DIR, build_evaluator,  # noqa: E402
-                                     check_vocabulary_fits, config_adapter)
+from input_iba.apis import (  # noqa: E402
+    build_attributor,
+    build_dataset,
+    build_model,
+    build_visualizer,
+    prepare_statistics,
+    run_attribution,
+)
+from input_iba.apis.builders import (  # noqa: E402
+    ESTIMATION_DIR,
+    build_evaluator,
+    check_vocabulary_fits,
+    config_adapter,
+)
 from input_iba.apis.runner import check_unique_names  # noqa: E402
 from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402

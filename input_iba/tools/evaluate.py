@@ -3,8 +3,12 @@ masks of a finished run; JSON per sample, summaries and curves."""
 import json
 import os.path as osp
 
-from input_iba.apis.builders import (build_dataset, build_evaluator, build_model,
-                                     check_vocabulary_fits)
+from input_iba.apis.builders import (
+    build_dataset,
+    build_evaluator,
+    build_model,
+    check_vocabulary_fits,
+)
 from input_iba.evaluation.catalogue import metrics
 from input_iba.evaluation.plots import save_metric_plot
 from input_iba.visualization.report import refresh_report

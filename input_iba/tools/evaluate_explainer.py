@@ -7,12 +7,22 @@ import os.path as osp
 import numpy as np
 from mmengine.config import ConfigDict
 
-from input_iba.apis.builders import (build_attributor, config_adapter, prepare_statistics,
-                                     with_adapter)
-from input_iba.apis.explainer_evaluation import (attribute_samples, convergence_curve,
-                                                 faithfulness, place_on_curve,
-                                                 plot_convergence, sample_mse,
-                                                 save_side_by_side, set_key)
+from input_iba.apis.builders import (
+    build_attributor,
+    config_adapter,
+    prepare_statistics,
+    with_adapter,
+)
+from input_iba.apis.explainer_evaluation import (
+    attribute_samples,
+    convergence_curve,
+    faithfulness,
+    place_on_curve,
+    plot_convergence,
+    sample_mse,
+    save_side_by_side,
+    set_key,
+)
 from input_iba.apis.explainer_training import EXPLAINER_SECTIONS, load_explainer_data
 from input_iba.apis.validation import check_keys
 from input_iba.evaluation.base import mean_ci

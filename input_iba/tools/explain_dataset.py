@@ -4,8 +4,7 @@ import json
 import os.path as osp
 
 from input_iba.apis import build_attributor, build_dataset, build_model, prepare_statistics
-from input_iba.apis.attribution_store import (LAYOUT, SHARD_DIR, AttributionStore,
-                                              explain_dataset)
+from input_iba.apis.attribution_store import LAYOUT, SHARD_DIR, AttributionStore, explain_dataset
 from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
 
 from .prologue import add_sample_flags, prepare_run, tool_parser

@@ -19,13 +19,12 @@ from mmengine import dist
 from mmengine.config import Config, DictAction
 from mmengine.logging import MMLogger
 
-from input_iba.apis.builders import load_config
 from input_iba import __version__
+from input_iba.apis.builders import load_config
 from input_iba.apis.runner import FAILED, clean_work_dir
 from input_iba.apis.validation import check_config
 from input_iba.utils import read_json, save_json, set_global_seed
 from input_iba.utils.ranges import check_values, count, integer
-
 
 #: sections whose own ``seed`` key gave way to the top-level ``seed``
 SEEDED_SECTIONS = ('train', 'explain')

@@ -5,8 +5,7 @@ import os.path as osp
 
 from input_iba.apis import build_dataset
 from input_iba.apis.builders import config_adapter, with_adapter
-from input_iba.evaluation.roar import (RoarStudy, cost_table, curve_table, plot_curves,
-                                       summarise)
+from input_iba.evaluation.roar import RoarStudy, cost_table, curve_table, plot_curves, summarise
 from input_iba.utils import save_json, save_text
 
 from .prologue import prepare_run, tool_parser

@@ -4,8 +4,14 @@ import os.path as osp
 
 from mmengine import dist
 
-from input_iba.apis import (build_attributor, build_dataset, build_model,
-                            build_visualizer, prepare_statistics, run_attribution)
+from input_iba.apis import (
+    build_attributor,
+    build_dataset,
+    build_model,
+    build_visualizer,
+    prepare_statistics,
+    run_attribution,
+)
 from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
 from input_iba.apis.runner import OUTPUTS, check_unique_names
 from input_iba.visualization.report import REPORT, refresh_report

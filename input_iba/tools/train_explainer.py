@@ -6,8 +6,13 @@ import os.path as osp
 import numpy as np
 
 from input_iba.apis.builders import config_adapter, with_adapter
-from input_iba.apis.explainer_training import (EXPLAINER_SECTIONS, load_explainer_data,
-                                               sample_mses, split_indices, train_explainer)
+from input_iba.apis.explainer_training import (
+    EXPLAINER_SECTIONS,
+    load_explainer_data,
+    sample_mses,
+    split_indices,
+    train_explainer,
+)
 from input_iba.models.attributors import EmpiricalExplainer
 from input_iba.utils import save_json, set_global_seed
 

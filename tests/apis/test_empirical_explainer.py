@@ -3,10 +3,19 @@ import pytest
 import torch
 
 from input_iba.apis.attribution_store import explain_dataset
-from input_iba.apis.explainer_evaluation import (attribute_samples, place_on_curve, sample_mse,
-                                                 set_key)
-from input_iba.apis.explainer_training import (explainer_loss, load_targets, sample_mses,
-                                               split_indices, train_explainer)
+from input_iba.apis.explainer_evaluation import (
+    attribute_samples,
+    place_on_curve,
+    sample_mse,
+    set_key,
+)
+from input_iba.apis.explainer_training import (
+    explainer_loss,
+    load_targets,
+    sample_mses,
+    split_indices,
+    train_explainer,
+)
 from input_iba.datasets import AugmentedCopies, TextClassificationDataset
 from input_iba.datasets.base import AttributionDataset
 from input_iba.models.attributors import EmpiricalExplainer, InputXGradient

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 import torch
-
 from conftest import requires_shared_data
+
 from input_iba.datasets import ImageFolder, ImageNetBoxes, ResizeNormalize, SkimagePhotos
 
 

@@ -1,7 +1,7 @@
 import pytest
-
 from conftest import requires_shared_data
-from input_iba.datasets import EraserMovies, SST2, TextFolder, Vocabulary
+
+from input_iba.datasets import SST2, EraserMovies, TextFolder, Vocabulary
 
 
 def test_vocabulary_orders_by_frequency_and_round_trips(tmp_path):

@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip('transformers')
 
 from fixtures.tiny_bert import tiny_tokenizer  # noqa: E402
+
 from input_iba.datasets import TextPairs  # noqa: E402
 from input_iba.datasets.text.tokenized import encode_documents  # noqa: E402
 

@@ -7,6 +7,7 @@ pytest.importorskip('transformers')
 
 from conftest import requires_shared_data  # noqa: E402
 from fixtures.tiny_bert import tiny_tokenizer  # noqa: E402
+
 from input_iba.datasets import EraserMovies, TextFolder  # noqa: E402
 from input_iba.datasets.text.tokenized import encode_documents, pool_to_words  # noqa: E402
 from input_iba.models.classifiers.pretrained import load_tokenizer  # noqa: E402

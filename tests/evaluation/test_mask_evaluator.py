@@ -4,12 +4,11 @@ import json
 import numpy as np
 import pytest
 import torch
+from conftest import LinearModel
 
 from input_iba.evaluation.base import mean_ci
 from input_iba.evaluation.vision import InsertionDeletion, PointingGame
 from input_iba.utils import save_json, save_npy
-
-from conftest import LinearModel
 
 
 class Boxes:

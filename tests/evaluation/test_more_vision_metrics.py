@@ -7,12 +7,26 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-
 from conftest import LinearModel, PixelSum, sigmoid
+
 from input_iba.evaluation.vision import (
-    ROAD, BackgroundFaithfulness, Complexity, Degradation, FaithfulnessCorrelation,
-    LocalLipschitz, MaxSensitivity, Monotonicity, RandomLogit, SensitivityN, Sparseness,
-    attribution_entropy, gini_index, linear_imputation, ssim, tile_ranks)
+    ROAD,
+    BackgroundFaithfulness,
+    Complexity,
+    Degradation,
+    FaithfulnessCorrelation,
+    LocalLipschitz,
+    MaxSensitivity,
+    Monotonicity,
+    RandomLogit,
+    SensitivityN,
+    Sparseness,
+    attribution_entropy,
+    gini_index,
+    linear_imputation,
+    ssim,
+    tile_ranks,
+)
 
 
 def _item(x, name='a'):

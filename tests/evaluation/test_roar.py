@@ -4,9 +4,8 @@ import pytest
 import torch
 import torch.nn as nn
 
-from input_iba.datasets import TextClassificationDataset, Vocabulary
-from input_iba.evaluation.roar import (RoarStudy, mask_top_tokens, racu,
-                                       racu_with_ci, tokens_to_mask)
+from input_iba.datasets import TextClassificationDataset
+from input_iba.evaluation.roar import RoarStudy, mask_top_tokens, racu, racu_with_ci, tokens_to_mask
 from input_iba.models.attributors import AttributionResult, BaseAttributor
 from input_iba.models.classifiers import TextClassifier
 from input_iba.registry import ATTRIBUTORS, MODELS
@@ -377,6 +376,7 @@ def test_a_transformer_study_masks_word_pieces_with_its_mask_token(tmp_path):
     tokenizer's [MASK], special tokens neither masked nor counted in k."""
     pytest.importorskip('transformers')
     from fixtures.tiny_bert import tiny_bert_folder
+
     from input_iba.models.classifiers.pretrained import load_tokenizer
     folder = tiny_bert_folder(tmp_path / 'bert')
     tok = load_tokenizer(folder)

@@ -2,18 +2,21 @@
 import numpy as np
 import pytest
 import torch
-
 from conftest import TokenSum, requires_shared_data, sigmoid
+
 from input_iba.datasets import EraserMovies
-from input_iba.evaluation.text import (FRACTIONS, ERASERFaithfulness,
-                                       RationaleAgreement, average_precision, iou,
-                                       spans, trapezoid_auprc)
+from input_iba.evaluation.text import (
+    FRACTIONS,
+    ERASERFaithfulness,
+    RationaleAgreement,
+    average_precision,
+    iou,
+    spans,
+    trapezoid_auprc,
+)
 from input_iba.evaluation.vision import InsertionDeletion
 from input_iba.models.classifiers import DeepLSTM
 from input_iba.registry import EVALUATORS
-
-
-
 
 HUMAN = np.array([0, 1, 1, 1, 0, 0, 1, 1, 0, 0])  # spans (1, 4), (6, 8)
 SCORES = np.array([0, 0.4, 0.9, 0.8, 0.7, 0, 0.3, 0.6, 0.5, 0])
@@ -97,7 +100,8 @@ def test_comprehensiveness_and_sufficiency_over_fractions(removal):
     full = sigmoid(6)
     rest = [sigmoid(2), 0.5, 0.5]  # s without the top k: 1, 0, 0
     kept = [sigmoid(4), full, full]  # s of the top k only: 2, 3, 3
-    assert rec['comprehensiveness_per_fraction'] == pytest.approx([full - p for p in rest], abs=1e-6)
+    assert rec['comprehensiveness_per_fraction'] == pytest.approx([full - p for p in rest],
+                                                                  abs=1e-6)
     assert rec['sufficiency_per_fraction'] == pytest.approx([full - p for p in kept], abs=1e-6)
     assert rec['comprehensiveness'] == pytest.approx(np.mean([full - p for p in rest]), abs=1e-6)
 

@@ -5,15 +5,23 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-
 from conftest import DATA_ROOT, LinearModel, PixelSum, requires_shared_data, sigmoid
 
 from input_iba.datasets import ImageNetBoxes
-from input_iba.evaluation.vision import (EffectiveHeatRatio, EffectiveHeatShare,
-                                         InsertionDeletion, heat_share_ratio,
-                                         PointingGame, SanityCheck, SensitivityN,
-                                         effective_heat_ratio, order_ranks, path_counts,
-                                         path_inputs, pixel_order)
+from input_iba.evaluation.vision import (
+    EffectiveHeatRatio,
+    EffectiveHeatShare,
+    InsertionDeletion,
+    PointingGame,
+    SanityCheck,
+    SensitivityN,
+    effective_heat_ratio,
+    heat_share_ratio,
+    order_ranks,
+    path_counts,
+    path_inputs,
+    pixel_order,
+)
 from input_iba.models.attributors import AttributionResult, BaseAttributor
 from input_iba.registry import ATTRIBUTORS
 

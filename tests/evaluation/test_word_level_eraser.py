@@ -4,8 +4,8 @@ between two texts; by hand on a model that sums token weights."""
 import numpy as np
 import pytest
 import torch
-
 from conftest import TokenSum, sigmoid
+
 from input_iba.evaluation.text import ERASERFaithfulness, RationaleAgreement
 from input_iba.evaluation.vision import InsertionDeletion, Monotonicity, SensitivityN
 

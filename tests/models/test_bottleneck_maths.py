@@ -4,9 +4,15 @@ import numpy as np
 import pytest
 import torch
 
-from input_iba.models.bottlenecks import (feature_kl, gaussian_kernel1d,
-                                          gaussian_kl, input_kl, masked_mean,
-                                          mix, smooth2d)
+from input_iba.models.bottlenecks import (
+    feature_kl,
+    gaussian_kernel1d,
+    gaussian_kl,
+    input_kl,
+    masked_mean,
+    mix,
+    smooth2d,
+)
 
 
 def test_gaussian_kl_hand_value():

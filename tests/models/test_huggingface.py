@@ -9,11 +9,11 @@ pytest.importorskip('transformers')
 
 from conftest import requires_shared_data  # noqa: E402
 from fixtures.tiny_bert import TINY_BERT, tiny_bert_folder, tiny_tokenizer  # noqa: E402
+
 from input_iba.datasets import TextFolder  # noqa: E402
 from input_iba.models.classifiers import HuggingFaceClassifier  # noqa: E402
 from input_iba.models.classifiers.pretrained import has_package  # noqa: E402
-from input_iba.models.classifiers.training import (learning_rate_factor,  # noqa: E402
-                                                   train_classifier)
+from input_iba.models.classifiers.training import learning_rate_factor, train_classifier  # noqa: E402
 
 NO_DROPOUT = dict(hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
 requires_minilm = pytest.mark.skipif(
@@ -164,6 +164,7 @@ def test_long_documents_chunked_by_marc_refused_by_the_others(tmp_path):
 
 def test_long_documents_through_the_runner_chunked_or_truncated_and_counted(tmp_path):
     import json
+
     from input_iba.apis.runner import run_attribution
     from input_iba.datasets.text import TextClassificationDataset
     from input_iba.models.attributors import MaRC, Saliency
@@ -249,8 +250,7 @@ PAIRS = ('gold_label\tsentence1\tsentence2\n'
 def test_pairs_get_their_segments_and_are_explained_per_word(tmp_path):
     from input_iba.apis.runner import run_attribution
     from input_iba.datasets import TextPairs
-    from input_iba.models.attributors import (Attention, IntegratedGradients, MaRC,
-                                              Saliency)
+    from input_iba.models.attributors import Attention, IntegratedGradients, MaRC, Saliency
     folder = tiny_bert_folder(tmp_path / 'bert', **NO_DROPOUT)
     (tmp_path / 'pairs').mkdir()
     (tmp_path / 'pairs' / 'dev.tsv').write_text(PAIRS)

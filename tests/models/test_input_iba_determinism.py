@@ -5,8 +5,8 @@ float-level change of the input changes the masks visibly."""
 import numpy as np
 import pytest
 import torch
-
 from conftest import requires_shared_data
+
 from input_iba.datasets import ImageNetBoxes, iter_batches
 from input_iba.evaluation.vision.sanity_check import ssim
 from input_iba.models.attributors import InputIBA

@@ -3,8 +3,8 @@ more of its heat inside the ground-truth boxes than the boxes' share of the
 image."""
 import numpy as np
 import torch
-
 from conftest import requires_shared_data
+
 from input_iba.datasets import ImageNetBoxes, iter_batches
 from input_iba.models.attributors import InputIBA
 from input_iba.models.classifiers import EfficientNetLite0

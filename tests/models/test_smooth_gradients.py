@@ -8,8 +8,7 @@ import torch.nn as nn
 
 from input_iba.models.folding import fold_batchnorm
 from input_iba.models.hooks import network_after
-from input_iba.models.smooth_gradients import (ClampWithRampGradient,
-                                               smooth_activation_gradients)
+from input_iba.models.smooth_gradients import ClampWithRampGradient, smooth_activation_gradients
 
 
 def test_relu6_forward_exact_and_ramp_gradient_by_hand():

@@ -19,7 +19,8 @@ def _batch():
     return ids * pm, pm
 
 
-@pytest.mark.parametrize('cfg', [dict(type='DeepLSTM', vocab_size=40, hidden_dim=8, embedding_dim=6),
+@pytest.mark.parametrize('cfg', [dict(type='DeepLSTM', vocab_size=40, hidden_dim=8,
+                                      embedding_dim=6),
                                  dict(type='DeepLSTM', vocab_size=40, hidden_dim=8, embedding_dim=6,
                                       pooling='max'),
                                  dict(type='DeepLSTM', vocab_size=40, hidden_dim=8, embedding_dim=6,

@@ -1,7 +1,7 @@
 import pytest
 
-from input_iba.tools.compare import main as compare
 from input_iba.evaluation.tables import sample_counts
+from input_iba.tools.compare import main as compare
 
 EXTRA = '''
 methods = dict(

@@ -3,10 +3,10 @@ import json
 
 import numpy as np
 
+from input_iba.datasets.text import Vocabulary
 from input_iba.tools.evaluate_explainer import main as evaluate
 from input_iba.tools.explain_dataset import main as explain
 from input_iba.tools.train_explainer import main as train
-from input_iba.datasets.text import Vocabulary
 
 CONFIG = '''
 model = dict(type='BiLSTMAttention', vocab_file=r'{vocab}', embedding_dim=8, hidden_dim=4,
@@ -36,7 +36,8 @@ def test_explain_train_evaluate(tmp_path):
                                  targets=tmp_path / 'targets'))
     summary = explain('explain', [str(cfg), '--work-dir', str(tmp_path / 'targets')])
     assert summary['done'] == 20 and summary['jsonl'] == 20
-    assert explain('explain', [str(cfg), '--work-dir', str(tmp_path / 'targets')])['skipped_shards'] == 3
+    again = explain('explain', [str(cfg), '--work-dir', str(tmp_path / 'targets')])
+    assert again['skipped_shards'] == 3
     result = train('train', [str(cfg), '--work-dir', str(tmp_path / 'ee')])
     assert result['val_samples'] == 4 and result['train_samples'] == 16
     out = evaluate('evaluate', [str(cfg), '--work-dir', str(tmp_path / 'ee')])

@@ -149,7 +149,6 @@ roar = dict(ks=[50, 100], seeds=[0])
 def test_roar_tool_on_a_transformer_uses_its_mask_token(tmp_path):
     pytest.importorskip('transformers')
     import torch
-
     from fixtures.tiny_bert import tiny_bert_folder
     folder = tiny_bert_folder(tmp_path / 'bert')
     for sub, text in (('pos', 'a great film'), ('neg', 'a boring plot')):

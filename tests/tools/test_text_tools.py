@@ -2,11 +2,11 @@
 import json
 
 import numpy as np
-
 from conftest import requires_shared_data
+
 from input_iba.tools.evaluate import main as evaluate
-from input_iba.tools.train_classifier import main as train_classifier
 from input_iba.tools.train import main as train_nlp
+from input_iba.tools.train_classifier import main as train_classifier
 
 CLASSIFIER = '''
 model = dict(type='DeepLSTM', embedding_dim=8, hidden_dim=16, num_layers=4, dropout=0.1)

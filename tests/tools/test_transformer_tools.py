@@ -5,12 +5,12 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import requires_shared_data
 
 pytest.importorskip('transformers')
 
 from fixtures.tiny_bert import tiny_bert_folder  # noqa: E402
+
 from input_iba.tools.compare import main as compare  # noqa: E402
 from input_iba.tools.train_classifier import main as train_classifier  # noqa: E402
 

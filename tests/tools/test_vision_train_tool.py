@@ -10,14 +10,15 @@ import numpy as np
 from input_iba.tools.train import main
 from input_iba.utils.io import TMP_PREFIX
 
-from .helpers import FIXTURES, REPO, masks as _masks
+from .helpers import FIXTURES, REPO
+from .helpers import masks as _masks
 
 
 def test_run_records_bad_samples_and_resumes(image_run):
     cfg, work = image_run
     summary = main('t', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
     assert summary['done'] == 4 and summary['failed'] == 2
-    failed = [json.loads(l) for l in open(work / 'failed.jsonl')]
+    failed = [json.loads(line) for line in open(work / 'failed.jsonl')]
     reasons = {f['name']: f['reason'] for f in failed}
     assert 'unreadable' in reasons['broken'] or 'could not load' in reasons['broken']
     assert 'out of range' in reasons['img3']

@@ -8,12 +8,18 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
-
 from conftest import requires_shared_data
+
 from input_iba.tools.evaluate import main as evaluate
 from input_iba.tools.train import main as train
-from input_iba.visualization.report import (PAGE_SIZE, REPORT, class_names_of, run_ranges,
-                                            text_colour, write_report)
+from input_iba.visualization.report import (
+    PAGE_SIZE,
+    REPORT,
+    class_names_of,
+    run_ranges,
+    text_colour,
+    write_report,
+)
 from tests.tools.helpers import SALIENCY, make_image_run
 
 NAMES = ['cat', 'dog', 'fox', 'owl']
@@ -155,8 +161,8 @@ def test_class_names_of_datasets():
 
 @requires_shared_data
 def test_text_run_report(tmp_path):
-    from tests.tools.test_text_tools import CLASSIFIER, EXPLAIN
     from input_iba.tools.train_classifier import main as train_classifier
+    from tests.tools.test_text_tools import CLASSIFIER, EXPLAIN
     (tmp_path / 'cls.py').write_text(CLASSIFIER)
     train_classifier('t', [str(tmp_path / 'cls.py'), '--work-dir', str(tmp_path / 'cls')])
     (tmp_path / 'explain.py').write_text(EXPLAIN.format(d=tmp_path / 'cls'))

@@ -1,12 +1,13 @@
 """Run several attributors and text metrics on one dataset; write a Markdown
 table (mean ± 95% CI per method and metric) and the curves.
 
-    python tools/nlp/compare_nlp.py configs/compare/deep_lstm_eraser_movies.py --work-dir work_dirs/compare_text
+    python tools/nlp/compare_nlp.py configs/compare/deep_lstm_eraser_movies.py \\
+        --work-dir work_dirs/compare_text
 """
 import sys
 
-from input_iba.tools.prologue import run_tool
 from input_iba.tools.compare import main
+from input_iba.tools.prologue import run_tool
 
 if __name__ == '__main__':
     sys.exit(run_tool(main, __doc__))

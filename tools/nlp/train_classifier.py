@@ -1,7 +1,8 @@
 """Train a text classifier from a config; checkpoints and vocabulary go to
 the work dir, and a rerun resumes from the last epoch.
 
-    python tools/nlp/train_classifier.py configs/text/deep_lstm_eraser_movies.py --work-dir work_dirs/deep_lstm_eraser_movies
+    python tools/nlp/train_classifier.py configs/text/deep_lstm_eraser_movies.py \\
+        --work-dir work_dirs/deep_lstm_eraser_movies
 """
 import sys
 

@@ -4,8 +4,8 @@
 """
 import sys
 
-from input_iba.tools.prologue import run_tool
 from input_iba.tools.evaluate import main
+from input_iba.tools.prologue import run_tool
 
 if __name__ == '__main__':
     sys.exit(run_tool(main, __doc__))

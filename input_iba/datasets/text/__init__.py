@@ -1,4 +1,4 @@
-from .text_datasets import EraserMovies, SST2, TextClassificationDataset, TextFolder
+from .text_datasets import SST2, EraserMovies, TextClassificationDataset, TextFolder
 from .text_pairs import TextPairs
 from .vocab import MASK, PAD, UNK, Vocabulary, tokenize
 

@@ -166,8 +166,8 @@ class EraserMovies(TextClassificationDataset):
                            'ERASER movies folder')
         path = osp.join(root, f'{split}.jsonl')
         if not osp.isfile(path):
-            raise FileNotFoundError(f'{path} not found (splits here: '
-                                    f'{sorted(f for f in os.listdir(root) if f.endswith(".jsonl"))}).')
+            splits = sorted(f for f in os.listdir(root) if f.endswith('.jsonl'))
+            raise FileNotFoundError(f'{path} not found (splits here: {splits}).')
         records = []
         for ann in read_jsonl(path)[:num_samples]:
             docid = ann['annotation_id']

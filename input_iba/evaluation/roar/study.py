@@ -17,10 +17,10 @@ from collections import Counter
 import torch
 from tqdm import tqdm
 
-from input_iba.models.classifiers.training import macro_f1, predictions, train_classifier
 from input_iba.datasets import AttributionDataset, iter_batches, load_items
 from input_iba.models.attributors import LayerAttributor
 from input_iba.models.attributors.batch import attribute_items
+from input_iba.models.classifiers.training import macro_f1, predictions, train_classifier
 from input_iba.registry import ATTRIBUTORS, MODELS
 from input_iba.utils import atomic_path, load_weights, save_json
 from input_iba.utils.ranges import count

@@ -1,9 +1,8 @@
-from .base import (AttributionResult, BaseAttributor, LayerAttributor,
-                   check_targets)
 from .attention import Attention
+from .base import AttributionResult, BaseAttributor, LayerAttributor, check_targets
+from .deeplift import DeepLift, DeepLiftShap
 from .empirical_explainer import EmpiricalExplainer, ExplainerNet
 from .extremal_perturbation import ExtremalPerturbation
-from .deeplift import DeepLift, DeepLiftShap
 from .feature_ablation import FeatureAblation
 from .grad_cam import GradCAM
 from .grad_cam_plus_plus import GradCAMPlusPlus
@@ -11,18 +10,18 @@ from .gradient_shap import GradientShap
 from .gradients import InputXGradient, IntegratedGradients, Occlusion, Saliency
 from .guided_backprop import GuidedBackprop
 from .guided_grad_cam import GuidedGradCAM
+from .iba import IBA
+from .input_iba import InputIBA
 from .kernel_shap import KernelShap
 from .layer_cam import LayerCAM
 from .lime import Lime
+from .marc import MaRC
+from .mutual_information import MutualInformation
+from .random_baseline import Random
 from .rise import RISE
 from .score_cam import ScoreCAM
 from .shapley_sampling import ShapleyValueSampling
 from .smoothgrad import SmoothGrad
-from .iba import IBA
-from .input_iba import InputIBA
-from .marc import MaRC
-from .mutual_information import MutualInformation
-from .random_baseline import Random
 
 __all__ = [
     'AttributionResult', 'BaseAttributor', 'LayerAttributor', 'check_targets',

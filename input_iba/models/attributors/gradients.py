@@ -5,16 +5,16 @@ attribution of the continuous input ``x`` (pixels or token embeddings) and
 the adapter reduces it to one value per position, as the mean absolute
 value over channels (images) or embedding dimensions (text).
 """
-from captum.attr import (IntegratedGradients as CaptumIntegratedGradients,
-                         InputXGradient as CaptumInputXGradient,
-                         Occlusion as CaptumOcclusion, Saliency as CaptumSaliency)
+from captum.attr import InputXGradient as CaptumInputXGradient
+from captum.attr import IntegratedGradients as CaptumIntegratedGradients
+from captum.attr import Occlusion as CaptumOcclusion
+from captum.attr import Saliency as CaptumSaliency
 
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils.ranges import count, non_negative
 
 from .base import AttributionResult, BaseAttributor
 from .reference_inputs import reference_input
-
 
 REDUCTIONS = ('mean_abs', 'l2', 'abs_sum', 'sum')
 

@@ -62,7 +62,8 @@ def step_sizes(lr, steps, decay):
     if decay == 'constant':
         return [lr] * steps
     if decay == 'cosine':
-        return [lr / steps + (lr - lr / steps) * 0.5 * (1 + math.cos(math.pi * t / max(steps - 1, 1)))
+        floor = lr / steps
+        return [floor + (lr - floor) * 0.5 * (1 + math.cos(math.pi * t / max(steps - 1, 1)))
                 for t in range(steps)]
     raise ValueError(f'lr_decay must be one of {LR_DECAYS}, got {decay!r}.')
 

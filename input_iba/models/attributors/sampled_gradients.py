@@ -7,7 +7,8 @@ from .base import check_targets
 
 def target_gradients(forward, xs, targets, chunk_size):
     """``forward(inputs, rows)``: logits of the copies ``rows`` (indices into
-    the ``B * n`` copies, sample-major); ``xs``: ``(B, n, *shape)``; returns the gradient of each copy's target logit, same shape as ``xs``,
+    the ``B * n`` copies, sample-major); ``xs``: ``(B, n, *shape)``; returns
+    the gradient of each copy's target logit, same shape as ``xs``,
     computing ``chunk_size`` copies per pass."""
     b, n = xs.shape[:2]
     flat = xs.flatten(0, 1)

@@ -1,5 +1,4 @@
 """SmoothGrad (Smilkov et al., 2017): gradients averaged over noisy copies."""
-import torch
 
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils import randn_per_sample

@@ -4,10 +4,13 @@ import math
 import pytest
 import torch
 import torch.nn as nn
-
 from conftest import LinearModel
+
 from input_iba.models.attributors.extremal_perturbation import (
-    SmoothMaskGenerator, blur_stack, perturb)
+    SmoothMaskGenerator,
+    blur_stack,
+    perturb,
+)
 from input_iba.models.classifiers import TextClassifier
 from input_iba.registry import ATTRIBUTORS
 

@@ -122,6 +122,7 @@ TRANSFORMER = dict(
 def tiny_bert_data(tmp_path_factory):
     pytest.importorskip('transformers')
     from fixtures.tiny_bert import TINY_BERT, tiny_tokenizer
+
     from input_iba.datasets.text import TextClassificationDataset
     tok = tiny_tokenizer(str(tmp_path_factory.mktemp('tok')))
     # 'goods' and 'unfun' are two pieces each: 6 words, 8 pieces + [CLS]/[SEP]
@@ -137,6 +138,7 @@ def tiny_bert_pairs(tmp_path_factory):
     """Pairs, on a model that knows its tokenizer's segments."""
     pytest.importorskip('transformers')
     from fixtures.tiny_bert import TINY_BERT, tiny_tokenizer
+
     from input_iba.datasets.text import TextClassificationDataset
     folder = str(tmp_path_factory.mktemp('tok'))
     tok = tiny_tokenizer(folder)

@@ -6,8 +6,11 @@ import torch.nn as nn
 
 from input_iba.models.adapters import ImageAdapter, TokenEmbeddingAdapter
 from input_iba.models.attributors import MaRC
-from input_iba.models.attributors.gaussian_kernels import (gaussian_mask_1d, gaussian_mask_2d,
-                                                           total_variation)
+from input_iba.models.attributors.gaussian_kernels import (
+    gaussian_mask_1d,
+    gaussian_mask_2d,
+    total_variation,
+)
 from input_iba.models.attributors.mask_layouts import blend_chunks, word_chunks
 from input_iba.models.classifiers import TextClassifier
 

@@ -5,8 +5,8 @@ import math
 import pytest
 import torch
 import torch.nn as nn
-
 from conftest import LinearModel
+
 from input_iba.models.bottlenecks import smooth2d
 from input_iba.registry import ATTRIBUTORS
 
@@ -156,7 +156,10 @@ PIXELS = torch.tensor([[[[-1.0, 1.0, 2.0, 4.0]]]])
 
 def test_clamps_as_relus_keeps_the_logits_and_the_model():
     from input_iba.models.attributors.module_forward import (
-        GuidedClamp, RescaledClamp, clamps_as_relus)
+        GuidedClamp,
+        RescaledClamp,
+        clamps_as_relus,
+    )
     torch.manual_seed(0)
     model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU6(), nn.Conv2d(8, 4, 3),
                           nn.Hardtanh(0.0, 2.0), nn.Flatten())
