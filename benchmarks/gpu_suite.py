@@ -33,7 +33,6 @@ import contextlib
 import json
 import os
 import os.path as osp
-import platform
 import sys
 import time
 from typing import Optional
@@ -45,6 +44,7 @@ from input_iba_quality import CONFIG, setup  # noqa: E402
 
 from input_iba.apis.builders import prepare_statistics  # noqa: E402
 from input_iba.utils import sample_seed  # noqa: E402
+from input_iba.utils.machine import describe_machine  # noqa: E402
 
 BATCH_SIZES = (1, 8, 32)
 PUBLISHED = {'attributor.schedule': 'published'}
@@ -60,30 +60,15 @@ REFERENCE_SECONDS_PER_IMAGE = 3.9
 WEIGHTS = dict(fast=1.0, published=3.0, batch_1=1.5, batch_8=1.0, batch_32=1.0,
                fast_bf16=1.0, fast_compiled=2.0)
 BF16_NOTE = ('torch.autocast(bfloat16) around attribute(): the classifier runs in bf16; the '
-             "input stage's mask logits stay fp32 (they take the input's dtype), the feature "
-             "stage's are bf16 (they take the layer output's dtype), and the returned input "
-             'masks are bf16 (the final smoothing runs under autocast): compared as float32')
-
-
-def cpu_model() -> str:
-    """The CPU's model name (``/proc/cpuinfo``), else the platform's word."""
-    with contextlib.suppress(OSError), open('/proc/cpuinfo') as f:
-        for line in f:
-            if line.startswith('model name'):
-                return line.split(':', 1)[1].strip()
-    return platform.processor() or platform.machine()
+             "mask parameters of both stages stay fp32 and the returned masks are fp32")
 
 
 def machine(device: torch.device) -> dict:
     cuda = device.type == 'cuda'
-    return dict(device=str(device),
-                gpu=torch.cuda.get_device_name(device) if cuda else None,
+    return dict(describe_machine(device), device=str(device),
                 gpu_memory_gib=(torch.cuda.get_device_properties(device).total_memory / 2**30
                                 if cuda else None),
                 cuda=torch.version.cuda, cudnn=torch.backends.cudnn.version() if cuda else None,
-                torch=torch.__version__, python=platform.python_version(),
-                cpu=cpu_model(), cpu_count=os.cpu_count(),
-                torch_threads=torch.get_num_threads(),
                 cudnn_allow_tf32=torch.backends.cudnn.allow_tf32,
                 matmul_allow_tf32=torch.backends.cuda.matmul.allow_tf32,
                 cudnn_benchmark=torch.backends.cudnn.benchmark)

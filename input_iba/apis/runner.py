@@ -167,10 +167,11 @@ def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
                             'learning rate or beta, or check the input')
             counts['failed'] += 1
             continue
-        t = int(attributed.targets[row])
-        meta = dict(name=item['name'], target=t, prediction=int(attributed.logits[row].argmax()),
+        t, prediction = int(attributed.targets[row]), int(attributed.logits[row].argmax())
+        meta = dict(name=item['name'], target=t, prediction=prediction,
                     label=int(attributed.batch['targets'][row]),
                     target_probability=float(probs[row, t]),
+                    prediction_probability=float(probs[row, prediction]),
                     seconds=attributed.seconds,
                     **{k: float(np.asarray(v[row])) for k, v in
                        result.meta.items()})

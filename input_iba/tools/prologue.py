@@ -24,6 +24,7 @@ from input_iba.apis.builders import load_config
 from input_iba.apis.runner import FAILED, clean_work_dir
 from input_iba.apis.validation import check_config
 from input_iba.utils import read_json, save_json, set_global_seed
+from input_iba.utils.machine import describe_machine
 from input_iba.utils.ranges import check_values, count, integer
 
 #: sections whose own ``seed`` key gave way to the top-level ``seed``
@@ -356,6 +357,8 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
     set_global_seed(seed)
     if 'num_threads' in cfg:  # e.g. 1 on a small shared CPU
         torch.set_num_threads(cfg.num_threads)
+    if record is not None:  # which machine made the results (report.html shows it)
+        record['machine'] = describe_machine(device)
     logger.info(f'config {args.config} on {device}, seed {seed}, rank {rank}/{world}')
     return Run(cfg, work_dir, out_dir, device, seed, logger, rank, world,
                getattr(args, 'num_samples', None), record, stale, outputs)

@@ -299,13 +299,18 @@ def _views(work_dir: str, name: str) -> str:
 def _card(name: str, meta: dict, item: Optional[dict], masks: Dict[str, np.ndarray],
           names: Optional[List[str]], ranges: Dict[str, tuple], views: str) -> str:
     target, prediction = meta.get('target'), meta.get('prediction')
-    prob = meta.get('target_probability')
+
+    def probability(key):
+        value = meta.get(key)
+        return f', p = {value:.3f}' if isinstance(value, float) else ''
+
     lines = [f'<div class="cls"><b>target</b> {html.escape(_class_label(target, names))}'
-             + (f', p = {prob:.3f}' if isinstance(prob, float) else '') + '</div>']
+             + probability('target_probability') + '</div>']
     if prediction is not None:
         wrong = ' class="other"' if prediction != target else ''
         lines.append(f'<div{wrong}><b>predicted</b> '
-                     f'{html.escape(_class_label(prediction, names))}</div>')
+                     f'{html.escape(_class_label(prediction, names))}'
+                     + probability('prediction_probability') + '</div>')
     label = meta.get('label')
     if isinstance(label, int) and label >= 0:
         lines.append(f'<div><b>label</b> {html.escape(_class_label(label, names))}</div>')
