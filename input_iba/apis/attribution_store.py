@@ -31,6 +31,7 @@ from tqdm import tqdm
 from input_iba.datasets import load_items
 from input_iba.models.attributors.batch import TARGET_MODES, attribute_items
 from input_iba.utils import append_jsonl, atomic_path, save_json
+from input_iba.utils.layout import FAILED
 from input_iba.utils.ranges import count
 
 SHARD_DIR = 'shards'
@@ -208,7 +209,7 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
 
     def failed(name, err):
         summary['failed'] += 1
-        append_jsonl(osp.join(work_dir, 'failed.jsonl'),
+        append_jsonl(osp.join(work_dir, FAILED),
                      dict(name=name, reason=f'could not load: {err}', time=time.time()))
 
     bar = tqdm(total=sum(stop(s) - s * shard_size for s in todo),

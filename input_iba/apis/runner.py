@@ -18,13 +18,10 @@ from input_iba.datasets import load_items
 from input_iba.models.attributors.batch import attribute_items
 from input_iba.utils import append_jsonl, save_json, save_npy
 from input_iba.utils.io import TMP_PREFIX, writer_is_alive
+from input_iba.utils.layout import EXTRA_DIRS, FAILED, FEAT_DIR, INPUT_DIR, META_DIR, SAMPLE_DIRS
 
-INPUT_DIR, FEAT_DIR, META_DIR = 'input_masks', 'feat_masks', 'meta'
-#: the folders of the other per-sample maps (``AttributionResult.extras``)
-EXTRA_DIRS = ('gen_masks', 'feature_attributions')
 #: what :func:`run_attribution` writes into its work dir
-OUTPUTS = (INPUT_DIR, FEAT_DIR, META_DIR) + EXTRA_DIRS
-FAILED = 'failed.jsonl'
+OUTPUTS = SAMPLE_DIRS
 
 
 def clean_work_dir(work_dir, outputs):

@@ -26,6 +26,7 @@ from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
 from input_iba.evaluation.tables import markdown_table, paired_table  # noqa: E402
 from input_iba.utils import save_text  # noqa: E402
+from input_iba.utils.layout import INPUT_DIR, eval_dir  # noqa: E402
 from input_iba.visualization import mask_grid  # noqa: E402
 
 from .prologue import add_sample_flags, prepare_run, tool_parser  # noqa: E402
@@ -81,8 +82,7 @@ def main(description, argv=None):
         for metric in cfg.metrics:
             evaluator = build_evaluator(cfg, metric, model, att_cfg)
             summaries[method][metric] = evaluator.run(
-                dataset, osp.join(run_dir, 'input_masks'),
-                osp.join(run_dir, 'eval_input_masks'), range(count))
+                dataset, osp.join(run_dir, INPUT_DIR), eval_dir(run_dir), range(count))
     table = markdown_table(summaries, cfg.metrics)
     reference = cfg.get('paired_reference')
     if reference is not None:
@@ -93,8 +93,8 @@ def main(description, argv=None):
                      osp.join(work_dir, 'masks.png'))
     for metric in cfg.metrics:
         fig, ax = plt.subplots(figsize=(6, 4))
-        drawn = [plot_metric(osp.join(work_dir, m, 'eval_input_masks'),
-                             metric, label=m, ax=ax) for m in cfg.methods]
+        drawn = [plot_metric(eval_dir(osp.join(work_dir, m)), metric, label=m, ax=ax)
+                 for m in cfg.methods]
         if any(d is not None for d in drawn):
             fig.tight_layout()
             fig.savefig(osp.join(work_dir, f'{metric}.png'), dpi=100)

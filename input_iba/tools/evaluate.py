@@ -11,12 +11,10 @@ from input_iba.apis.builders import (
 )
 from input_iba.evaluation.catalogue import metrics
 from input_iba.evaluation.plots import save_metric_plot
+from input_iba.utils.layout import INPUT_DIR, eval_dir
 from input_iba.visualization.report import refresh_report
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
-
-#: the default out dir is ``<work-dir>/eval_<masks>``
-EVAL_PREFIX = 'eval_'
 
 
 def evaluation_outputs():
@@ -30,7 +28,7 @@ def main(description, argv=None):
     parser = tool_parser(description, 'a finished run (with input_masks/)')
     parser.add_argument('--metrics', nargs='+', default=['insertion_deletion', 'ehr'],
                         choices=sorted(metrics()))
-    parser.add_argument('--masks', default='input_masks',
+    parser.add_argument('--masks', default=INPUT_DIR,
                         help='mask folder inside the work dir')
     parser.add_argument('--out-dir', default=None,
                         help='default: <work-dir>/eval_<masks>')
@@ -40,7 +38,7 @@ def main(description, argv=None):
     if not osp.isdir(mask_dir):
         raise FileNotFoundError(f'No masks at {mask_dir}: run tools/vision/train.py '
                                 'first, or pass --masks.')
-    out_dir = args.out_dir or osp.join(args.work_dir, EVAL_PREFIX + args.masks)
+    out_dir = args.out_dir or eval_dir(args.work_dir, args.masks)
     run = prepare_run(args, required=('model', 'data'), out_dir=out_dir,
                       checks=('data', 'model', 'attributor', 'metric_evaluation'),
                       outputs=evaluation_outputs())

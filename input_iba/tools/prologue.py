@@ -21,9 +21,10 @@ from mmengine.logging import MMLogger
 
 from input_iba import __version__
 from input_iba.apis.builders import load_config
-from input_iba.apis.runner import FAILED, clean_work_dir
+from input_iba.apis.runner import clean_work_dir
 from input_iba.apis.validation import check_config
 from input_iba.utils import read_json, save_json, set_global_seed
+from input_iba.utils.layout import CONFIG_DUMP, FAILED, LOGS, RECORD
 from input_iba.utils.machine import describe_machine
 from input_iba.utils.ranges import check_values, count, integer
 
@@ -73,13 +74,10 @@ def tool_parser(description, work_dir_help='where results, logs and the '
     return parser
 
 
-RECORD = 'run.json'
-#: what every tool writes into its out dir besides its own outputs
-RUN_FILES = (RECORD, 'config.py', FAILED)
-#: the logs (``log.txt``; one per process under torchrun): every run appends
-#: to them (a refused run must not erase the log of the results there), and
-#: ``--overwrite`` leaves them
-LOGS = ('log.txt', 'log_*rank*.txt')
+#: what every tool writes into its out dir besides its own outputs; the logs
+#: (``LOGS``) are appended to by every run (a refused run must not erase the
+#: log of the results there), and ``--overwrite`` leaves them
+RUN_FILES = (RECORD, CONFIG_DUMP, FAILED)
 
 
 def code_version():
@@ -309,7 +307,7 @@ class Run:
                                         f'; kept what no run writes: {", ".join(kept)}'
                                         if kept else ''))
             save_json(osp.join(self.out_dir, RECORD), self.record)
-            self.cfg.dump(osp.join(self.out_dir, 'config.py'))
+            self.cfg.dump(osp.join(self.out_dir, CONFIG_DUMP))
             clean_work_dir(self.out_dir, run_outputs(self.out_dir, self.outputs))
         dist.barrier()
 
@@ -351,7 +349,7 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
     name = f'input_iba:{out_dir}'
     logger = (MMLogger.get_instance(name) if MMLogger.check_instance_created(name)
               else MMLogger.get_instance(name, distributed=world > 1, file_mode='a',
-                                         log_file=osp.join(out_dir, 'log.txt')))
+                                         log_file=osp.join(out_dir, LOGS[0])))
     if warning:
         logger.warning(warning)
     set_global_seed(seed)

@@ -14,9 +14,9 @@ from input_iba.apis import (
 )
 from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
 from input_iba.apis.runner import OUTPUTS, check_unique_names
-from input_iba.visualization.report import REPORT, refresh_report
+from input_iba.utils.layout import EVAL_PREFIX, INPUT_DIR, REPORT
+from input_iba.visualization.report import refresh_report
 
-from .evaluate import EVAL_PREFIX
 from .prologue import add_sample_flags, prepare_run, tool_parser
 
 #: what a run writes into its work dir (the evaluations of its masks included)
@@ -72,7 +72,7 @@ def main(description, argv=None):
         long = (f'; of the new, {summary["truncated"]} truncated to the model and '
                 f'{summary["chunked"]} split into chunks'
                 if summary['truncated'] or summary['chunked'] else '')
-        print(f'Masks written to {osp.join(run.work_dir, "input_masks")} '
+        print(f'Masks written to {osp.join(run.work_dir, INPUT_DIR)} '
               f'({summary["done"]} new, {summary["skipped"]} already done, '
               f'{summary["failed"]} failed; see failed.jsonl{long})')
         refresh_report(run.work_dir, run.logger)

@@ -8,16 +8,17 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from input_iba.utils.layout import FEAT_DIR, INPUT_DIR  # noqa: E402
 
-def contact_sheet(work_dir, images, columns=('feat_masks', 'gen_masks',
-                                             'input_masks'), out_file=None):
+
+def contact_sheet(work_dir, images, columns=(FEAT_DIR, 'gen_masks', INPUT_DIR), out_file=None):
     """Draw ``images`` (``{name: uint8 HxWx3}``) beside their masks found in
     ``work_dir/<column>/<name>.npy``; return the path of the PNG written."""
     columns = [c for c in columns if osp.isdir(osp.join(work_dir, c))]
     names = [n for n in images
-             if osp.isfile(osp.join(work_dir, 'input_masks', n + '.npy'))]
+             if osp.isfile(osp.join(work_dir, INPUT_DIR, n + '.npy'))]
     if not names:
-        raise FileNotFoundError(f'No finished masks in {work_dir}/input_masks.')
+        raise FileNotFoundError(f'No finished masks in {work_dir}/{INPUT_DIR}.')
     fig, axes = plt.subplots(len(names), len(columns) + 1,
                              figsize=(2.6 * (len(columns) + 1), 2.6 * len(names)),
                              squeeze=False)

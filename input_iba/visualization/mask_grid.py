@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from input_iba.datasets import load_items  # noqa: E402
+from input_iba.utils.layout import INPUT_DIR  # noqa: E402
 
 
 def mask_grid(work_dir, methods, dataset, count, out_file):
@@ -28,7 +29,7 @@ def mask_grid(work_dir, methods, dataset, count, out_file):
     for row, item in enumerate(items):
         axes[row, 0].imshow(item['image'])
         for col, method in enumerate(methods, start=1):
-            path = osp.join(work_dir, method, 'input_masks', item['name'] + '.npy')
+            path = osp.join(work_dir, method, INPUT_DIR, item['name'] + '.npy')
             if osp.isfile(path):
                 axes[row, col].imshow(item['image'])
                 axes[row, col].imshow(np.load(path), cmap='jet', alpha=0.55)

@@ -37,14 +37,22 @@ import numpy as np  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 
 from input_iba.apis.builders import build_dataset  # noqa: E402
-from input_iba.apis.runner import EXTRA_DIRS, FAILED, FEAT_DIR, INPUT_DIR, META_DIR  # noqa: E402
 from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import load_records, plot_metric  # noqa: E402
-from input_iba.tools.prologue import LOGS, RECORD, matching  # noqa: E402
+from input_iba.tools.prologue import matching  # noqa: E402
 from input_iba.utils import read_json, read_jsonl, read_text, save_text  # noqa: E402
+from input_iba.utils.layout import (  # noqa: E402
+    CONFIG_DUMP,
+    EXTRA_DIRS,
+    FAILED,
+    FEAT_DIR,
+    INPUT_DIR,
+    LOGS,
+    META_DIR,
+    RECORD,
+    REPORT,
+)
 
-#: the page, in the work dir
-REPORT = 'report.html'
 #: cards per page
 PAGE_SIZE = 24
 #: the long side of a thumbnail, in pixels
@@ -362,7 +370,7 @@ def _run_section(work_dir: str, cfg: Optional[Config], metas: List[dict]) -> str
                     for k, v in rows)
     logs = matching(work_dir, LOGS)
     links = ', '.join(f'<a href="{html.escape(f)}">{html.escape(f)}</a>' for f in logs)
-    config_path = osp.join(work_dir, 'config.py')
+    config_path = osp.join(work_dir, CONFIG_DUMP)
     config = (f'<details><summary>config.py</summary><pre>'
               f'{html.escape(read_text(config_path))}</pre></details>'
               if osp.isfile(config_path) else '')
@@ -394,7 +402,7 @@ def write_report(work_dir: str, cfg: Optional[Config] = None,
     if not osp.isdir(osp.join(work_dir, INPUT_DIR)):
         raise FileNotFoundError(f'No {INPUT_DIR}/ in {work_dir}: run tools/vision/train.py '
                                 'or tools/nlp/train_nlp.py first.')
-    dump = osp.join(work_dir, 'config.py')
+    dump = osp.join(work_dir, CONFIG_DUMP)
     note = ''
     if cfg is None and osp.isfile(dump):
         try:
