@@ -72,6 +72,45 @@ def check_finite_inputs(inputs):
                              'values: their attribution would be NaN. Fix or drop them.')
 
 
+def check_inputs(inputs):
+    """Refuse what is not a batch tensor, naming what to pass."""
+    if not isinstance(inputs, torch.Tensor) or inputs.dim() < 2:
+        raise TypeError(
+            f'inputs must be a batch tensor (B, ...) as the dataset gives it, e.g. images '
+            f'(B, 3, H, W), resized and normalised like the model\'s pipeline, or token ids '
+            f'(B, L); got {type(inputs).__name__}'
+            + (f' of shape {tuple(inputs.shape)}' if isinstance(inputs, torch.Tensor) else '')
+            + '. Stack dataset items: torch.stack([dataset[i]["inputs"] for i in indices]).')
+
+
+def resolve_targets(targets, count, predict):
+    """``targets`` as a LongTensor of one class per sample: None explains
+    the predicted classes (``predict()``: the logits, run only then); an
+    int, a list or an integer array are taken as classes; anything else, a
+    wrong length or a negative class is refused."""
+    if targets is None:
+        return predict().argmax(-1)
+    if isinstance(targets, int):
+        targets = [targets] * count
+    try:
+        targets = torch.as_tensor(targets)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise TypeError(f'targets must be class indices (a LongTensor, a list of ints or '
+                        f'None for the predicted classes), got {targets!r}.') from err
+    if targets.is_floating_point() or targets.is_complex() or targets.dtype == torch.bool:
+        raise TypeError(f'targets must be integer class indices, got dtype {targets.dtype}; '
+                        'pass a LongTensor, a list of ints or None (the predicted classes).')
+    targets = targets.reshape(-1).long()
+    if len(targets) != count:
+        raise ValueError(f'{len(targets)} targets for a batch of {count} samples: give one '
+                         'class per sample (or None for the predicted classes).')
+    bad = (targets < 0).nonzero()[:, 0].tolist()
+    if bad:
+        raise ValueError(f'targets {targets[bad].tolist()} (samples {bad}) are negative: a '
+                         'target is a class index from 0 (None explains the predicted classes).')
+    return targets
+
+
 def warn_non_finite(result):
     """Warn when the optimisation gave a sample a NaN or infinite mask."""
     masks = result.input_masks
@@ -105,11 +144,17 @@ class BaseAttributor:
         """``tensors`` on the model's device (None stays None)."""
         return [None if t is None else t.to(self.device) for t in tensors]
 
-    def attribute(self, inputs, targets, seeds=None, padding_mask=None, **kwargs):
-        """An :class:`AttributionResult` for ``targets`` (one class per
-        sample); ``kwargs`` go to :meth:`explain` (e.g. MaRC's ``word_ids``)."""
+    def attribute(self, inputs, targets=None, seeds=None, padding_mask=None, **kwargs):
+        """An :class:`AttributionResult` for ``targets``: one class per
+        sample (a LongTensor, a list of ints), or None for the predicted
+        classes (see :func:`resolve_targets`); ``inputs`` is a batch tensor as
+        the dataset gives it (normalised images, token ids). ``kwargs`` go to
+        :meth:`explain` (e.g. MaRC's ``word_ids``)."""
+        check_inputs(inputs)
         check_finite_inputs(inputs)
-        inputs, targets, padding_mask = self.on_device(inputs, targets, padding_mask)
+        inputs, padding_mask = self.on_device(inputs, padding_mask)
+        targets = resolve_targets(targets, len(inputs),
+                                  lambda: self.predict(inputs, padding_mask)).to(self.device)
         seeds = list(range(len(inputs))) if seeds is None else [int(s) for s in seeds]
         x = self.adapter.embed(self.model, inputs, padding_mask).detach()
         result = self.explain(AttributionBatch(inputs, x, targets, padding_mask, seeds,
