@@ -156,7 +156,8 @@ def score_masks(evaluators, items, masks, targets, known=None):
         if name not in masks:
             continue
         rec = dict((known or {}).get(name, {}))
-        rec.setdefault('energy', box_energy(masks[name], item['boxes']))
+        if 'energy' not in rec:
+            rec['energy'] = box_energy(masks[name], item['boxes'])
         owed = {EVALUATED_BY[m] for m in EVALUATED_BY if m not in rec}
         for by in owed:
             record = evaluators[by].evaluate_sample(item, masks[name], targets[name])
@@ -211,11 +212,6 @@ def mean_half(values):
     if summary['mean'] is None:
         return float('nan'), 0.0
     return summary['mean'], summary['mean'] - summary['ci95'][0]
-
-
-def load_masks(out, run_name, kind):
-    files = glob.glob(osp.join(out, 'runs', run_name, '*.npz'))
-    return {osp.basename(f)[:-4]: np.load(f)[kind] for f in files}
 
 
 def seed_groups(scores, kinds):

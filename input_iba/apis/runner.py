@@ -18,10 +18,7 @@ from input_iba.datasets import load_items
 from input_iba.models.attributors.batch import attribute_items
 from input_iba.utils import append_jsonl, save_json, save_npy
 from input_iba.utils.io import TMP_PREFIX, writer_is_alive
-from input_iba.utils.layout import EXTRA_DIRS, FAILED, FEAT_DIR, INPUT_DIR, META_DIR, SAMPLE_DIRS
-
-#: what :func:`run_attribution` writes into its work dir
-OUTPUTS = SAMPLE_DIRS
+from input_iba.utils.layout import EXTRA_DIRS, FAILED, FEAT_DIR, INPUT_DIR, META_DIR
 
 
 def clean_work_dir(work_dir, outputs):
@@ -81,7 +78,7 @@ def _write_sample(work_dir, attributed, row, visualizer, meta):
         visualizer(osp.join(work_dir, FEAT_DIR, name), item, feat)
     for key, maps in result.extras.items():
         if key not in EXTRA_DIRS:  # --overwrite must be able to name every output
-            raise KeyError(f'extras {key!r} is not in runner.EXTRA_DIRS: add it there.')
+            raise KeyError(f'extras {key!r} is not in layout.EXTRA_DIRS: add it there.')
         save_npy(osp.join(work_dir, key, name + '.npy'), attributed.cut(maps, row).numpy())
     mask = attributed.mask(row).numpy()
     visualizer(osp.join(work_dir, INPUT_DIR, name), item, mask)

@@ -13,14 +13,14 @@ from input_iba.apis import (
     run_attribution,
 )
 from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
-from input_iba.apis.runner import OUTPUTS, check_unique_names
-from input_iba.utils.layout import EVAL_PREFIX, INPUT_DIR, REPORT
+from input_iba.apis.runner import check_unique_names
+from input_iba.utils.layout import EVAL_PREFIX, INPUT_DIR, REPORT, SAMPLE_DIRS
 from input_iba.visualization.report import refresh_report
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
 
 #: what a run writes into its work dir (the evaluations of its masks included)
-TRAIN_OUTPUTS = OUTPUTS + (ESTIMATION_DIR, EVAL_PREFIX + '*', REPORT)
+TRAIN_OUTPUTS = SAMPLE_DIRS + (ESTIMATION_DIR, EVAL_PREFIX + '*', REPORT)
 
 
 def default_batch_size(device):

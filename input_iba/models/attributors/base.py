@@ -83,7 +83,7 @@ def check_inputs(inputs):
             + '. Stack dataset items: torch.stack([dataset[i]["inputs"] for i in indices]).')
 
 
-def resolve_targets(targets, count, predict):
+def target_indices(targets, count, predict):
     """``targets`` as a LongTensor of one class per sample: None explains
     the predicted classes (``predict()``: the logits, run only then); an
     int, a list or an integer array are taken as classes; anything else, a
@@ -147,14 +147,14 @@ class BaseAttributor:
     def attribute(self, inputs, targets=None, seeds=None, padding_mask=None, **kwargs):
         """An :class:`AttributionResult` for ``targets``: one class per
         sample (a LongTensor, a list of ints), or None for the predicted
-        classes (see :func:`resolve_targets`); ``inputs`` is a batch tensor as
+        classes (see :func:`target_indices`); ``inputs`` is a batch tensor as
         the dataset gives it (normalised images, token ids). ``kwargs`` go to
         :meth:`explain` (e.g. MaRC's ``word_ids``)."""
         check_inputs(inputs)
         check_finite_inputs(inputs)
         inputs, padding_mask = self.on_device(inputs, padding_mask)
-        targets = resolve_targets(targets, len(inputs),
-                                  lambda: self.predict(inputs, padding_mask)).to(self.device)
+        targets = target_indices(targets, len(inputs),
+                                 lambda: self.predict(inputs, padding_mask)).to(self.device)
         seeds = list(range(len(inputs))) if seeds is None else [int(s) for s in seeds]
         x = self.adapter.embed(self.model, inputs, padding_mask).detach()
         result = self.explain(AttributionBatch(inputs, x, targets, padding_mask, seeds,
