@@ -421,7 +421,7 @@ def test_fewer_estimation_samples_than_configured_is_a_warning_naming_both(tmp_p
     summary = train('t', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
     assert summary['done'] == 3
     assert ('data.num_estimation_samples is 8, but data.estimate gave 3 readable samples'
-            in (work / 'log.txt').read_text())
+            in max((work / 'logs').glob('*.log')).read_text())
     mp.undo()
 
 

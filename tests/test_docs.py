@@ -135,7 +135,7 @@ def test_the_example_tool_of_the_docs_runs(tmp_path, monkeypatch):
     cfg, work = make_image_run(tmp_path, monkeypatch, num_images=3, broken=False)
     main = _example(2, 'main')
     assert main('count', [str(cfg), '--work-dir', str(work), '--device', 'cpu']) == 3
-    assert (work / 'config.py').is_file() and (work / 'log.txt').is_file()
+    assert (work / 'config.py').is_file() and list((work / 'logs').glob('*.log'))
 
 
 def _block_after(path, heading, marker):

@@ -15,6 +15,7 @@ import torch
 from tqdm import tqdm
 
 from input_iba.datasets import load_items
+from input_iba.datasets.class_names import class_name, class_names_of
 from input_iba.models.attributors.batch import attribute_items
 from input_iba.utils import append_jsonl, save_json, save_npy
 from input_iba.utils.io import TMP_PREFIX, writer_is_alive
@@ -75,13 +76,13 @@ def _write_sample(work_dir, attributed, row, visualizer, meta):
     if result.feat_masks is not None:
         feat = attributed.cut(result.feat_masks, row).numpy()
         save_npy(osp.join(work_dir, FEAT_DIR, name + '.npy'), feat)
-        visualizer(osp.join(work_dir, FEAT_DIR, name), item, feat)
+        visualizer(osp.join(work_dir, FEAT_DIR, name), item, feat, meta)
     for key, maps in result.extras.items():
         if key not in EXTRA_DIRS:  # --overwrite must be able to name every output
             raise KeyError(f'extras {key!r} is not in layout.EXTRA_DIRS: add it there.')
         save_npy(osp.join(work_dir, key, name + '.npy'), attributed.cut(maps, row).numpy())
     mask = attributed.mask(row).numpy()
-    visualizer(osp.join(work_dir, INPUT_DIR, name), item, mask)
+    visualizer(osp.join(work_dir, INPUT_DIR, name), item, mask, meta)
     save_json(osp.join(work_dir, META_DIR, name + '.json'), meta)
     save_npy(osp.join(work_dir, INPUT_DIR, name + '.npy'), mask)
 
@@ -89,6 +90,13 @@ def _write_sample(work_dir, attributed, row, visualizer, meta):
 def run_attribution(attributor, dataset, work_dir, visualizer, batch_size=1,
                     seed=0, indices=None, progress=True, logger=None):
     """Attribute every sample of ``dataset`` (or ``indices``) into ``work_dir``.
+
+    Each sample's ``meta/<name>.json`` holds the explained class (``target``,
+    ``target_name``, ``target_probability``), the predicted one
+    (``prediction``, ``prediction_name``, ``prediction_probability``), the
+    ``label`` (-1: unknown), the seconds of its batch and the method's own
+    numbers; the names are the dataset's ``class_names``, None without them.
+    The visualizer gets the meta too: ``visualizer(path_stem, item, mask, meta)``.
 
     Returns a summary dict: counts of samples done, skipped (finished
     before), failed, and among those done the documents ``truncated`` to the
@@ -101,6 +109,7 @@ def run_attribution(attributor, dataset, work_dir, visualizer, batch_size=1,
             if not is_finished(work_dir, dataset.sample_name(i))]
     summary = dict(total=len(indices), skipped=len(indices) - len(todo),
                    done=0, failed=0, truncated=0, chunked=0, seconds=0.0)
+    class_names = class_names_of(dataset)
     bar = tqdm(total=len(todo), desc='attribution', disable=not progress)
     start = time.time()
     for pos in range(0, len(todo), batch_size):
@@ -111,7 +120,7 @@ def run_attribution(attributor, dataset, work_dir, visualizer, batch_size=1,
         summary['failed'] += len(chunk) - len(items)
         if items:
             counts = _attribute_items(attributor, dataset, items, work_dir,
-                                      visualizer, seed)
+                                      visualizer, seed, class_names)
             for key, count in counts.items():
                 summary[key] += count
         bar.update(len(chunk))
@@ -127,11 +136,11 @@ def _is_out_of_memory(err):
         isinstance(err, RuntimeError) and 'out of memory' in str(err))
 
 
-def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
-    """Attribute one batch. A batch that runs out of memory is split in two
-    and retried; on any other error the samples are retried one by one, so
-    that one bad sample does not take the others with it. Returns a
-    ``Counter`` of the summary's keys."""
+def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed, class_names):
+    """Attribute one batch (``class_names``: the dataset's, or None). A
+    batch that runs out of memory is split in two and retried; on any other
+    error the samples are retried one by one, so that one bad sample does not
+    take the others with it. Returns a ``Counter`` of the summary's keys."""
     try:
         attributed = attribute_items(attributor, items, dataset.collate, seed)
     except Exception as err:  # noqa: BLE001
@@ -148,7 +157,8 @@ def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
         else:
             parts = [[it] for it in items]
         return sum((_attribute_items(attributor, dataset, part, work_dir,
-                                     visualizer, seed) for part in parts), Counter())
+                                     visualizer, seed, class_names) for part in parts),
+                   Counter())
     counts = Counter()
     result, probs = attributed.result, attributed.logits.softmax(-1)
     for row, item in enumerate(items):
@@ -162,10 +172,12 @@ def _attribute_items(attributor, dataset, items, work_dir, visualizer, seed):
             counts['failed'] += 1
             continue
         t, prediction = int(attributed.targets[row]), int(attributed.logits[row].argmax())
-        meta = dict(name=item['name'], target=t, prediction=prediction,
-                    label=int(attributed.batch['targets'][row]),
+        meta = dict(name=item['name'], target=t, target_name=class_name(t, class_names),
                     target_probability=float(probs[row, t]),
+                    prediction=prediction,
+                    prediction_name=class_name(prediction, class_names),
                     prediction_probability=float(probs[row, prediction]),
+                    label=int(attributed.batch['targets'][row]),
                     seconds=attributed.seconds,
                     **{k: float(np.asarray(v[row])) for k, v in
                        result.meta.items()})

@@ -13,9 +13,12 @@ from input_iba.utils import default_data_root, read_text, require_dir
 
 from .augmented import random_crop_flip
 from .base import AttributionDataset
+from .class_names import as_class_names
 from .transforms import build_transform
 
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
+#: the file of ImageNet's class names in an ImageNet folder (and the data root's ``imagenet/``)
+IMAGENET_INDEX = 'imagenet_class_index.json'
 
 
 def read_voc_boxes(path):
@@ -78,7 +81,7 @@ class ImageNetBoxes(_ImageFileDataset):
                                 'ImageNet folder')
         image_dir = require_dir(osp.join(self.root, 'images', split),
                                 'ImageNet image folder')
-        with open(osp.join(self.root, 'imagenet_class_index.json')) as f:
+        with open(osp.join(self.root, IMAGENET_INDEX)) as f:
             index = json.load(f)
         self.class_names = [index[str(i)][1] for i in range(len(index))]
         self.wnids = [index[str(i)][0] for i in range(len(index))]
@@ -130,10 +133,14 @@ def read_labels(path):
 @DATASETS.register_module()
 class ImageFolder(_ImageFileDataset):
     """Every image file in ``root`` (sorted). Optional ``labels``: a text file
-    of ``<file> <class>`` lines; images without a label explain the prediction."""
+    of ``<file> <class>`` lines; images without a label explain the prediction.
+    Optional ``class_names``: the model's class names by index (a list, or a
+    file: an ImageNet-style index such as ImageNet's ``imagenet_class_index.json``,
+    a JSON list, or one name a line), shown in ``meta/*.json`` and the report."""
 
-    def __init__(self, root, labels=None, pipeline=None, num_samples=None):
+    def __init__(self, root, labels=None, pipeline=None, num_samples=None, class_names=None):
         super().__init__(pipeline)
+        self.class_names = as_class_names(class_names)
         require_dir(root, 'Image folder')
         known = read_labels(labels) if labels else {}
         files = sorted(f for f in os.listdir(root)
@@ -155,11 +162,20 @@ class SkimagePhotos(AttributionDataset):
     ``crops_per_photo > 1`` adds that many random crops (half to full size,
     random flips; fixed by ``seed``) of each photo: a small but varied
     estimation set for the layer statistics when no dataset is at hand.
+
+    ``class_names``: the model's class names (as for :class:`ImageFolder`);
+    by default ImageNet's, from ``imagenet/imagenet_class_index.json`` under
+    the data root when it is there (the photos are meant for ImageNet models),
+    else none.
     """
 
     def __init__(self, names=('chelsea', 'coffee', 'astronaut', 'rocket'),
-                 labels=None, pipeline=None, crops_per_photo=1, seed=0):
+                 labels=None, pipeline=None, crops_per_photo=1, seed=0, class_names=None):
         import skimage.data
+        if class_names is None:
+            index = osp.join(default_data_root(), 'imagenet', IMAGENET_INDEX)
+            class_names = index if osp.isfile(index) else None
+        self.class_names = as_class_names(class_names)
         self.names = list(names)
         for n in self.names:
             if not hasattr(skimage.data, n):

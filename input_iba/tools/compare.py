@@ -1,5 +1,6 @@
 """tools/vision/compare.py and tools/nlp/compare_nlp.py: several attributors,
-several metrics, one table (mean ± 95% CI), a mask grid and the curves."""
+several metrics, one table (mean ± 95% CI), a mask grid, the curves and
+``report.html`` (the methods side by side, the tables sortable)."""
 import os.path as osp
 
 import matplotlib
@@ -26,8 +27,9 @@ from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
 from input_iba.evaluation.tables import markdown_table, paired_table  # noqa: E402
 from input_iba.utils import save_text  # noqa: E402
-from input_iba.utils.layout import INPUT_DIR, eval_dir  # noqa: E402
+from input_iba.utils.layout import INPUT_DIR, REPORT, eval_dir  # noqa: E402
 from input_iba.visualization import mask_grid  # noqa: E402
+from input_iba.visualization.report import refresh_report, write_compare_report  # noqa: E402
 
 from .prologue import add_sample_flags, prepare_run, tool_parser  # noqa: E402
 
@@ -42,8 +44,9 @@ def check_reference(cfg):
 
 def compare_outputs(cfg):
     """What a comparison writes into its work dir: a folder per method,
-    the layer statistics, the table, the mask grid and a curve per metric."""
-    return tuple(cfg.methods) + (ESTIMATION_DIR, 'table.md', 'masks.png') + tuple(
+    the layer statistics, the table, the mask grid, the report and a curve
+    per metric."""
+    return tuple(cfg.methods) + (ESTIMATION_DIR, 'table.md', 'masks.png', REPORT) + tuple(
         f'{metric}.png' for metric in metrics())
 
 
@@ -91,15 +94,20 @@ def main(description, argv=None):
     save_text(osp.join(work_dir, 'table.md'), table + '\n')
     grid = mask_grid(work_dir, list(cfg.methods), dataset, cfg.get('figure_samples', 4),
                      osp.join(work_dir, 'masks.png'))
+    curves = []
     for metric in cfg.metrics:
         fig, ax = plt.subplots(figsize=(6, 4))
         drawn = [plot_metric(eval_dir(osp.join(work_dir, m)), metric, label=m, ax=ax)
                  for m in cfg.methods]
         if any(d is not None for d in drawn):
             fig.tight_layout()
-            fig.savefig(osp.join(work_dir, f'{metric}.png'), dpi=100)
+            curves.append(osp.join(work_dir, f'{metric}.png'))
+            fig.savefig(curves[-1], dpi=100)
         plt.close(fig)
     print(table)
-    print(f"table.md{', masks.png' if grid else ''} and the curves in {work_dir}"
+    written = ['table.md'] + (['masks.png'] if grid else []) + [osp.basename(c) for c in curves]
+    print(f"{', '.join(written)} in {work_dir}"
           + ('' if grid else ' (text: a page per document in each <method>/input_masks/)'))
+    refresh_report(work_dir, run.logger, write_compare_report, methods=list(cfg.methods),
+                   table=table, dataset=dataset, curves=curves, cfg=cfg)
     return summaries

@@ -11,6 +11,7 @@ import os.path as osp
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Callable, List, Sequence, Tuple
 
@@ -75,7 +76,7 @@ def tool_parser(description, work_dir_help='where results, logs and the '
 
 
 #: what every tool writes into its out dir besides its own outputs; the logs
-#: (``LOGS``) are appended to by every run (a refused run must not erase the
+#: (the folder ``LOGS``) gain a file per run (a refused run must not erase the
 #: log of the results there), and ``--overwrite`` leaves them
 RUN_FILES = (RECORD, CONFIG_DUMP, FAILED)
 
@@ -116,7 +117,7 @@ def run_outputs(out_dir: str, outputs: Sequence[str]) -> List[str]:
     """The entries of ``out_dir`` that a run writes: those of ``outputs``
     (names or patterns), :data:`RUN_FILES` and :data:`LOGS`; everything else
     there is someone else's."""
-    return matching(out_dir, tuple(outputs) + RUN_FILES + LOGS)
+    return matching(out_dir, tuple(outputs) + RUN_FILES + (LOGS, ))
 
 
 def check_record(out_dir, cfg, seed, overwrite, outputs, shards=()):
@@ -151,10 +152,10 @@ def check_record(out_dir, cfg, seed, overwrite, outputs, shards=()):
 
 def remove_outputs(out_dir: str, outputs: Sequence[str]) -> List[str]:
     """Delete the entries of ``out_dir`` that a run writes
-    (:func:`run_outputs`), but not the logs (:data:`LOGS`: this run's are
+    (:func:`run_outputs`), but not the logs (:data:`LOGS`: this run's is
     open); returns the entries kept because no run writes them."""
     ours = run_outputs(out_dir, outputs)
-    for entry in set(ours) - set(matching(out_dir, LOGS)):
+    for entry in set(ours) - {LOGS}:
         full = osp.join(out_dir, entry)
         shutil.rmtree(full) if osp.isdir(full) and not osp.islink(full) else os.remove(full)
     return sorted(set(os.listdir(out_dir)) - set(ours))
@@ -269,10 +270,26 @@ def init_distributed(device):
         torch.distributed.init_process_group('gloo')
 
 
+def log_file(out_dir: str) -> str:
+    """This run's log, ``out_dir/logs/<start time>.log`` (``_2``, ``_3``, ...
+    after the time when an earlier run started in the same second; the first
+    process names it for all, and mmengine adds the rank to the name of each
+    process's file): the logs of earlier runs stay."""
+    folder = osp.join(out_dir, LOGS)
+    name = [None]
+    if dist.get_rank() == 0:
+        os.makedirs(folder, exist_ok=True)
+        stamp, files = time.strftime('%Y%m%d_%H%M%S'), os.listdir(folder)
+        name[0] = next(c for c in [stamp] + [f'{stamp}_{i}' for i in range(2, len(files) + 2)]
+                       if not any(f.startswith((c + '.', c + '_')) for f in files))
+    dist.broadcast_object_list(name)
+    return osp.join(folder, name[0] + '.log')
+
+
 @dataclass
 class Run:
     """What :func:`prepare_run` prepared. ``out_dir`` holds the config dump
-    and ``log.txt`` (the work dir, unless the tool writes into another
+    and the logs (the work dir, unless the tool writes into another
     tool's work dir). Nothing is written there (but the log) until
     :meth:`commit`."""
     cfg: Config
@@ -320,7 +337,7 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
     (:func:`~input_iba.apis.validation.check_config`), refuse a work dir
     that holds the input data, join the process group, make ``out_dir``
     (default: the work dir), check its run record (:func:`check_record`),
-    open its ``log.txt`` and seed everything. ``outputs``: the names (or
+    open this run's log (:func:`log_file`) and seed everything. ``outputs``: the names (or
     ``fnmatch`` patterns) of what the tool writes into ``out_dir``, or a
     function of the config that gives them; ``--overwrite`` removes only
     those, at :meth:`Run.commit`. ``shards``: config keys that processes
@@ -346,10 +363,9 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
     outputs = tuple(outputs(cfg) if callable(outputs) else outputs)
     record, stale, warning = (check_record(out_dir, cfg, seed, args.overwrite, outputs, shards)
                               if rank == 0 else (None, False, None))
-    name = f'input_iba:{out_dir}'
-    logger = (MMLogger.get_instance(name) if MMLogger.check_instance_created(name)
-              else MMLogger.get_instance(name, distributed=world > 1, file_mode='a',
-                                         log_file=osp.join(out_dir, LOGS[0])))
+    path = log_file(out_dir)
+    logger = MMLogger.get_instance(f'input_iba:{path}', distributed=world > 1,
+                                   file_mode='a', log_file=path)
     if warning:
         logger.warning(warning)
     set_global_seed(seed)

@@ -3,7 +3,8 @@ import argparse
 from typing import List, Optional
 
 from input_iba.apis.builders import load_config
-from input_iba.visualization.report import PAGE_SIZE, read_class_names, write_report
+from input_iba.datasets.class_names import read_class_names
+from input_iba.visualization.report import PAGE_SIZE, write_report
 
 from .prologue import positive_int
 

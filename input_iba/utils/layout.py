@@ -19,8 +19,8 @@ FAILED = 'failed.jsonl'
 RECORD = 'run.json'
 #: the config as the run resolved it
 CONFIG_DUMP = 'config.py'
-#: the logs (``log.txt``; one per process under torchrun)
-LOGS = ('log.txt', 'log_*rank*.txt')
+#: the folder of the logs: ``<time>.log`` per run (one per process under torchrun)
+LOGS = 'logs'
 #: the page of the run (input_iba.visualization.report)
 REPORT = 'report.html'
 #: an evaluation's folder is this prefix and the masks folder it scored

@@ -28,11 +28,13 @@ def save_png(path, rgb):
 
 @VISUALIZERS.register_module()
 class ImageHeatmap:
-    """Write ``<stem>.png``: the mask as a heatmap over the sample's image."""
+    """Write ``<stem>.png``: the mask as a heatmap over the sample's image
+    (the sample's ``meta``, which text pages show, is not drawn: the report
+    and the contact sheet name the classes)."""
 
     def __init__(self, alpha=0.5, cmap='jet'):
         self.alpha, self.cmap = alpha, cmap
 
-    def __call__(self, path_stem, item, mask):
+    def __call__(self, path_stem: str, item: dict, mask: np.ndarray, meta: dict) -> None:
         save_png(path_stem + '.png',
                  heatmap_overlay(item['image'], mask, self.alpha, self.cmap))

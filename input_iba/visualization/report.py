@@ -10,23 +10,21 @@ logs are linked next to it. Only the first page of cards is in the document
 when it opens; the others are kept as HTML strings in a JSON block and put
 in place when their page is shown, so 1,000 samples stay quick to open.
 
-Text masks are drawn on a fixed scale: a token's red opacity is its mask
-value clipped to [0, 1] (0.5 is half opaque, whatever the document's
-maximum). Image masks use the ``jet`` colour map with one scale per folder
-for the whole run, so that samples compare: from the folder's smallest value
-to the largest 99th percentile of one of its masks (a few spiky pixels, as
-gradients have, do not darken every other sample; values above take the top
-colour). The legend gives each folder's range.
+Text masks are drawn on a fixed scale (:mod:`.text`: a token's red opacity
+is its mask value clipped to [0, 1]), image masks on one scale per folder for
+the whole run (:mod:`.colour_scales`); the legend says which.
 """
 import base64
 import datetime
+import glob
 import html
 import io
 import json
 import os
 import os.path as osp
+import re
 import urllib.parse
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import matplotlib
@@ -37,9 +35,9 @@ import numpy as np  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 
 from input_iba.apis.builders import build_dataset  # noqa: E402
+from input_iba.datasets.class_names import class_names_of  # noqa: E402
 from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import load_records, plot_metric  # noqa: E402
-from input_iba.tools.prologue import matching  # noqa: E402
 from input_iba.utils import read_json, read_jsonl, read_text, save_text  # noqa: E402
 from input_iba.utils.layout import (  # noqa: E402
     CONFIG_DUMP,
@@ -48,24 +46,23 @@ from input_iba.utils.layout import (  # noqa: E402
     FEAT_DIR,
     INPUT_DIR,
     LOGS,
-    META_DIR,
     RECORD,
     REPORT,
+    eval_dir,
+    meta_path,
 )
+
+from .captions import meta_class  # noqa: E402
+from .colour_scales import CMAP, SCALE_NOTE, colour_bar_css, run_ranges  # noqa: E402
+from .text import RATIONALE_CSS, text_legend_html, token_html  # noqa: E402
 
 #: cards per page
 PAGE_SIZE = 24
 #: the long side of a thumbnail, in pixels
 THUMB_SIZE = 112
-#: the colour map of image masks
-CMAP = 'jet'
 #: the mask folders shown on a card, in this order, where present and 2-D
 #: (the extras hold the generator's prior, ``gen_masks``)
 MASK_FOLDERS = (FEAT_DIR, ) + EXTRA_DIRS + (INPUT_DIR, )
-#: the percentile of each mask whose largest value over the run tops the colour scale
-TOP_PERCENTILE = 99
-#: the red of text highlights; its opacity is the mask value in [0, 1]
-TEXT_RGB = (220, 30, 30)
 
 
 def _data_uri(rgb: np.ndarray) -> str:
@@ -84,27 +81,6 @@ def _thumb(rgb: np.ndarray) -> np.ndarray:
                       else cv2.INTER_NEAREST)
 
 
-def run_ranges(work_dir: str, names: Sequence[str]) -> Dict[str, tuple]:
-    """``{folder: (lo, hi)}``, the colour scale of each of
-    :data:`MASK_FOLDERS` with 2-D masks: ``lo`` the smallest finite value of
-    its masks over ``names``, ``hi`` the largest :data:`TOP_PERCENTILE`
-    percentile of one of them."""
-    ranges = {}
-    for folder in MASK_FOLDERS:
-        for name in names:
-            path = osp.join(work_dir, folder, name + '.npy')
-            if not osp.isfile(path):
-                continue
-            mask = np.squeeze(np.load(path, mmap_mode='r'))
-            finite = mask[np.isfinite(mask)]
-            if mask.ndim != 2 or not finite.size:
-                continue
-            lo, hi = ranges.get(folder, (np.inf, -np.inf))
-            ranges[folder] = (min(lo, float(finite.min())),
-                              max(hi, float(np.percentile(finite, TOP_PERCENTILE))))
-    return ranges
-
-
 def mask_thumbnail(mask: np.ndarray, image: Optional[np.ndarray], lo: float,
                    hi: float) -> str:
     """A 2-D ``mask`` in the colour map from ``lo`` to ``hi``, blended half
@@ -120,86 +96,17 @@ def mask_thumbnail(mask: np.ndarray, image: Optional[np.ndarray], lo: float,
     return _data_uri((0.5 * image + 0.5 * colours).astype(np.uint8))
 
 
-def colour_bar_css() -> str:
-    """The CSS gradient of :data:`CMAP`, from the bottom of a scale (left) to
-    its top."""
-    stops = []
-    for i in range(11):
-        r, g, b, _ = matplotlib.colormaps[CMAP](i / 10)
-        stops.append(f'rgb({round(r * 255)},{round(g * 255)},{round(b * 255)}) {i * 10}%')
-    return 'linear-gradient(to right, ' + ', '.join(stops) + ')'
-
-
-def text_colour(value: float) -> str:
-    """The CSS colour of a token with mask ``value``: :data:`TEXT_RGB` at
-    opacity ``clip(value, 0, 1)``."""
-    r, g, b = TEXT_RGB
-    return f'rgba({r}, {g}, {b}, {min(max(value, 0.0), 1.0):.3f})'
-
-
-def token_html(tokens: Sequence[str], values: np.ndarray,
-               rationale: Optional[Sequence[int]] = None) -> str:
-    """Tokens coloured by :func:`text_colour` (the value on hover); tokens
-    of the human rationale underlined."""
-    spans = []
-    for i, token in enumerate(tokens):
-        v = float(values[i]) if i < len(values) else 0.0
-        mark = ' class="rat"' if rationale is not None and i < len(rationale) and \
-            rationale[i] else ''
-        spans.append(f'<span{mark} title="{v:.4f}" style="background:{text_colour(v)}">'
-                     f'{html.escape(str(token))}</span>')
-    return ' '.join(spans)
-
-
-def class_names_of(dataset) -> Optional[List[str]]:
-    """The dataset's ``class_names``, else its ``LABELS`` (``{name: class}``)
-    turned round, else None."""
-    names = getattr(dataset, 'class_names', None)
-    if names:
-        return list(names)
-    labels = getattr(dataset, 'LABELS', None)
-    if labels:
-        out = [''] * (max(labels.values()) + 1)
-        for name, index in labels.items():
-            out[index] = name
-        return out
-    return None
-
-
-def read_class_names(path: str) -> List[str]:
-    """Class names from ``path``: an ImageNet-style index
-    (``{"0": ["n01440764", "tench"], ...}``), a JSON list, or a text file
-    with one name a line."""
-    text = read_text(path)
-    if path.endswith('.json'):
-        data = json.loads(text)
-        if isinstance(data, dict):
-            return [data[str(i)][-1] if isinstance(data[str(i)], list) else data[str(i)]
-                    for i in range(len(data))]
-        return [str(n) for n in data]
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _class_label(index, names) -> str:
-    if index is None or index < 0:
-        return '—'
-    if names and index < len(names) and names[index]:
-        return f'{names[index]} ({index})'
-    return f'class {index}'
-
-
-def _evaluations(work_dir: str) -> Dict[str, Dict[str, type]]:
-    """``{folder: {metric: evaluator class}}`` of the work dir's sub-folders
-    that hold a metric's summary ``<metric>.json``."""
+def _evaluations(folders: Dict[str, str]) -> Dict[str, Tuple[str, Dict[str, type]]]:
+    """``{label: (folder, {metric: evaluator class})}`` of those of
+    ``folders`` (``{label: path}``) that hold a metric's summary
+    ``<metric>.json``."""
     known = metrics()
     found = {}
-    for entry in sorted(os.listdir(work_dir)):
-        folder = osp.join(work_dir, entry)
-        if osp.isdir(folder):
-            present = {m: cls for m, cls in known.items()
-                       if osp.isfile(osp.join(folder, m + '.json'))}
-            if present:
-                found[entry] = present
+    for label, folder in folders.items():
+        present = {m: cls for m, cls in known.items()
+                   if osp.isfile(osp.join(folder, m + '.json'))}
+        if present:
+            found[label] = (folder, present)
     return found
 
 
@@ -219,6 +126,16 @@ def _curve_uri(folder: str, metric: str) -> Optional[str]:
         plt.close(fig)
 
 
+def _figure(uri: str, metric: str, caption: str) -> str:
+    return (f'<figure><img src="{uri}" alt="{html.escape(metric)} curve"><figcaption>'
+            f'{html.escape(caption)}</figcaption></figure>')
+
+
+def _png_uri(path: str) -> str:
+    with open(path, 'rb') as f:
+        return 'data:image/png;base64,' + base64.b64encode(f.read()).decode()
+
+
 def _number(value) -> Optional[float]:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and \
             np.isfinite(value):
@@ -230,56 +147,78 @@ def _fmt(value) -> str:
     return '—' if value is None else f'{value:.4g}'
 
 
-def _metric_sections(work_dir: str, names: List[str]) -> tuple:
-    """The summary table, the per-sample table and the curves (HTML)."""
-    evaluations = _evaluations(work_dir)
-    if not evaluations:
-        return ('<p>No evaluation in this work dir (tools/vision/evaluate.py or '
-                'tools/nlp/evaluate_nlp.py writes one).</p>', '', '')
-    prefix = len(evaluations) > 1
-    summary_rows, columns, per_sample, curves = [], [], {}, []
-    for folder, present in evaluations.items():
-        path = osp.join(work_dir, folder)
-        for metric, cls in present.items():
-            summary = read_json(osp.join(path, metric + '.json'), f'the {metric} summary')
-            for key, title, higher in cls.columns:
-                stats = summary.get(key) or {}
-                ci = stats.get('ci95') or [None, None]
-                label = f'{folder}: {title}' if prefix else title
-                interval = '—' if ci[0] is None else f'{_fmt(ci[0])} – {_fmt(ci[1])}'
-                summary_rows.append(
-                    f'<tr><td>{html.escape(label)} {"↑" if higher else "↓"}</td>'
-                    f'<td>{_fmt(stats.get("mean"))}</td><td>{interval}</td>'
-                    f'<td>{stats.get("n", 0)}</td></tr>')
-                columns.append(f'{html.escape(label)} {"↑" if higher else "↓"}')
-                col = len(columns) - 1
-                for record in load_records(path, metric):
-                    per_sample.setdefault(record.get('name'), {})[col] = _number(
-                        record.get(key))
-            uri = _curve_uri(path, metric)
-            if uri:
-                curves.append(f'<figure><img src="{uri}" alt="{html.escape(metric)} curve">'
-                              f'<figcaption>{html.escape(folder)}: {html.escape(metric)}'
-                              '</figcaption></figure>')
-    summary = ('<table class="summary"><thead><tr><th>metric</th><th>mean</th>'
-               '<th>95% CI</th><th>n</th></tr></thead><tbody>' + ''.join(summary_rows) +
-               '</tbody></table>')
-    head = ''.join(f'<th data-col="{i + 1}">{c}</th>' for i, c in enumerate(columns))
+def _columns(evaluations) -> List[tuple]:
+    """``(label, folder, metric, summary key, column title)`` of every
+    column of ``evaluations``; titles name the label when there are several
+    and say which direction is better."""
+    several = len(evaluations) > 1
+    return [(label, folder, metric, key,
+             f'{label}: {title}' if several else title) + (f' {"↑" if up else "↓"}', )
+            for label, (folder, present) in evaluations.items()
+            for metric, cls in present.items() for key, title, up in cls.columns]
+
+
+def _summary_table(evaluations) -> str:
+    rows = []
+    for _, folder, metric, key, title, arrow in _columns(evaluations):
+        summary = read_json(osp.join(folder, metric + '.json'), f'the {metric} summary')
+        stats = summary.get(key) or {}
+        ci = stats.get('ci95') or [None, None]
+        interval = '—' if ci[0] is None else f'{_fmt(ci[0])} – {_fmt(ci[1])}'
+        rows.append(f'<tr><td>{html.escape(title)}{arrow}</td><td>{_fmt(stats.get("mean"))}'
+                    f'</td><td>{interval}</td><td>{stats.get("n", 0)}</td></tr>')
+    return ('<table class="summary"><thead><tr><th>metric</th><th>mean</th>'
+            '<th>95% CI</th><th>n</th></tr></thead><tbody>' + ''.join(rows) +
+            '</tbody></table>')
+
+
+def _per_sample_table(evaluations, names: Sequence[str]) -> str:
+    """The sortable table of every sample's value of every column."""
+    columns = _columns(evaluations)
+    values = {}
+    records = {}
+    for col, (_, folder, metric, key, _, _) in enumerate(columns):
+        if (folder, metric) not in records:
+            records[folder, metric] = load_records(folder, metric)
+        for record in records[folder, metric]:
+            values.setdefault(record.get('name'), {})[col] = _number(record.get(key))
+    head = ''.join(f'<th data-col="{i + 1}">{html.escape(c[4])}{c[5]}</th>'
+                   for i, c in enumerate(columns))
     rows = []
     for name in names:
-        if name not in per_sample:
+        if name not in values:
             continue
-        values = per_sample[name]
         cells = ''.join(
-            f'<td data-v="{"" if values.get(i) is None else values[i]}">'
-            f'{_fmt(values.get(i))}</td>' for i in range(len(columns)))
+            f'<td data-v="{"" if values[name].get(i) is None else values[name][i]}">'
+            f'{_fmt(values[name].get(i))}</td>' for i in range(len(columns)))
         rows.append(f'<tr><td data-v="{html.escape(name)}"><a href="#" class="goto" '
                     f'data-name="{html.escape(name)}">{html.escape(name)}</a></td>{cells}</tr>')
-    table = ('<p class="hint">Click a column title to sort; click a name to see its '
-             'card.</p><table id="per-sample" class="sortable"><thead><tr>'
-             f'<th data-col="0">sample</th>{head}</tr></thead><tbody>{"".join(rows)}'
-             '</tbody></table>')
-    return summary, table, '<div class="curves">' + ''.join(curves) + '</div>'
+    return ('<p class="hint">Click a column title to sort; click a name to see its '
+            'card.</p><table id="per-sample" class="sortable"><thead><tr>'
+            f'<th data-col="0">sample</th>{head}</tr></thead><tbody>{"".join(rows)}'
+            '</tbody></table>')
+
+
+NO_EVALUATION = ('<p>No evaluation in this work dir (tools/vision/evaluate.py or '
+                 'tools/nlp/evaluate_nlp.py writes one).</p>')
+
+
+def _metric_sections(work_dir: str, names: List[str]) -> tuple:
+    """The summary table, the per-sample table and the curves (HTML) of the
+    work dir's sub-folders that hold an evaluation."""
+    evaluations = _evaluations({entry: osp.join(work_dir, entry)
+                                for entry in sorted(os.listdir(work_dir))
+                                if osp.isdir(osp.join(work_dir, entry))})
+    if not evaluations:
+        return NO_EVALUATION, '', ''
+    curves = []
+    for label, (folder, present) in evaluations.items():
+        for metric in present:
+            uri = _curve_uri(folder, metric)
+            if uri:
+                curves.append(_figure(uri, metric, f'{label}: {metric}'))
+    return (_summary_table(evaluations), _per_sample_table(evaluations, names),
+            '<div class="curves">' + ''.join(curves) + '</div>')
 
 
 def _load_dataset(cfg: Optional[Config]):
@@ -304,88 +243,156 @@ def _views(work_dir: str, name: str) -> str:
     return f'<div class="small">{" · ".join(links)}</div>' if links else ''
 
 
-def _card(name: str, meta: dict, item: Optional[dict], masks: Dict[str, np.ndarray],
-          names: Optional[List[str]], ranges: Dict[str, tuple], views: str) -> str:
-    target, prediction = meta.get('target'), meta.get('prediction')
-
-    def probability(key):
-        value = meta.get(key)
-        return f', p = {value:.3f}' if isinstance(value, float) else ''
-
-    lines = [f'<div class="cls"><b>target</b> {html.escape(_class_label(target, names))}'
-             + probability('target_probability') + '</div>']
-    if prediction is not None:
-        wrong = ' class="other"' if prediction != target else ''
-        lines.append(f'<div{wrong}><b>predicted</b> '
-                     f'{html.escape(_class_label(prediction, names))}'
-                     + probability('prediction_probability') + '</div>')
-    label = meta.get('label')
-    if isinstance(label, int) and label >= 0:
-        lines.append(f'<div><b>label</b> {html.escape(_class_label(label, names))}</div>')
+def _class_lines(meta: dict, names: Optional[Sequence[str]]) -> str:
+    """The card's explained class and probability, the predicted class (red
+    when it differs), the label when known and the seconds."""
+    lines = [f'<div class="cls">{html.escape(meta_class(meta, "target", names))}</div>']
+    if meta.get('prediction') is not None:
+        wrong = ' class="other"' if meta['prediction'] != meta.get('target') else ''
+        lines.append(f'<div{wrong}>{html.escape(meta_class(meta, "prediction", names))}</div>')
+    if isinstance(meta.get('label'), int) and meta['label'] >= 0:
+        lines.append(f'<div>{html.escape(meta_class(meta, "label", names))}</div>')
     if isinstance(meta.get('seconds'), (int, float)):
         lines.append(f'<div class="small">{meta["seconds"]:.2f} s</div>')
-    if item is not None and 'tokens' in item:
-        values = np.asarray(masks.get(INPUT_DIR, np.zeros(0)), dtype=np.float64).ravel()
-        body = (f'<div class="doc">{token_html(item["tokens"], values, item.get("rationale"))}'
-                '</div>')
-    else:
-        image = item.get('image') if item is not None else None
-        figs = []
-        if image is not None:
-            figs.append(f'<figure><img src="{_data_uri(_thumb(image))}" alt="input">'
-                        '<figcaption>input</figcaption></figure>')
-        for folder, mask in masks.items():
-            if folder in ranges:
-                figs.append(f'<figure><img src="{mask_thumbnail(mask, image, *ranges[folder])}"'
-                            f' alt="{folder}"><figcaption>{folder}</figcaption></figure>')
-        body = '<div class="thumbs">' + ''.join(figs) + '</div>'
+    return ''.join(lines)
+
+
+def _document(item: dict, mask: Optional[np.ndarray], caption: str = '') -> str:
+    values = np.asarray(mask if mask is not None else np.zeros(0), np.float64).ravel()
+    head = f'<div class="small">{html.escape(caption)}</div>' if caption else ''
+    return (f'<div class="doc">{head}{token_html(item["tokens"], values, item.get("rationale"))}'
+            '</div>')
+
+
+def _thumbs(image: Optional[np.ndarray], masks: Dict[str, np.ndarray],
+            ranges: Dict[str, tuple]) -> str:
+    """The input and each of ``masks`` (``{caption: mask}``) that has a
+    colour scale in ``ranges``, as figures."""
+    figs = []
+    if image is not None:
+        figs.append(f'<figure><img src="{_data_uri(_thumb(image))}" alt="input">'
+                    '<figcaption>input</figcaption></figure>')
+    for caption, mask in masks.items():
+        if caption in ranges:
+            figs.append(f'<figure><img src="{mask_thumbnail(mask, image, *ranges[caption])}"'
+                        f' alt="{html.escape(caption)}"><figcaption>{html.escape(caption)}'
+                        '</figcaption></figure>')
+    return '<div class="thumbs">' + ''.join(figs) + '</div>'
+
+
+def _card(name: str, body: str, lines: str, views: str = '') -> str:
     return (f'<div class="card" data-name="{html.escape(name)}"><div class="name">'
-            f'{html.escape(name)}</div>{body}{"".join(lines)}{views}</div>')
+            f'{html.escape(name)}</div>{body}{lines}{views}</div>')
 
 
-def _masks(work_dir: str, name: str) -> Dict[str, np.ndarray]:
+def _masks(work_dir: str, name: str, folders: Sequence[str] = MASK_FOLDERS
+           ) -> Dict[str, np.ndarray]:
     out = {}
-    for folder in MASK_FOLDERS:
+    for folder in folders:
         path = osp.join(work_dir, folder, name + '.npy')
         if osp.isfile(path):
             out[folder] = np.squeeze(np.load(path)).astype(np.float32)
     return out
 
 
-def _run_section(work_dir: str, cfg: Optional[Config], metas: List[dict]) -> str:
+def _meta(run_dir: str, name: str) -> dict:
+    path = meta_path(run_dir, name)
+    return read_json(path, 'a sample meta') if osp.isfile(path) else {}
+
+
+def _seconds_row(label: str, metas: Sequence[dict]) -> List[tuple]:
+    seconds = [m['seconds'] for m in metas if isinstance(m.get('seconds'), (int, float))]
+    if not seconds:
+        return []
+    return [(label, f'mean {np.mean(seconds):.3f}, median {np.median(seconds):.3f}, max '
+             f'{np.max(seconds):.3f} ({len(seconds)} samples)')]
+
+
+def _logs(work_dir: str) -> List[str]:
+    """The logs of the work dir's runs and of the evaluations inside it
+    (``logs/*`` and ``*/logs/*``), relative to it."""
+    found = glob.glob(osp.join(work_dir, LOGS, '*')) + glob.glob(
+        osp.join(work_dir, '*', LOGS, '*'))
+    return sorted(osp.relpath(f, work_dir).replace(os.sep, '/') for f in found)
+
+
+def _run_section(work_dir: str, cfg: Optional[Config], seconds: List[tuple]) -> str:
+    """The run record, the seed and device, ``seconds`` (rows of the time
+    per sample), the time of the page, the links to the logs and the config."""
     record_path = osp.join(work_dir, RECORD)
     record = read_json(record_path, 'the run record') if osp.isfile(record_path) else {}
     rows = list(record.items())
     if cfg is not None:
         rows += [(key, cfg.get(key)) for key in ('seed', 'device')
                  if key not in record and key in cfg]
-    seconds = [m['seconds'] for m in metas if isinstance(m.get('seconds'), (int, float))]
-    if seconds:
-        rows.append(('seconds per sample', f'mean {np.mean(seconds):.3f}, median '
-                     f'{np.median(seconds):.3f}, max {np.max(seconds):.3f} '
-                     f'({len(seconds)} samples)'))
+    rows += seconds
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     rows.append(('report written', stamp))
     table = ''.join(f'<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>'
                     for k, v in rows)
-    logs = matching(work_dir, LOGS)
-    links = ', '.join(f'<a href="{html.escape(f)}">{html.escape(f)}</a>' for f in logs)
+    links = ', '.join(f'<a class="log" href="{html.escape(urllib.parse.quote(f))}">'
+                      f'{html.escape(f)}</a>' for f in _logs(work_dir))
     config_path = osp.join(work_dir, CONFIG_DUMP)
     config = (f'<details><summary>config.py</summary><pre>'
               f'{html.escape(read_text(config_path))}</pre></details>'
               if osp.isfile(config_path) else '')
     return f'<table class="run">{table}</table>' + (
-        f'<p>Logs: {links}</p>' if links else '') + config
+        f'<p>Logs, one per run: {links}</p>' if links else '') + config
 
 
-def _failures(work_dir: str) -> str:
-    path = osp.join(work_dir, FAILED)
-    records = read_jsonl(path) if osp.isfile(path) else []
-    if not records:
-        return '<p>None in the last run.</p>'
-    return '<ul>' + ''.join(f'<li><b>{html.escape(str(r.get("name")))}</b>: '
-                            f'{html.escape(str(r.get("reason")))}</li>'
-                            for r in records) + '</ul>'
+def _failures(run_dirs: Dict[str, str]) -> str:
+    """The samples of each run dir's ``failed.jsonl`` (``{label: dir}``; the
+    label names the run when there are several) with their reasons."""
+    items = []
+    for label, run_dir in run_dirs.items():
+        path = osp.join(run_dir, FAILED)
+        where = f'{label}: ' if len(run_dirs) > 1 else ''
+        items += [f'<li>{html.escape(where)}<b>{html.escape(str(r.get("name")))}</b>: '
+                  f'{html.escape(str(r.get("reason")))}</li>'
+                  for r in (read_jsonl(path) if osp.isfile(path) else [])]
+    return '<ul>' + ''.join(items) + '</ul>' if items else '<p>None in the last run.</p>'
+
+
+def _image_legend(ranges: Dict[str, tuple]) -> str:
+    """Each scale's range on the colour bar, and how the scales are chosen."""
+    return ('<table class="legend">' + ''.join(
+        f'<tr><td>{html.escape(label)}</td><td>{lo:.3g}</td><td><span class="bar" style='
+        f'"background:{colour_bar_css()}"></span></td><td>{hi:.3g}</td></tr>'
+        for label, (lo, hi) in ranges.items()) + f'</table><p class="small">{SCALE_NOTE}</p>')
+
+
+def _read_config(work_dir: str, cfg: Optional[Config]) -> tuple:
+    """``cfg``, else the work dir's config dump, and a note when that
+    cannot be read."""
+    dump = osp.join(work_dir, CONFIG_DUMP)
+    if cfg is not None or not osp.isfile(dump):
+        return cfg, ''
+    try:
+        return Config.fromfile(dump), ''
+    except Exception as err:  # noqa: BLE001 - e.g. a custom import not on the path
+        return None, f'{dump} could not be read ({err}); '
+
+
+def _items(dataset, names: Sequence[str]) -> Dict[str, dict]:
+    """The dataset's items of ``names`` that load (a card without its item
+    shows the masks alone)."""
+    if dataset is None:
+        return {}
+    index = {dataset.sample_name(i): i for i in range(len(dataset))}
+    items = {}
+    for name in names:
+        if name in index:
+            try:
+                items[name] = dataset[index[name]]
+            except Exception:  # noqa: BLE001 - the card shows the masks alone
+                continue
+    return items
+
+
+def _mask_names(run_dir: str) -> List[str]:
+    folder = osp.join(run_dir, INPUT_DIR)
+    return sorted(f[:-4] for f in os.listdir(folder) if f.endswith('.npy')) \
+        if osp.isdir(folder) else []
 
 
 def write_report(work_dir: str, cfg: Optional[Config] = None,
@@ -396,76 +403,151 @@ def write_report(work_dir: str, cfg: Optional[Config] = None,
     ``cfg``: the run's config (default: the work dir's ``config.py``), used
     to load the inputs and the dataset's class names. ``class_names``:
     names by class index, when the dataset has none (e.g. ImageNet's for
-    photos explained with an ImageNet model)."""
+    photos explained with an ImageNet model); without either, the names in
+    ``meta/*.json``."""
     if page_size < 1:
         raise ValueError(f'page_size must be at least 1, got {page_size}.')
     if not osp.isdir(osp.join(work_dir, INPUT_DIR)):
         raise FileNotFoundError(f'No {INPUT_DIR}/ in {work_dir}: run tools/vision/train.py '
                                 'or tools/nlp/train_nlp.py first.')
-    dump = osp.join(work_dir, CONFIG_DUMP)
-    note = ''
-    if cfg is None and osp.isfile(dump):
-        try:
-            cfg = Config.fromfile(dump)
-        except Exception as err:  # noqa: BLE001 - e.g. a custom import not on the path
-            note = f'{dump} could not be read ({err}); '
+    cfg, note = _read_config(work_dir, cfg)
     dataset, why = _load_dataset(cfg)
     note += why
     if class_names is None and dataset is not None:
         class_names = class_names_of(dataset)
-    names = sorted(f[:-4] for f in os.listdir(osp.join(work_dir, INPUT_DIR))
-                   if f.endswith('.npy'))
-    index = {} if dataset is None else {dataset.sample_name(i): i
-                                        for i in range(len(dataset))}
-    ranges = run_ranges(work_dir, names)
-    cards, metas, text = [], [], False
+    names = _mask_names(work_dir)
+    items = _items(dataset, names)
+    ranges = run_ranges(work_dir, names, MASK_FOLDERS)
+    cards, metas = [], []
     for name in names:
-        meta_path = osp.join(work_dir, META_DIR, name + '.json')
-        meta = read_json(meta_path, 'a sample meta') if osp.isfile(meta_path) else {}
+        meta, item, masks = _meta(work_dir, name), items.get(name), _masks(work_dir, name)
         metas.append(meta)
-        item = None
-        if name in index:
-            try:
-                item = dataset[index[name]]
-            except Exception:  # noqa: BLE001 - the card shows the masks alone
-                item = None
-        text = text or (item is not None and 'tokens' in item)
-        cards.append(_card(name, meta, item, _masks(work_dir, name), class_names,
-                           ranges, _views(work_dir, name)))
+        body = (_document(item, masks.get(INPUT_DIR)) if item is not None and 'tokens' in item
+                else _thumbs(None if item is None else item.get('image'), masks, ranges))
+        cards.append(_card(name, body, _class_lines(meta, class_names),
+                           _views(work_dir, name)))
+    text = any('tokens' in item for item in items.values())
     summary, per_sample, curves = _metric_sections(work_dir, names)
-    legend = ('<div class="legend">mask value ' + ' '.join(
-        f'<span class="tok" style="background:{text_colour(v)}">{v}</span>'
-        for v in (0, 0.25, 0.5, 0.75, 1)) + ' (opacity = the value, clipped to [0, 1]); '
-        '<span class="rat">underlined</span>: human rationale</div>' if text else
-              '<table class="legend">' + ''.join(
-                  f'<tr><td>{folder}</td><td>{lo:.3g}</td><td><span class="bar" style='
-                  f'"background:{colour_bar_css()}"></span></td><td>{hi:.3g}</td></tr>'
-                  for folder, (lo, hi) in ranges.items()) + '</table><p class="small">'
-              f'{CMAP}: from the smallest value of the folder over the run to the largest '
-              f'{TOP_PERCENTILE}th percentile of one of its masks; values above take the top '
-              'colour.</p>')
+    return _write_page(
+        work_dir, run=_run_section(work_dir, cfg, _seconds_row('seconds per sample', metas)),
+        legend=text_legend_html() if text else _image_legend(ranges), note=note,
+        names=names, cards=cards, page_size=page_size, summary=summary,
+        per_sample=per_sample, curves=curves, failures=_failures({'': work_dir}))
+
+
+def markdown_tables_html(markdown: str) -> str:
+    """Markdown text of tables (as ``table.md``) as HTML: each table
+    sortable by any column (a cell sorts by its first number, e.g. the mean
+    of ``'0.412 ± 0.030'``), other lines as paragraphs."""
+    out, rows = [], []
+
+    def flush():
+        if not rows:
+            return
+        head = ''.join(f'<th data-col="{i}">{html.escape(c)}</th>'
+                       for i, c in enumerate(rows[0]))
+        body = ''.join('<tr>' + ''.join(
+            f'<td data-v="{html.escape(c) if i == 0 else _leading_number(c)}">'
+            f'{html.escape(c)}</td>' for i, c in enumerate(row)) + '</tr>' for row in rows[2:])
+        out.append(f'<table class="sortable methods"><thead><tr>{head}</tr></thead>'
+                   f'<tbody>{body}</tbody></table>')
+        rows.clear()
+
+    for line in markdown.splitlines():
+        if line.startswith('|'):
+            rows.append([c.strip() for c in line.strip().strip('|').split('|')])
+            continue
+        flush()
+        if line.strip():
+            out.append(f'<p>{html.escape(line.strip())}</p>')
+    flush()
+    return ''.join(out)
+
+
+def _leading_number(cell: str) -> str:
+    """The first number of a table cell (``''`` when there is none)."""
+    found = re.match(r'\s*([-+−]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)', cell)
+    return '' if found is None else found.group(1).replace('−', '-')
+
+
+def write_compare_report(work_dir: str, methods: Sequence[str], table: str, dataset,
+                         curves: Sequence[str] = (), cfg: Optional[Config] = None,
+                         page_size: int = PAGE_SIZE) -> str:
+    """Write the ``report.html`` of a comparison (``tools/vision/compare.py``,
+    ``tools/nlp/compare_nlp.py``); returns its path.
+
+    ``work_dir/<method>/`` holds each method's run. The page shows the run,
+    one card per sample with every method's mask side by side (images: one
+    colour scale per method; text: each method's highlighted document with
+    the human rationale marked), ``table`` (the Markdown of ``table.md``:
+    the methods' metrics and the paired differences, as the compare tool
+    computed them) as sortable tables, the figures ``curves`` (PNG files,
+    embedded), the per-sample metrics of every method and the failures."""
+    if page_size < 1:
+        raise ValueError(f'page_size must be at least 1, got {page_size}.')
+    run_dirs = {m: osp.join(work_dir, m) for m in methods}
+    names = sorted(set().union(*(_mask_names(d) for d in run_dirs.values())))
+    items = _items(dataset, names)
+    class_names = None if dataset is None else class_names_of(dataset)
+    ranges = {m: r[INPUT_DIR] for m, d in run_dirs.items()
+              if INPUT_DIR in (r := run_ranges(d, names, [INPUT_DIR]))}
+    cards, seconds = [], []
+    for name in names:
+        item = items.get(name)
+        masks = {m: mask for m, d in run_dirs.items()
+                 if (mask := _masks(d, name, [INPUT_DIR]).get(INPUT_DIR)) is not None}
+        if item is not None and 'tokens' in item:
+            body = ''.join(_document(item, mask, method) for method, mask in masks.items())
+        else:
+            body = _thumbs(None if item is None else item.get('image'), masks, ranges)
+        meta = next((m for m in (_meta(d, name) for d in run_dirs.values()) if m), {})
+        cards.append(_card(name, body, _class_lines(meta, class_names)))
+    for method, run_dir in run_dirs.items():
+        seconds += _seconds_row(f'seconds per sample: {method}',
+                                [_meta(run_dir, n) for n in _mask_names(run_dir)])
+    text = any('tokens' in item for item in items.values())
+    evaluations = _evaluations({m: eval_dir(d) for m, d in run_dirs.items()})
+    figures = ''.join(
+        _figure(_png_uri(path), metric, metric) for path in curves
+        for metric in [osp.splitext(osp.basename(path))[0]])
+    return _write_page(
+        work_dir, run=_run_section(work_dir, cfg, seconds),
+        legend=text_legend_html() if text else _image_legend(ranges),
+        note='' if dataset is not None else 'no dataset: masks are shown without inputs',
+        names=names, cards=cards, page_size=page_size,
+        summary=markdown_tables_html(table),
+        per_sample=_per_sample_table(evaluations, names) if evaluations else NO_EVALUATION,
+        curves=f'<div class="curves">{figures}</div>', failures=_failures(run_dirs))
+
+
+def _write_page(work_dir: str, run: str, legend: str, note: str, names: List[str],
+                cards: List[str], page_size: int, summary: str, per_sample: str,
+                curves: str, failures: str) -> str:
+    """Fill the page's template and write it to ``work_dir/report.html``."""
     pages = max(1, -(-len(cards) // page_size))
     # no '<' in the script block: nothing in it can close it or open a comment
     data = json.dumps(dict(names=names, cards=cards)).replace('<', '\\u003c')
-    extra = f'<p class="note">{html.escape(note)}</p>' if note else ''
     page = _TEMPLATE.format(
-        title=html.escape(osp.basename(osp.abspath(work_dir))), run=_run_section(
-            work_dir, cfg, metas), count=len(cards), legend=legend, note=extra,
+        title=html.escape(osp.basename(osp.abspath(work_dir))), run=run, count=len(cards),
+        legend=legend, note=f'<p class="note">{html.escape(note)}</p>' if note else '',
         first=''.join(cards[:page_size]), pages=pages, page_size=page_size, data=data,
-        summary=summary, per_sample=per_sample, curves=curves,
-        failures=_failures(work_dir), script=_SCRIPT)
+        summary=summary, per_sample=per_sample, curves=curves, failures=failures,
+        script=_SCRIPT, rationale_css=RATIONALE_CSS)
     path = osp.join(work_dir, REPORT)
     save_text(path, page)
     return path
 
 
-def refresh_report(work_dir: str, logger=None) -> Optional[str]:
-    """:func:`write_report` at the end of a tool: prints the page's path, and
-    on an error warns (the run's results stand) instead of failing the run."""
+def refresh_report(work_dir: str, logger=None, write: Callable[..., str] = write_report,
+                   **kwargs) -> Optional[str]:
+    """``write(work_dir, **kwargs)`` (:func:`write_report` or
+    :func:`write_compare_report`) at the end of a tool: prints the page's
+    path, and on an error warns (the run's results stand) instead of
+    failing the run."""
     try:
-        path = write_report(work_dir)
+        path = write(work_dir, **kwargs)
     except Exception as err:  # noqa: BLE001 - a report must not fail a finished run
-        message = f'report.html not written: {err}'
+        message = f'{REPORT} not written: {err}'
         logger.warning(message) if logger is not None else print(message)
         return None
     print(f'Report: {path}')
@@ -526,15 +608,14 @@ td, th {{ border: 1px solid #ccc; padding: 2px 6px; text-align: left; }}
 table.sortable th {{ cursor: pointer; background: #f2f2f2; }}
 th[data-dir=up]::after {{ content: " ▲"; }} th[data-dir=down]::after {{ content: " ▼"; }}
 #grid {{ display: flex; flex-wrap: wrap; gap: 8px; }}
-.card {{ border: 1px solid #bbb; border-radius: 4px; padding: 6px; font-size: 12px;
-  max-width: 40em; }}
+.card {{ border: 1px solid #bbb; border-radius: 4px; padding: 6px; font-size: 12px; }}
 .card.hit {{ outline: 3px solid #e80; }}
 .card .name {{ font-weight: bold; word-break: break-all; }}
 .thumbs {{ display: flex; gap: 4px; }}
 figure {{ margin: 0; text-align: center; }} figcaption {{ font-size: 11px; }}
-.doc {{ line-height: 1.9; max-height: 18em; overflow-y: auto; font-size: 13px; }}
-.rat {{ border-bottom: 2px solid #1a5fd0; }}
-.tok {{ padding: 0 4px; border: 1px solid #ddd; }}
+.doc {{ line-height: 1.9; max-height: 18em; max-width: 40em; overflow-y: auto;
+  font-size: 13px; margin-bottom: 4px; }}
+{rationale_css}
 .small {{ color: #666; font-size: 11px; }}
 .other {{ color: #b00; }}
 table.legend td {{ border: none; padding: 0 4px; }}

@@ -29,7 +29,7 @@ def test_run_records_bad_samples_and_resumes(image_run):
         assert np.load(work / 'feat_masks' / f'{name}.npy').shape == (16, 16)
         assert first[f'{name}.npy'].dtype == np.float32
     assert json.load(open(work / 'meta' / 'img1.json'))['target'] == 2
-    assert (work / 'config.py').is_file() and (work / 'log.txt').is_file()
+    assert (work / 'config.py').is_file() and list((work / 'logs').glob('*.log'))
     assert not [f for f in os.listdir(work / 'input_masks') if f.startswith(TMP_PREFIX)]
 
     # a rerun skips what is finished; a lost file is recomputed identically

@@ -10,16 +10,12 @@ import numpy as np
 import pytest
 from conftest import requires_shared_data
 
+from input_iba.datasets.class_names import class_names_of
 from input_iba.tools.evaluate import main as evaluate
 from input_iba.tools.train import main as train
-from input_iba.visualization.report import (
-    PAGE_SIZE,
-    REPORT,
-    class_names_of,
-    run_ranges,
-    text_colour,
-    write_report,
-)
+from input_iba.visualization.colour_scales import run_ranges
+from input_iba.visualization.report import MASK_FOLDERS, PAGE_SIZE, REPORT, write_report
+from input_iba.visualization.text import text_colour
 from tests.tools.helpers import SALIENCY, make_image_run
 
 NAMES = ['cat', 'dog', 'fox', 'owl']
@@ -105,7 +101,9 @@ def test_image_run_report(tmp_path, monkeypatch):
     run = json.load(open(work / 'run.json'))
     assert run['code_version'] in page.text and run['config_hash'] in page.text
     assert 'seconds per sample' in page.text
-    assert any(a.get('href') == 'log.txt' for a in page.all('a'))
+    logs = sorted(str(p.relative_to(work)) for p in work.glob('**/logs/*.log'))
+    assert len(logs) == 2 and logs[0].startswith('eval_input_masks/logs/')  # one per run
+    assert [a['href'] for a in page.all('a', 'log')] == logs
     assert {a['href'] for a in page.all('a') if a['href'].endswith('.png')} == {
         'input_masks/img0.png', 'input_masks/img1.png'}  # the visualizer's full-size files
     assert 'broken' in page.text and 'could not load' in page.text
@@ -137,7 +135,8 @@ def test_a_thousand_samples_open_one_page(tmp_path):
     assert len(page.all('a', 'goto')) == 1000
     assert 'Samples (1000)' in page.text and 'class 2' in page.text
     assert 'no config with data.attribute' in page.text
-    lo, hi = run_ranges(str(tmp_path), [f's{i:04d}' for i in range(1000)])['input_masks']
+    lo, hi = run_ranges(str(tmp_path), [f's{i:04d}' for i in range(1000)],
+                        MASK_FOLDERS)['input_masks']
     assert lo < 0.001 and 0.95 < hi < 1  # one colour scale for the run: min .. top 99th percentile
     assert f'input_masks {lo:.3g}' in page.text and f'{hi:.3g}' in page.text
 
@@ -148,15 +147,24 @@ def test_text_opacity_is_the_mask_value():
 
 
 def test_class_names_of_datasets():
-    class Labels:
-        LABELS = dict(NEG=0, POS=1)
+    from input_iba.datasets import SST2, ConcatDatasets, EraserMovies, Subset
 
     class Named:
         class_names = ['tench', 'goldfish']
 
-    assert class_names_of(Labels()) == ['NEG', 'POS']
+        def __len__(self):
+            return 0
+
     assert class_names_of(Named()) == ['tench', 'goldfish']
     assert class_names_of(object()) is None
+    assert EraserMovies.class_names == ('NEG', 'POS')
+    assert SST2.class_names == ('negative', 'positive')
+    wrapped = Subset.__new__(Subset)
+    wrapped.dataset = Named()  # an empty inner dataset is still looked through
+    assert class_names_of(wrapped) == ['tench', 'goldfish']
+    concat = ConcatDatasets.__new__(ConcatDatasets)
+    concat.datasets = [Named(), object()]
+    assert class_names_of(concat) == ['tench', 'goldfish']
 
 
 @requires_shared_data
