@@ -159,6 +159,8 @@ class EraserMovies(TextClassificationDataset):
     Labels: NEG 0, POS 1. Names: the document id without ``.txt``."""
 
     LABELS = dict(NEG=0, POS=1)
+    #: the names of the classes 0 and 1
+    class_names = tuple(sorted(LABELS, key=LABELS.get))
 
     def __init__(self, root=None, split='train', vocab=None, max_length=None,
                  min_freq=2, max_vocab=None, num_samples=None, **tokenizer_args):
@@ -188,6 +190,9 @@ class SST2(TextClassificationDataset):
     ``min_tokens`` keeps only rows with at least that many tokens (the GLUE
     training split is mostly short phrases; the test split is sentences)."""
 
+    #: the names of the labels 0 and 1
+    class_names = ('negative', 'positive')
+
     def __init__(self, root=None, split='train', vocab=None, max_length=None,
                  min_freq=1, max_vocab=None, num_samples=None, min_tokens=1,
                  **tokenizer_args):
@@ -216,6 +221,9 @@ class SST2(TextClassificationDataset):
 @DATASETS.register_module()
 class TextFolder(TextClassificationDataset):
     """IMDB-style folder: ``root/pos/*.txt`` (label 1), ``root/neg/*.txt`` (0)."""
+
+    #: the names of the labels 0 and 1
+    class_names = ('neg', 'pos')
 
     def __init__(self, root, vocab=None, max_length=None, min_freq=1,
                  max_vocab=None, num_samples=None, **tokenizer_args):
