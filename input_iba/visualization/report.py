@@ -620,7 +620,7 @@ figure {{ margin: 0; text-align: center; }} figcaption {{ font-size: 11px; }}
 .other {{ color: #b00; }}
 table.legend td {{ border: none; padding: 0 4px; }}
 .bar {{ display: inline-block; width: 12em; height: 0.9em; vertical-align: middle; }}
-.curves {{ display: flex; flex-wrap: wrap; gap: 8px; }}
+.curves {{ display: flex; flex-wrap: wrap; gap: 8px; }} .curves img {{ max-width: 30em; }}
 .note {{ color: #b00; }} .hint {{ color: #666; font-size: 12px; }}
 </style></head><body>
 <h1>input_iba report: {title}</h1>

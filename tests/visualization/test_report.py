@@ -1,5 +1,6 @@
 """report.html: built from real tool runs, read back with html.parser, and
 (where Debian's chromium is installed) opened in a headless browser."""
+import html
 import json
 import re
 import shutil
@@ -56,12 +57,17 @@ class Page(HTMLParser):
         return ' '.join(self.texts)
 
 
+def named(config):
+    """``config`` with the class names :data:`NAMES` on the explained dataset."""
+    return config.replace('pipeline=pipeline),', f'pipeline=pipeline, class_names={NAMES}),', 1)
+
+
 def image_run(tmp_path, monkeypatch):
     """Two images (and a broken file) explained by Saliency on the tiny
     model, evaluated with insertion/deletion: the tools write the report."""
     cfg, work = make_image_run(tmp_path, monkeypatch, num_images=2, labels='img1.png 2\n')
-    cfg.write_text(SALIENCY.format(root=tmp_path / 'images',
-                                   labels=repr(str(tmp_path / 'labels.txt'))))
+    cfg.write_text(named(SALIENCY).format(root=tmp_path / 'images',
+                                          labels=repr(str(tmp_path / 'labels.txt'))))
     train('t', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
     evaluate('e', [str(cfg), '--work-dir', str(work), '--device', 'cpu', '--metrics',
                    'insertion_deletion', '--cfg-options',
@@ -76,13 +82,13 @@ def external_urls(page):
 
 def test_image_run_report(tmp_path, monkeypatch):
     work = image_run(tmp_path, monkeypatch)
-    assert (work / REPORT).is_file()  # written by the tools
-    path = write_report(str(work), class_names=NAMES)
-    page = Page(open(path, encoding='utf-8').read())
+    page = Page((work / REPORT).read_text(encoding='utf-8'))  # written by the tools
     cards = page.all('div', 'card')
     assert sorted(c['data-name'] for c in cards) == ['img0', 'img1']
     metas = {n: json.load(open(work / 'meta' / f'{n}.json')) for n in ('img0', 'img1')}
     for meta in metas.values():
+        assert meta['target_name'] == NAMES[meta['target']]  # the dataset's names
+        assert meta['prediction_name'] == NAMES[meta['prediction']]
         assert f"{NAMES[meta['target']]} ({meta['target']})" in page.text
         assert f"p = {meta['target_probability']:.3f}" in page.text
     assert 'label fox (2)' in ' '.join(page.text.split())
@@ -167,8 +173,9 @@ def test_class_names_of_datasets():
     assert class_names_of(concat) == ['tench', 'goldfish']
 
 
-@requires_shared_data
-def test_text_run_report(tmp_path):
+def text_run(tmp_path):
+    """Two ERASER documents explained by InputIBA with a small LSTM that the
+    tools train: the tool writes the report."""
     from input_iba.tools.train_classifier import main as train_classifier
     from tests.tools.test_text_tools import CLASSIFIER, EXPLAIN
     (tmp_path / 'cls.py').write_text(CLASSIFIER)
@@ -177,26 +184,96 @@ def test_text_run_report(tmp_path):
     work = tmp_path / 'explain'
     train('n', [str(tmp_path / 'explain.py'), '--work-dir', str(work), '--device', 'cpu',
                 '--num-samples', '2'])
+    return work
+
+
+@requires_shared_data
+def test_text_run_report(tmp_path):
+    work = text_run(tmp_path)
     page = Page((work / REPORT).read_text(encoding='utf-8'))
     cards = page.all('div', 'card')
     assert len(cards) == 2
-    assert 'NEG (0)' in page.text  # EraserMovies' label names
+    for card in cards:
+        meta = json.load(open(work / 'meta' / f"{card['data-name']}.json"))
+        assert meta['target_name'] == ['NEG', 'POS'][meta['target']]  # EraserMovies' names
+        assert f"target {meta['target_name']} ({meta['target']}), p = " \
+            f"{meta['target_probability']:.3f}" in page.text
     name = cards[0]['data-name']
     mask = np.load(work / 'input_masks' / f'{name}.npy')
     spans = [a for a in page.all('span') if 'title' in a][:len(mask)]
     assert len(spans) == 40
     for span, value in zip(spans, mask):
         assert span['style'] == f'background:{text_colour(float(value))}'
-    assert 'opacity = the value' in page.text
+    assert 'opacity = the value, clipped to [0, 1]' in page.text
+    # the human rationale: ERASER's evidence tokens are marked, the others not
+    from input_iba.datasets import EraserMovies
+    docs = EraserMovies(split='val', num_samples=2, max_length=40, min_freq=1)
+    rationale = {docs.sample_name(i): docs[i]['rationale'] for i in range(2)}
+    marked = [('rat' in (a.get('class') or '')) for a in spans]
+    assert marked == [bool(r) for r in rationale[name][:40]]
 
 
-PROBE_HEAD = '''<script>var probeErrors = [];
+COMPARE = named(SALIENCY) + """
+methods = dict(Saliency=dict(type='Saliency'), Random=dict(type='Random'))
+metrics = ['insertion_deletion']
+evaluation = dict(insertion_deletion=dict(pixels_per_step=32))
+figure_samples = 4
+paired_reference = 'Saliency'
+"""
+
+
+def compare_run(tmp_path, monkeypatch):
+    """Two methods on two images (and a broken file) with insertion/deletion
+    and the paired table: the compare tool writes the report."""
+    from input_iba.tools.compare import main as compare
+    cfg, work = make_image_run(tmp_path, monkeypatch, num_images=2, labels='img1.png 2\n')
+    cfg.write_text(COMPARE.format(root=tmp_path / 'images',
+                                  labels=repr(str(tmp_path / 'labels.txt'))))
+    compare('c', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
+    return work
+
+
+def test_compare_run_report(tmp_path, monkeypatch):
+    work = compare_run(tmp_path, monkeypatch)
+    page = Page((work / REPORT).read_text(encoding='utf-8'))
+    text = ' '.join(page.text.split())
+    # the methods side by side on every card, each on its own colour scale
+    cards = page.all('div', 'card')
+    assert sorted(c['data-name'] for c in cards) == ['img0', 'img1']
+    assert [img['alt'] for img in page.all('img') if not img['alt'].endswith('curve')] == [
+        'input', 'Saliency', 'Random'] * 2
+    assert 'Saliency' in text and 'Random' in text and 'jet: from the smallest' in text
+    for name in ('img0', 'img1'):
+        meta = json.load(open(work / 'Saliency' / 'meta' / f'{name}.json'))
+        assert f"target {NAMES[meta['target']]} ({meta['target']}), p = " \
+            f"{meta['target_probability']:.3f}" in text
+    # table.md's tables, as the tool computed them, sortable
+    tables = page.all('table', 'methods')
+    assert len(tables) == 2 and all('sortable' in t['class'] for t in tables)
+    for line in (work / 'table.md').read_text().splitlines():
+        if line.startswith('| ') and '---' not in line:
+            for cell in line.strip('| ').split(' | '):
+                assert cell in text, cell
+    assert 'Saliency minus' in text and '/2 better)' in text
+    # the per-sample metrics of both methods, and the curves
+    assert 'Saliency: insertion AUC ↑' in text and 'Random: deletion AUC ↓' in text
+    record = json.load(open(work / 'Random' / 'eval_input_masks' / 'insertion_deletion' /
+                            'img1.json'))
+    assert f"{record['deletion_auc']:.4g}" in text
+    assert any(img['alt'] == 'insertion_deletion curve' for img in page.all('img'))
+    assert text.count('could not load') == 2  # broken.png, once per method
+    assert not external_urls(page)
+
+
+PROBE_HEAD = """<script>var probeErrors = [];
 window.onerror = function (m) { probeErrors.push(String(m)); };
 var consoleError = console.error;
 console.error = function () { probeErrors.push([].join.call(arguments, ' '));
-  consoleError.apply(console, arguments); };</script>'''
+  consoleError.apply(console, arguments); };</script>"""
 
-PROBE = '''<script>window.addEventListener('load', function () {
+#: loads the page, then records errors, images, the cards of the first and
+#: second page, and the column 1 of TABLE (where there is one) sorted up and down
+PROBE = """<script>window.addEventListener('load', function () {
   var out = {errors: probeErrors};
   out.images = [].map.call(document.images, function (i) {
     return i.complete && i.naturalWidth > 0; });
@@ -205,39 +282,87 @@ PROBE = '''<script>window.addEventListener('load', function () {
   out.first = names();
   document.getElementById('next').click();
   out.second = names();
-  var th = document.querySelector('#per-sample th[data-col="1"]');
-  var column = function () { return [].map.call(
-    document.querySelectorAll('#per-sample tbody tr'),
-    function (r) { return parseFloat(r.cells[1].getAttribute('data-v')); }); };
-  th.click(); out.up = column(); th.click(); out.down = column();
+  var table = document.querySelector('TABLE');
+  if (table) {
+    var th = table.querySelector('th[data-col="1"]');
+    var column = function () { return [].map.call(table.querySelectorAll('tbody tr'),
+      function (r) { return parseFloat(r.cells[1].getAttribute('data-v')); }); };
+    out.before = column(); th.click(); out.up = column(); th.click(); out.down = column();
+  }
   var pre = document.createElement('pre'); pre.id = 'probe';
   pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
-});</script>'''
+});</script>"""
+
+needs_chromium = pytest.mark.skipif(
+    shutil.which('chromium') is None,
+    reason="Debian's chromium is not installed (apt-get install chromium)")
 
 
-@pytest.mark.skipif(shutil.which('chromium') is None,
-                    reason="Debian's chromium is not installed (apt-get install chromium)")
-def test_report_in_headless_chromium(tmp_path, monkeypatch):
-    work = image_run(tmp_path, monkeypatch)
-    text = open(write_report(str(work), class_names=NAMES, page_size=1),
-                encoding='utf-8').read()
-    probed = work / 'probed.html'
-    probed.write_text(text.replace('<head>', '<head>' + PROBE_HEAD, 1)
-                      .replace('</body>', PROBE + '</body>', 1), encoding='utf-8')
-    dom = subprocess.run(
-        ['chromium', '--headless', '--no-sandbox', '--disable-gpu',
-         '--disable-background-networking', '--no-first-run',
-         f'--user-data-dir={tmp_path / "profile"}', '--dump-dom', probed.as_uri()],
-        capture_output=True, text=True, timeout=60).stdout
+def open_in_chromium(path, table, tmp_path):
+    """Open the page ``path`` in headless Chromium with :data:`PROBE`
+    (sorting the table of the CSS selector ``table``); save a screenshot
+    beside it; returns ``(probe results, the DOM after the script ran)``."""
+    text = path.read_text(encoding='utf-8')
+    probed = path.with_name('probed.html')
+    probed.write_text(text.replace('<head>', '<head>' + PROBE_HEAD, 1).replace(
+        '</body>', PROBE.replace('TABLE', table) + '</body>', 1), encoding='utf-8')
+    browser = ['chromium', '--headless', '--no-sandbox', '--disable-gpu',
+               '--disable-background-networking', '--no-first-run',
+               f'--user-data-dir={tmp_path / "profile"}']
+    dom = subprocess.run(browser + ['--dump-dom', probed.as_uri()],
+                         capture_output=True, text=True, timeout=60).stdout
+    subprocess.run(browser + [f'--screenshot={path.with_suffix(".png")}',
+                              '--window-size=1200,1600', path.as_uri()],
+                   capture_output=True, timeout=60)
+    assert path.with_suffix('.png').stat().st_size > 10_000  # a page was drawn
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
     assert found, dom[-2000:]
-    out = json.loads(found.group(1).replace('&quot;', '"').replace('&amp;', '&'))
+    return json.loads(html.unescape(found.group(1))), dom
+
+
+def assert_sorts(out):
+    assert sorted(out['before']) == sorted(out['up']) and len(out['up']) >= 2
+    assert out['up'] == sorted(out['up']) and out['down'] == sorted(out['down'], reverse=True)
+
+
+@needs_chromium
+def test_report_in_headless_chromium(tmp_path, monkeypatch):
+    work = image_run(tmp_path, monkeypatch)
+    path = write_report(str(work), page_size=1)
+    out, dom = open_in_chromium(work / REPORT, '#per-sample', tmp_path)
     assert out['errors'] == []
     assert out['images'] and all(out['images'])
     assert out['first'] == ['img0'] and out['second'] == ['img1']
-    targets = {json.load(open(work / 'meta' / f'{n}.json'))['target'] for n in out['second']}
-    assert all(f'{NAMES[t]} ({t})' in dom for t in targets)  # the page drawn by the script
-    assert out['up'] == sorted(out['up']) and out['down'] == sorted(out['down'], reverse=True)
+    meta = json.load(open(work / 'meta' / 'img1.json'))  # the page drawn by the script
+    assert f"{NAMES[meta['target']]} ({meta['target']}), p = " \
+        f"{meta['target_probability']:.3f}" in html.unescape(dom)
+    record = json.load(open(work / 'eval_input_masks' / 'insertion_deletion' / 'img1.json'))
+    assert f"{record['insertion_auc']:.4g}" in dom
+    assert path.endswith(REPORT)
+    assert_sorts(out)
+
+
+@needs_chromium
+def test_compare_report_in_headless_chromium(tmp_path, monkeypatch):
+    work = compare_run(tmp_path, monkeypatch)
+    out, dom = open_in_chromium(work / REPORT, 'table.methods', tmp_path)
+    assert out['errors'] == []
+    assert len(out['images']) == 7 and all(out['images'])  # 2 x 3 thumbnails, a curve
+    assert out['first'] == ['img0', 'img1']
+    assert 'Saliency minus' in dom and 'Random' in dom
+    assert_sorts(out)  # the methods by insertion AUC
+
+
+@needs_chromium
+@requires_shared_data
+def test_text_report_in_headless_chromium(tmp_path):
+    work = text_run(tmp_path)
+    out, dom = open_in_chromium(work / REPORT, '#per-sample', tmp_path)
+    assert out['errors'] == []
+    assert out['images'] == []  # documents: no pictures
+    assert len(out['first']) == 2
+    assert 'class="rat"' in dom and 'opacity = the value, clipped to [0, 1]' in dom
+    assert re.search(r'target (NEG|POS) \(\d\), p = 0\.\d{3}', dom)
 
 
 def test_the_tool_rebuilds_a_report_with_class_names(tmp_path, capsys):
