@@ -6,8 +6,9 @@ from .builders import (
     load_config,
     prepare_statistics,
 )
+from .preprocess import preprocess
 from .runner import run_attribution
 
 __all__ = ['build_attributor', 'build_dataset', 'build_model',
-           'build_visualizer', 'load_config', 'prepare_statistics',
+           'build_visualizer', 'load_config', 'prepare_statistics', 'preprocess',
            'run_attribution']

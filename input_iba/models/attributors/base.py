@@ -80,7 +80,8 @@ def check_inputs(inputs):
             f'(B, 3, H, W), resized and normalised like the model\'s pipeline, or token ids '
             f'(B, L); got {type(inputs).__name__}'
             + (f' of shape {tuple(inputs.shape)}' if isinstance(inputs, torch.Tensor) else '')
-            + '. Stack dataset items: torch.stack([dataset[i]["inputs"] for i in indices]).')
+            + '. Stack dataset items: torch.stack([dataset[i]["inputs"] for i in indices]), '
+            'or turn uint8 (H, W, 3) photos into one: input_iba.apis.preprocess(images).')
 
 
 def target_indices(targets, count, predict):
