@@ -25,10 +25,14 @@ $(MINILM): $(STAMP)
 
 install: $(STAMP) $(MINILM)
 
+# the demo's work dir (make demo DEMO_DIR=...)
+DEMO_DIR ?= work_dirs/demo
+
 demo: $(STAMP)
-	$(PY) tools/vision/train.py configs/demo/input_iba_skimage_photos.py --work-dir work_dirs/demo
-	$(PY) tools/vision/contact_sheet.py configs/demo/input_iba_skimage_photos.py --work-dir work_dirs/demo
-	@echo "Open work_dirs/demo/report.html or work_dirs/demo/contact_sheet.png; masks are in work_dirs/demo/input_masks/ and feat_masks/."
+	$(PY) tools/vision/train.py configs/demo/input_iba_skimage_photos.py --work-dir $(DEMO_DIR)
+	$(PY) tools/vision/contact_sheet.py configs/demo/input_iba_skimage_photos.py --work-dir $(DEMO_DIR)
+	@echo "Masks: $(DEMO_DIR)/input_masks/ and feat_masks/; contact sheet: $(DEMO_DIR)/contact_sheet.png. Open the report:"
+	@echo "$(abspath $(DEMO_DIR))/report.html"
 
 test: $(STAMP) $(MINILM)
 	INPUT_IBA_FAST=1 $(PY) -m pytest tests tutorials --nbmake -q
