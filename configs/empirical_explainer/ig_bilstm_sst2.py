@@ -9,8 +9,8 @@
 #       --work-dir work_dirs/ee_ig_sst2
 #   python tools/evaluate_explainer.py configs/empirical_explainer/ig_bilstm_sst2.py \
 #       --work-dir work_dirs/ee_ig_sst2
-#   python benchmarks/empirical_explainer_speed.py configs/empirical_explainer/ig_bilstm_sst2.py \
-#       --work-dir work_dirs/ee_ig_sst2
+#   python -m benchmarks.speed.empirical_explainer_speed \
+#       configs/empirical_explainer/ig_bilstm_sst2.py --work-dir work_dirs/ee_ig_sst2
 _base_ = ['../_base_/models/bilstm_attention.py']
 classifier_dir = 'work_dirs/ee_sst2_classifier'
 model = dict(embedding_dim=64, hidden_dim=64, attention_dim=64,

@@ -12,7 +12,7 @@
 #       --work-dir work_dirs/ee_input_iba_effnet
 #   python tools/evaluate_explainer.py configs/empirical_explainer/input_iba_efficientnet_lite0.py \
 #       --work-dir work_dirs/ee_input_iba_effnet
-#   python benchmarks/empirical_explainer_speed.py \
+#   python -m benchmarks.speed.empirical_explainer_speed \
 #       configs/empirical_explainer/input_iba_efficientnet_lite0.py \
 #       --work-dir work_dirs/ee_input_iba_effnet --num-samples 6
 _base_ = ['../_base_/models/efficientnet_lite0.py', '../_base_/input_iba_vision.py']

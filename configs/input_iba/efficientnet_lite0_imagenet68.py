@@ -1,6 +1,6 @@
 # InputIBA (default schedule) on the 68 ImageNet images with boxes and reference
 # masks (imagenet/ + imagenet_dev/), estimation on the same 68: the setting of
-# benchmarks/input_iba_quality.py and of docs/results/input_iba_quality.md.
+# benchmarks/quality/input_iba_quality.py and of docs/results/input_iba_quality.md.
 _base_ = ['../_base_/models/efficientnet_lite0.py', '../_base_/datasets/imagenet_dev_boxes.py',
           '../_base_/input_iba_vision.py']
 attributor = dict(layer='blocks.2')

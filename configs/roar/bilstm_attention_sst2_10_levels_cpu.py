@@ -6,7 +6,7 @@
 # random, mutual information, attention, gradient, input x gradient and
 # integrated gradients with 10 Gauss-Legendre points (a lighter schedule than
 # the published 50: 92% of the tokens they mask at 10% are those of 50 points,
-# 97% at 50%; benchmarks/roar_schedule_agreement.py, numbers in the results
+# 97% at 50%; benchmarks/roar/schedule_agreement.py, numbers in the results
 # page).
 # InputIBA: bilstm_attention_sst2_10_levels_input_iba_cpu.py (a light schedule,
 # same work dir) and bilstm_attention_sst2_paper.py (the GPU schedule).

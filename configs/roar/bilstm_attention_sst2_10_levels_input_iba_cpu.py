@@ -7,7 +7,7 @@
 # schedule (10 + 10 steps x 2 copies, a 3-epoch GAN;
 # bilstm_attention_sst2_paper.py) takes 0.9 s; the tokens the light schedule
 # masks agree with that schedule's as much as its two seeds agree with each
-# other (benchmarks/roar_schedule_agreement.py, docs/results/roar.md).
+# other (benchmarks/roar/schedule_agreement.py, docs/results/roar.md).
 # Run into the 10-level study's work dir: only InputIBA's steps are new.
 #   W=work_dirs/roar_sst2_10_levels
 #   python tools/nlp/roar.py CONFIG --work-dir $W --cfg-options "roar.seeds=[0,2,4]" &

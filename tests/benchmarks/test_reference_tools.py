@@ -1,5 +1,5 @@
-"""The helpers of benchmarks/reference_comparison.py and
-benchmarks/reference_mask_agreement.py (no reference code needed)."""
+"""The helpers of benchmarks/reference/comparison.py and
+benchmarks/reference/mask_agreement.py (no reference code needed)."""
 import argparse
 import importlib.util
 import os.path as osp
@@ -8,23 +8,15 @@ import sys
 import numpy as np
 import pytest
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def load_script(name):
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(ROOT, 'benchmarks', name + '.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from benchmarks.reference import comparison as cmp
+from benchmarks.reference import mask_agreement as agree
 
 
 @pytest.fixture
 def shim():
     """The mmcv shim, imported under its own name, without touching sys.path."""
     spec = importlib.util.spec_from_file_location(
-        'mmcv_shim', osp.join(ROOT, 'benchmarks', 'reference_shims', 'mmcv',
-                              '__init__.py'))
+        'mmcv_shim', osp.join(cmp.SHIMS, 'mmcv', '__init__.py'))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -50,18 +42,17 @@ def test_shim_registry_builds_with_default_args(shim):
 
 
 def test_shim_is_not_importable_as_mmcv_by_default():
-    assert osp.join(ROOT, 'benchmarks', 'reference_shims') not in sys.path
+    assert cmp.SHIMS not in sys.path
 
 
 def test_schedules():
-    cmp = load_script('reference_comparison')
-    args = argparse.Namespace(schedule='light', gan_epochs=None, input_steps=None)
+    args = argparse.Namespace(schedule='light', gan_epochs=None, input_steps=None, smoke=False)
     light = cmp.build_schedule(args)
     assert light['gan']['epochs'] == 2 and light['input']['steps'] == 10
     assert light['feat'] == dict(beta=20.0, steps=10, lr=1.0, copies=10,
                                  init_alpha=5.0, sigma=1.0)
     args = argparse.Namespace(schedule='reference', gan_epochs=None,
-                              input_steps=30)
+                              input_steps=30, smoke=False)
     full = cmp.build_schedule(args)
     assert full['gan']['epochs'] == 20 and full['input']['steps'] == 30
     from input_iba.models.attributors.input_iba import SCHEDULES
@@ -69,20 +60,17 @@ def test_schedules():
 
 
 def test_missing_reference_dir_explains_how_to_get_it(tmp_path):
-    cmp = load_script('reference_comparison')
     with pytest.raises(SystemExit, match='git --git-dir=MIRROR archive'):
         cmp.import_reference(str(tmp_path))
 
 
 def test_heat_in_boxes_by_hand():
-    agree = load_script('reference_mask_agreement')
     mask = np.array([[1.0, 3.0], [0.0, 4.0]])
     inside = np.array([[True, False], [False, True]])
     assert agree.heat_in_boxes(mask, inside) == pytest.approx(5 / 8)
 
 
 def test_predicted_targets_hides_labels():
-    agree = load_script('reference_mask_agreement')
 
     class Two:
         def __len__(self):

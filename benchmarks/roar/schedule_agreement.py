@@ -5,14 +5,15 @@ classifier of a ROAR study (its unmasked model,
 split. Variants and the reference are overrides of the config's measure.
 
     # integrated gradients with fewer points than the published 50
-    python benchmarks/roar_schedule_agreement.py \\
+    python -m benchmarks.roar.schedule_agreement \\
         configs/roar/bilstm_attention_sst2_10_levels_cpu.py \\
-        work_dirs/roar_sst2_10_levels --measure integrated_gradients --documents 500 \\
+        --work-dir work_dirs/roar_sst2_10_levels --measure integrated_gradients --documents 500 \\
         --reference '{"steps": 50}' --variants '{"3": {"steps": 3}, "10": {"steps": 10}}'
     # InputIBA: a light schedule against the GPU config's (two seeds of it: how
     # much the reference agrees with itself)
-    python benchmarks/roar_schedule_agreement.py configs/roar/bilstm_attention_sst2_paper.py \\
-        work_dirs/roar_sst2_10_levels --measure InputIBA --documents 256 --reference-seeds 2 \\
+    python -m benchmarks.roar.schedule_agreement configs/roar/bilstm_attention_sst2_paper.py \\
+        --work-dir work_dirs/roar_sst2_10_levels --measure InputIBA --documents 256 \\
+        --reference-seeds 2 \\
         --variants '{"light": {"feat_iba": {"copies": 1}, "gan": {"epochs": 0},
                                "input_iba": {"steps": 5, "copies": 1}}}'
 
@@ -20,13 +21,13 @@ Prints, for every variant and masking level, the share of the reference's
 masked tokens that the variant masks too (against each reference seed), and
 the seconds per document of each.
 """
-import argparse
 import json
 import time
+from typing import Optional, Sequence
 
-import torch
 from mmengine.config import Config
 
+from benchmarks.common import benchmark_parser, parse_args
 from input_iba.datasets import Subset
 from input_iba.evaluation.roar.study import compute_importance
 from input_iba.tools.roar import build_study
@@ -51,10 +52,9 @@ def merged(measure, overrides):
     return out
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('config')
-    parser.add_argument('work_dir')
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__, config=True,
+                              work_dir="the finished ROAR study's work dir (read)")
     parser.add_argument('--measure', required=True, help="a key of the config's measures")
     parser.add_argument('--reference', default='{}', help='JSON overrides of the reference')
     parser.add_argument('--reference-seeds', type=int, default=1,
@@ -64,8 +64,7 @@ def main():
     parser.add_argument('--seed', type=int, default=0, help="the study seed's model")
     parser.add_argument('--documents', type=int, default=1000)
     parser.add_argument('--batch-size', type=int, default=32)
-    args = parser.parse_args()
-    torch.set_num_threads(1)
+    args = parse_args(parser, argv)
     cfg = Config.fromfile(args.config)
     study = build_study(cfg, args.work_dir)
     if args.measure not in study.measures:

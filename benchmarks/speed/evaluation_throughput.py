@@ -5,7 +5,7 @@ The same samples, masks and metric settings are evaluated with one perturbed
 image per forward pass (``batch_size=1``) and with many (``--batch-sizes``),
 for each model and each perturbation metric, the settings interleaved:
 
-    python benchmarks/evaluation_throughput.py --models tiny EfficientNetLite0 \\
+    python -m benchmarks.speed.evaluation_throughput --models tiny EfficientNetLite0 \\
         --samples 2 --threads 1
 
 Besides wall-clock throughput, images per CPU-second of this process are
@@ -17,13 +17,15 @@ comparison. The metric settings are coarser than the defaults (see
 ``--pixels-per-step``, ``--ns``, ``--subsets``) to fit a laptop CPU; the
 number of perturbed images per forward pass is what is compared.
 """
-import argparse
 import os.path as osp
 import time
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
 import torch.nn as nn
+
+from benchmarks.common import benchmark_parser, parse_args
 
 
 def tiny_cnn():
@@ -69,8 +71,8 @@ def timed_run(evaluator, items, masks):
     return images, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__, device=True)
     parser.add_argument('--models', nargs='+', default=['tiny', 'EfficientNetLite0'])
     parser.add_argument('--samples', type=int, default=2)
     parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 8, 64],
@@ -82,11 +84,7 @@ def main():
                         help='insertion/deletion step (default 1792: 29 points per curve)')
     parser.add_argument('--ns', type=int, nargs='+', default=[1, 100, 10000])
     parser.add_argument('--subsets', type=int, default=16)
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available()
-                        else 'cpu')
-    parser.add_argument('--threads', type=int, default=torch.get_num_threads())
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    args = parse_args(parser, argv)
     from input_iba.evaluation.vision import InsertionDeletion, SensitivityN
 
     items = load_items(args.samples)
@@ -100,7 +98,7 @@ def main():
             model, adapter=adapter, batch_size=bs, ns=args.ns,
             num_subsets=args.subsets))
     device = (torch.cuda.get_device_name() if args.device.startswith('cuda')
-              else f'CPU, {args.threads} thread(s)')
+              else f'CPU, {torch.get_num_threads()} thread(s)')
     print(f'{args.samples} images of 224x224, {device}, channels-last; '
           f'insertion/deletion every {args.pixels_per_step} px, sensitivity-N '
           f'N={args.ns} x {args.subsets} subsets; best of {args.repeats}\n')

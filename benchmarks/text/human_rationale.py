@@ -1,29 +1,29 @@
 """The human rationale used as a mask, scored by a comparison config's
 metrics (the HumanRationale row of docs/results/text_transformer.md):
 
-    python benchmarks/text_human_rationale.py configs/compare/minilm_eraser_movies.py \
+    python -m benchmarks.text.human_rationale configs/compare/minilm_eraser_movies.py \
         --work-dir work_dirs/compare_minilm_eraser
 
 writes ``<work-dir>/HumanRationale/input_masks/<doc>.npy`` (1 on the words of
 human evidence, per word as the dataset gives them) and its metric folders,
 and prints the summaries as JSON."""
-import argparse
 import json
 import os.path as osp
+from typing import Optional, Sequence
 
 import numpy as np
 
+from benchmarks.common import benchmark_parser, parse_args
 from input_iba.apis import build_dataset, build_model, load_config
 from input_iba.apis.builders import build_evaluator
 from input_iba.utils import save_npy
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('config')
-    parser.add_argument('--work-dir', required=True)
-    args = parser.parse_args(argv)
-    cfg = load_config(args.config, required=('model', 'data', 'metrics'))
+def main(argv: Optional[Sequence[str]] = None) -> dict:
+    parser = benchmark_parser(__doc__, config=True, cfg_options=True,
+                              work_dir='the comparison\'s work dir: writes HumanRationale/ there')
+    args = parse_args(parser, argv)
+    cfg = load_config(args.config, args.cfg_options, required=('model', 'data', 'metrics'))
     model = build_model(cfg.model).eval()
     dataset = build_dataset(cfg.data.attribute)
     run_dir = osp.join(args.work_dir, 'HumanRationale')

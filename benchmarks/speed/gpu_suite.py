@@ -1,7 +1,7 @@
 """InputIBA on one GPU: throughput, peak memory, bf16 and torch.compile.
 
 EfficientNet-Lite0 at ``blocks.2`` on the 68 ImageNet images with boxes
-(imagenet/ + imagenet_dev/; the config of benchmarks/input_iba_quality.py),
+(imagenet/ + imagenet_dev/; the config of benchmarks/quality/input_iba_quality.py),
 layer statistics from the same images, the predicted class as target and one
 seed per image (``input_iba.utils.sample_seed``). Runs, one after the other
 in one process (peak memory is reset before each):
@@ -20,40 +20,35 @@ Images/s count the ``attribute`` calls only (synchronised); the first batch
 of a run includes warm-up (and compilation), so the rate after it is given
 too. A time budget (``--budget-s``, default 7 minutes of attribution) is
 shared among the runs: a run stops before a batch that would overrun its
-share and records how many images it used. One JSON (``--out``) holds the
+share and records how many images it used. One JSON
+(``<work-dir>/gpu_suite.json``, beside the cached layer statistics) holds the
 machine, every setting and every number; it is rewritten after each run.
-``--dry-run`` checks every run end to end on 2 images on the CPU with the
-cheapest schedules (2 steps and 2 copies per stage, one short GAN epoch)::
+``--smoke`` checks every run end to end on 2 images on the CPU with the
+cheapest schedules (2 steps and 2 copies per stage, the GAN on one batch of 2)::
 
-    sh benchmarks/gpu_suite.sh                       # on a GPU machine
-    sh benchmarks/gpu_suite.sh --dry-run --out work_dirs/gpu_suite_dry.json
+    sh benchmarks/speed/gpu_suite.sh                       # on a GPU machine
+    sh benchmarks/speed/gpu_suite.sh --smoke --work-dir work_dirs/gpu_suite_smoke
 """
 import argparse
 import contextlib
 import json
 import os
 import os.path as osp
-import sys
 import time
-from typing import Optional
+from typing import Optional, Sequence
 
 import torch
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from input_iba_quality import CONFIG, setup  # noqa: E402
-
-from input_iba.apis.builders import prepare_statistics  # noqa: E402
-from input_iba.utils import sample_seed  # noqa: E402
-from input_iba.utils.machine import describe_machine  # noqa: E402
+from benchmarks import common
+from benchmarks.quality.input_iba_quality import CONFIG, setup
+from input_iba.apis.builders import prepare_statistics
+from input_iba.utils import sample_seed
+from input_iba.utils.machine import describe_machine
 
 BATCH_SIZES = (1, 8, 32)
 PUBLISHED = {'attributor.schedule': 'published'}
-#: the cheapest overrides that still run every stage (--dry-run); the GAN's
-#: only on the published schedule (the default trains none)
-DRY_RUN_OPTIONS = {'attributor.feat_iba': dict(steps=2, copies=2),
-                   'attributor.input_iba': dict(steps=2, copies=2)}
-DRY_RUN_GAN = {'attributor.gan': dict(epochs=1, dataset_size=2, subset_size=2,
-                                      batch_size=2, critic_iters=1)}
+#: the JSON report, in the work dir
+REPORT = 'gpu_suite.json'
 #: the reference InputIBA on one H100 (issue 27; the data README: 3.9-4.2 s)
 REFERENCE_SECONDS_PER_IMAGE = 3.9
 #: each run's share of the time budget left when it starts
@@ -144,11 +139,11 @@ def error_text(err: BaseException) -> str:
 
 def print_table(report: dict) -> None:
     """The runs as a Markdown table; × reference: images/s over the
-    reference's on an H100 (none in a dry run)."""
-    dry = report['settings']['dry_run']
+    reference's on an H100 (none in a smoke run)."""
+    smoke = report['settings']['smoke']
     print(f"\n{report['machine']['gpu'] or report['machine']['cpu']}, torch "
           f"{report['machine']['torch']}"
-          + (' (dry run: CPU, cheapest schedules)' if dry else ''))
+          + (' (smoke run: CPU, cheapest schedules)' if smoke else ''))
     print('| run | images | batch | images/s | after 1st batch | × reference | peak GiB | '
           'max |Δ| to fast | mean |Δ| |')
     print('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
@@ -162,24 +157,21 @@ def print_table(report: dict) -> None:
         diff = run.get('mask_difference_to_fast', {})
         cells = [str(run['images']), str(run['batch_size']), f"{run['images_per_s']:.3f}",
                  '-' if after is None else f'{after:.3f}',
-                 '-' if dry else f"{run['images_per_s'] * REFERENCE_SECONDS_PER_IMAGE:.1f}",
+                 '-' if smoke else f"{run['images_per_s'] * REFERENCE_SECONDS_PER_IMAGE:.1f}",
                  '-' if peak is None else f'{peak / 2**30:.2f}',
                  f"{diff['max_abs']:.2e}" if diff else '-',
                  f"{diff['mean_abs']:.2e}" if diff else '-']
         print(f'| {name} | ' + ' | '.join(cells) + ' |')
 
 
-def parse_args(argv: Optional[list] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--out', default='work_dirs/gpu_suite.json')
-    parser.add_argument('--work-dir', default='work_dirs/gpu_suite',
-                        help='cache of the layer statistics')
-    parser.add_argument('--dry-run', action='store_true',
-                        help='every run on 2 images on the CPU, cheapest schedules')
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = common.benchmark_parser(
+        __doc__, work_dir=f'the report ({REPORT}) and the cached layer statistics',
+        default_work_dir='work_dirs/gpu_suite',
+        smoke='every run on 2 images on the CPU, cheapest schedules')
     parser.add_argument('--num-images', type=int,
                         help='images to attribute and estimate on (default: all 68; '
-                        'dry run: 2)')
+                        'smoke: 2)')
     parser.add_argument('--batch-size', type=int, default=32,
                         help='images per attribute call of fast, published, bf16, compiled')
     parser.add_argument('--budget-s', type=float, default=400.0,
@@ -187,27 +179,21 @@ def parse_args(argv: Optional[list] = None) -> argparse.Namespace:
                         'batch it is predicted not to finish (the runs share them)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--compile-backend', default='inductor')
-    parser.add_argument('--threads', type=int,
-                        help='torch CPU threads (default: 1 in a dry run, else torch\'s)')
-    args = parser.parse_args(argv)
+    args = common.parse_args(parser, argv)
     if args.num_images is None:
-        args.num_images = 2 if args.dry_run else 68
-    if args.threads is None and args.dry_run:
-        args.threads = 1
+        args.num_images = 2 if args.smoke else 68
     return args
 
 
-def main(argv: Optional[list] = None) -> dict:
+def main(argv: Optional[Sequence[str]] = None) -> dict:
     args = parse_args(argv)
-    if not args.dry_run and not torch.cuda.is_available():
+    if not args.smoke and not torch.cuda.is_available():
         raise SystemExit('gpu_suite: no CUDA device. It measures InputIBA on a GPU; '
-                         'run it with --dry-run to check it end to end on 2 images on '
+                         'run it with --smoke to check it end to end on 2 images on '
                          'the CPU.')
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = torch.device('cpu' if args.dry_run else 'cuda')
-    base = DRY_RUN_OPTIONS if args.dry_run else {}
-    published = dict(base, **PUBLISHED, **(DRY_RUN_GAN if args.dry_run else {}))
+    device = torch.device('cpu' if args.smoke else 'cuda')
+    base = common.smoke_options() if args.smoke else {}
+    published = dict(base, **PUBLISHED)
     wall0 = time.perf_counter()
     attributor, dataset = build(base, device, args.work_dir, args.num_images)
     items = [dataset[i] for i in range(min(args.num_images, len(dataset)))]
@@ -215,7 +201,7 @@ def main(argv: Optional[list] = None) -> dict:
                for it in items}
     report = dict(
         machine=machine(device),
-        settings=dict(config=CONFIG, layer=attributor.layer_name, dry_run=args.dry_run,
+        settings=dict(config=CONFIG, layer=attributor.layer_name, smoke=args.smoke,
                       images=[it['name'] for it in items], estimation_images=len(items),
                       target='predicted class', seed=args.seed, batch_size=args.batch_size,
                       budget_s=args.budget_s, compile_backend=args.compile_backend,
@@ -225,12 +211,14 @@ def main(argv: Optional[list] = None) -> dict:
                       bf16=BF16_NOTE, compiled='nn.Module.compile of the classifier, in place'),
         runs={})
 
+    out = osp.join(args.work_dir, REPORT)
+
     def save() -> None:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        os.makedirs(args.work_dir, exist_ok=True)
         report['total_seconds'] = time.perf_counter() - wall0
-        with open(args.out + '.tmp', 'w') as f:
+        with open(out + '.tmp', 'w') as f:
             json.dump(report, f, indent=1)
-        os.replace(args.out + '.tmp', args.out)
+        os.replace(out + '.tmp', out)
 
     deadline = wall0 + args.budget_s
     pending = dict(WEIGHTS)
@@ -286,7 +274,7 @@ def main(argv: Optional[list] = None) -> dict:
         return fresh
     measure('fast_compiled', compiled, args.batch_size, fast_masks)
     print_table(report)
-    print(f'\nwrote {args.out} ({report["total_seconds"]:.0f} s in all)')
+    print(f'\nwrote {out} ({report["total_seconds"]:.0f} s in all)')
     return report
 
 

@@ -6,15 +6,16 @@ carry (the tokens' mutual information with the label on the training split,
 in bits, as the ``MutualInformation`` measure counts it; random masking for
 reference), and the words each masks most often.
 
-    python benchmarks/roar_first_masks.py configs/roar/bilstm_attention_sst2_10_levels_cpu.py \\
-        work_dirs/roar_sst2_10_levels [--seed 0] [--level 10] [--ig-steps 10]
+    python -m benchmarks.roar.first_masks configs/roar/bilstm_attention_sst2_10_levels_cpu.py \\
+        --work-dir work_dirs/roar_sst2_10_levels [--seed 0] [--level 10] [--ig-steps 10]
 """
-import argparse
 from collections import Counter
+from typing import Optional, Sequence
 
 import torch
 from mmengine.config import Config
 
+from benchmarks.common import benchmark_parser, parse_args
 from input_iba.apis.builders import config_adapter, with_adapter
 from input_iba.evaluation.roar.study import MaskedTokens, compute_importance
 from input_iba.models.attributors.mutual_information import mutual_information
@@ -30,15 +31,13 @@ def token_name(dataset, token_id):
     return tokenizer.convert_ids_to_tokens(token_id)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('config')
-    parser.add_argument('work_dir')
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__, config=True,
+                              work_dir="the finished ROAR study's work dir (read)")
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--level', type=int, default=10)
     parser.add_argument('--ig-steps', type=int, default=10)
-    args = parser.parse_args()
-    torch.set_num_threads(1)
+    args = parse_args(parser, argv)
     cfg = Config.fromfile(args.config)
     study = build_study(cfg, args.work_dir)
     train, test = study.datasets['train'], study.datasets['test']

@@ -8,21 +8,19 @@ second moment per sample: a normalised gradient step with momentum). With
 ``--width W`` the model's ReLU6 gradients are smoothed
 (:mod:`input_iba.models.smooth_gradients`)::
 
-    python benchmarks/input_iba_divergence.py --rules adam:1 releps:1 scalar:1 scalar:0.3
-    python benchmarks/input_iba_divergence.py --rules adam:1 --width 0.5
+    python -m benchmarks.quality.input_iba_divergence --rules adam:1 releps:1 scalar:1 scalar:0.3
+    python -m benchmarks.quality.input_iba_divergence --rules adam:1 --width 0.5
 """
-import argparse
 import os.path as osp
-import sys
+from typing import Optional, Sequence
 
 import torch
 
-sys.path.insert(0, osp.dirname(__file__))
-from input_iba_quality import setup  # noqa: E402
-
-from input_iba.apis.builders import prepare_statistics  # noqa: E402
-from input_iba.models.bottlenecks import input_kl, masked_mean, mix  # noqa: E402
-from input_iba.utils import sample_seed  # noqa: E402
+from benchmarks.common import benchmark_parser, parse_args, smoke_options
+from benchmarks.quality.input_iba_quality import setup
+from input_iba.apis.builders import prepare_statistics
+from input_iba.models.bottlenecks import input_kl, masked_mean, mix
+from input_iba.utils import sample_seed
 
 RECORDED = (1, 5, 10, 15, 20, 30)
 
@@ -61,17 +59,19 @@ def input_stage(att, x, target, prior, seed, rule, lr):
     return history
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(
+        __doc__, work_dir="the statistics cache (input_iba_quality's)",
+        default_work_dir='work_dirs/input_iba_quality',
+        smoke='2 steps on 2 noise copies per stage (benchmarks.common)')
     parser.add_argument('--rules', nargs='+', default=['adam:1'])
     parser.add_argument('--width', type=float, default=0.0)
     parser.add_argument('--images', type=int, nargs='+', default=[0, 2])
-    parser.add_argument('--out', default='work_dirs/input_iba_quality')
-    args = parser.parse_args()
-    torch.set_num_threads(1)
-    cfg, _, att, dataset = setup({'attributor.activation_gradient_width': args.width})
+    args = parse_args(parser, argv)
+    cfg, _, att, dataset = setup({'attributor.activation_gradient_width': args.width,
+                                  **(smoke_options() if args.smoke else {})})
     cfg.data.num_estimation_samples = len(dataset)
-    prepare_statistics(cfg, att, osp.join(args.out, 'cache'))
+    prepare_statistics(cfg, att, osp.join(args.work_dir, 'cache'))
     noise = torch.Generator().manual_seed(1)
     for index in args.images:
         item = dataset[index]

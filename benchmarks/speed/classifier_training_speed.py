@@ -4,20 +4,21 @@ one thread; Adam's default (foreach) against its fused kernel on the same
 batches, and the fused kernel on batches bucketed by length
 (``train.bucket``).
 
-    OMP_NUM_THREADS=1 python benchmarks/classifier_training_speed.py [--batches 60]
+    OMP_NUM_THREADS=1 python -m benchmarks.speed.classifier_training_speed [--batches 60]
 
 Prints milliseconds per forward, backward and optimiser step of each, the
 largest weight difference between the two kernels after the same batches
 (they compute the same update up to float rounding) and the padded length
 of a batch against its mean length.
 """
-import argparse
 import copy
 import time
+from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
 
+from benchmarks.common import benchmark_parser, parse_args
 from input_iba.datasets.text.text_datasets import SST2
 from input_iba.models.classifiers.bilstm_attention import BiLSTMAttention
 from input_iba.models.classifiers.training import batches_of
@@ -40,11 +41,10 @@ def timed_training(model, batches, **kernel):
     return {name: 1e3 * s / len(batches) for name, s in seconds.items()}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__)
     parser.add_argument('--batches', type=int, default=60)
-    args = parser.parse_args()
-    torch.set_num_threads(1)
+    args = parse_args(parser, argv)
     data = SST2(split='train', num_samples=6920, min_tokens=10)
     batches = [b for _, b in zip(range(args.batches), batches_of(data, 32, True))]
     bucketed = [b for _, b in zip(range(args.batches), batches_of(data, 32, True, bucket=50))]

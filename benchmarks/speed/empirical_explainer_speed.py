@@ -2,8 +2,9 @@
 explainer, measured side by side in one process on the same validation
 samples, batch size and threads (the speed-up of methods.md §4):
 
-    python benchmarks/empirical_explainer_speed.py configs/empirical_explainer/ig_bilstm_sst2.py \
-        --work-dir work_dirs/ee_ig_sst2 --num-samples 200 --threads 1
+    python -m benchmarks.speed.empirical_explainer_speed \
+        configs/empirical_explainer/ig_bilstm_sst2.py --work-dir work_dirs/ee_ig_sst2 \
+        --num-samples 200 --threads 1
 
 Both run ``--repeats`` times, alternating; the median time counts. Writes
 ``<work-dir>/speed.json``.
@@ -11,37 +12,33 @@ Both run ``--repeats`` times, alternating; the median time counts. Writes
 import json
 import os.path as osp
 import statistics
-import sys
 import time
+from typing import Optional, Sequence
 
-import torch
-
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from input_iba.apis.builders import (  # noqa: E402
+from benchmarks.common import benchmark_parser, parse_args
+from input_iba.apis.builders import (
     build_attributor,
     config_adapter,
     load_config,
     prepare_statistics,
     with_adapter,
 )
-from input_iba.apis.explainer_evaluation import attribute_samples  # noqa: E402
-from input_iba.apis.explainer_training import EXPLAINER_SECTIONS, load_explainer_data  # noqa: E402
-from input_iba.models.attributors import EmpiricalExplainer  # noqa: E402
-from input_iba.tools.prologue import resolve_device, tool_parser  # noqa: E402
-from input_iba.utils import save_json  # noqa: E402
+from input_iba.apis.explainer_evaluation import attribute_samples
+from input_iba.apis.explainer_training import EXPLAINER_SECTIONS, load_explainer_data
+from input_iba.models.attributors import EmpiricalExplainer
+from input_iba.utils import save_json
 
 
-def main():
-    parser = tool_parser(__doc__.splitlines()[0], 'the explainer\'s work dir')
+def main(argv: Optional[Sequence[str]] = None) -> dict:
+    parser = benchmark_parser(__doc__, config=True, work_dir="the explainer's work dir",
+                              device=True, cfg_options=True)
     parser.add_argument('--num-samples', type=int, default=64)
     parser.add_argument('--batch-size', type=int, default=None,
                         help='default: the config\'s attribution.batch_size')
     parser.add_argument('--repeats', type=int, default=3)
-    parser.add_argument('--threads', type=int, default=1)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    args = parse_args(parser, argv)
     cfg = load_config(args.config, args.cfg_options, required=EXPLAINER_SECTIONS)
-    device = resolve_device(args.device)
+    device = args.device
     model, dataset, _, _, records = load_explainer_data(cfg, device)
     with open(osp.join(args.work_dir, 'split.json')) as f:
         samples = json.load(f)['val'][:args.num_samples]
@@ -66,6 +63,7 @@ def main():
                   speed_up=rate['explainer'] / rate['expensive'], seconds=times)
     save_json(osp.join(args.work_dir, 'speed.json'), result)
     print(json.dumps({k: v for k, v in result.items() if k != 'seconds'}, indent=1))
+    return result
 
 
 if __name__ == '__main__':

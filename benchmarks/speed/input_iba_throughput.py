@@ -3,7 +3,7 @@
 Every batch size runs the same images with the same schedule in a fresh
 process (so that peak memory is its own), one after the other:
 
-    python benchmarks/input_iba_throughput.py --batch-sizes 1 4 16 --images 16
+    python -m benchmarks.speed.input_iba_throughput --batch-sizes 1 4 16 --images 16
 
 CPU peak memory is the process's maximum resident set size; GPU peak memory
 is torch.cuda.max_memory_allocated. ``--schedule`` names one of InputIBA's
@@ -15,12 +15,12 @@ import argparse
 import json
 import os.path as osp
 import resource
-import subprocess
-import sys
 import time
+from typing import Optional, Sequence
 
 import torch
 
+from benchmarks.common import SMOKE_SCHEDULE, benchmark_parser, parse_args, run_module
 from input_iba.models.attributors.input_iba import SCHEDULES
 
 
@@ -39,12 +39,11 @@ def load_images(count):
 def worker(args):
     from input_iba.models.attributors import InputIBA
     from input_iba.registry import MODELS
-    torch.set_num_threads(args.threads)
     device = args.device
     model = MODELS.build(dict(type='EfficientNetLite0')).to(device)
     att = InputIBA(model, args.layer, schedule=args.schedule, adapter=dict(
         type='ImageAdapter', channels_last=bool(args.channels_last),
-        fold_batchnorm=bool(args.fold_batchnorm)))
+        fold_batchnorm=bool(args.fold_batchnorm)), **(SMOKE_SCHEDULE if args.smoke else {}))
     images = load_images(args.images).to(device)
     att.estimate([dict(inputs=images)], len(images), progress=False)
     with torch.no_grad():
@@ -67,34 +66,33 @@ def worker(args):
                           peak_mib=peak)))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__, device=True,
+                              smoke='2 steps on 2 noise copies per stage (benchmarks.common)')
     parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 4, 16])
     parser.add_argument('--images', type=int, default=16)
     parser.add_argument('--layer', default='blocks.2')
     parser.add_argument('--schedule', choices=sorted(SCHEDULES), default='fast')
     parser.add_argument('--fold-batchnorm', type=int, choices=(0, 1), default=1)
     parser.add_argument('--channels-last', type=int, choices=(0, 1), default=1)
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available()
-                        else 'cpu')
-    parser.add_argument('--threads', type=int, default=torch.get_num_threads())
     parser.add_argument('--batch-size', type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parse_args(parser, argv)
     if args.batch_size:
         return worker(args)
     rows = []
     for bs in args.batch_sizes:
-        cmd = [sys.executable, __file__, '--batch-size', str(bs), '--images',
-               str(args.images), '--layer', args.layer, '--schedule',
-               args.schedule, '--device', args.device, '--threads',
-               str(args.threads), '--fold-batchnorm', str(args.fold_batchnorm),
-               '--channels-last', str(args.channels_last)]
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        out = run_module(__spec__.name, [
+            '--batch-size', str(bs), '--images', str(args.images), '--layer', args.layer,
+            '--schedule', args.schedule, '--device', args.device, '--threads',
+            str(args.threads), '--fold-batchnorm', str(args.fold_batchnorm),
+            '--channels-last', str(args.channels_last)] + ['--smoke'] * args.smoke)
+        if out.returncode:
+            raise SystemExit(f'batch size {bs} failed:\n{out.stderr[-3000:]}')
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f'batch {bs:3d}: {rows[-1]["images_per_s"]:.3f} images/s, '
               f'peak {rows[-1]["peak_mib"]:.0f} MiB', flush=True)
     device = (torch.cuda.get_device_name() if args.device.startswith('cuda')
-              else f'CPU, {args.threads} threads')
+              else f'CPU, {torch.get_num_threads()} thread(s)')
     print(f'\nEfficientNet-Lite0, layer {args.layer}, {args.images} images of '
           f'224x224, schedule {args.schedule!r}, {device}, batch norm folded: '
           f'{bool(args.fold_batchnorm)}, channels-last: {bool(args.channels_last)}')

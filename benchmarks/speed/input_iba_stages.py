@@ -1,8 +1,8 @@
 """CPU seconds of each InputIBA stage, with and without the speed-ups that
 do not change the result, side by side in one process:
 
-    python benchmarks/input_iba_stages.py --images 2 --schedule fast --threads 1
-    python benchmarks/input_iba_stages.py --sentences 256 --schedule published_text
+    python -m benchmarks.speed.input_iba_stages --images 2 --schedule fast --threads 1
+    python -m benchmarks.speed.input_iba_stages --sentences 256 --schedule published_text
 
 With ``--sentences`` the model is BiLSTM-attention (the Recursive ROAR
 model, random weights: the cost does not depend on them) on that many SST-2
@@ -22,12 +22,13 @@ difference of the final masks to the first variant (batch norm folding
 changes the logits by ~1e-5, which the input stage may amplify: see
 docs/results/speed.md).
 """
-import argparse
 import resource
 import time
+from typing import Optional, Sequence
 
 import torch
 
+from benchmarks.common import SMOKE_SCHEDULE, benchmark_parser, parse_args
 from input_iba.datasets import SST2, ImageNetBoxes
 from input_iba.models.attributors import InputIBA
 from input_iba.registry import MODELS
@@ -88,7 +89,7 @@ def text_stages(args):
     attributors, timers = [], []
     for skip in (True, False):
         att = InputIBA(model, 'encoder', schedule=args.schedule,
-                       adapter=dict(type='TokenEmbeddingAdapter'))
+                       adapter=dict(type='TokenEmbeddingAdapter'), **smoke(args))
         att.estimate(batches, len(data), progress=False)
         if not skip:
             att._skip_layer = False
@@ -104,20 +105,24 @@ def text_stages(args):
             walls[v] += time.perf_counter() - start
             masks[v].append(res.input_masks.flatten())
     print_table(f'BiLSTM-attention (random weights), encoder, {len(data)} SST-2 training '
-                f'sentences, schedule {args.schedule!r}, CPU, {args.threads} thread(s), '
+                f'sentences, schedule {args.schedule!r}, CPU, {torch.get_num_threads()} thread(s), '
                 'batches of 32, the variants in turn', labels, timers, walls, masks,
                 len(data), 'sentence')
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def smoke(args):
+    """InputIBA's stage options under ``--smoke``."""
+    return SMOKE_SCHEDULE if args.smoke else {}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__,
+                              smoke='2 steps on 2 noise copies per stage (benchmarks.common)')
     parser.add_argument('--images', type=int, default=2)
     parser.add_argument('--sentences', type=int, default=0,
                         help='time text InputIBA on this many SST-2 sentences instead')
     parser.add_argument('--schedule', default='fast')
-    parser.add_argument('--threads', type=int, default=1)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    args = parse_args(parser, argv)
     if args.sentences:
         return text_stages(args)
     model = MODELS.build(dict(type='EfficientNetLite0')).eval()
@@ -127,7 +132,7 @@ def main():
     attributors, timers, walls, masks = [], [], [], []
     for label, adapter, suffix, options in VARIANTS:
         att = InputIBA(model, 'blocks.2', schedule=args.schedule, adapter=dict(
-            type='ImageAdapter', channels_last=True, **adapter), **options)
+            type='ImageAdapter', channels_last=True, **adapter), **options, **smoke(args))
         att.estimate([dict(inputs=estimation)], len(estimation), progress=False)
         if not suffix:
             att._suffix, att._skip_layer = False, False
@@ -145,7 +150,7 @@ def main():
                                           seeds=[i]).input_masks)
             walls[v] += time.perf_counter() - start
     print_table(f'EfficientNet-Lite0, blocks.2, {args.images} shared ImageNet images, '
-                f'schedule {args.schedule!r}, CPU, {args.threads} thread(s), one image '
+                f'schedule {args.schedule!r}, CPU, {torch.get_num_threads()} thread(s), one image '
                 'at a time, the variants in turn', [v[0] for v in VARIANTS], timers,
                 walls, masks, args.images, 'image')
 

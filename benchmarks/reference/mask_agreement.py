@@ -4,7 +4,7 @@ Two steps. ``attribute`` writes our masks for the shared ImageNet images
 into a work dir, explaining the predicted class as the reference run did
 (resumable; cfg options as for tools/vision/train.py):
 
-    python benchmarks/reference_mask_agreement.py attribute \\
+    python -m benchmarks.reference.mask_agreement attribute \\
         --work-dir work_dirs/agreement/lambda --images 0 1 2 \\
         --cfg-options attributor.gan.epochs=2 attributor.input_iba.steps=10
 
@@ -15,20 +15,20 @@ correlation with the reference mask and the share of the mask's total heat
 that falls in the ground-truth boxes (for ours and for the reference; the
 boxes' share of the image is the chance level):
 
-    python benchmarks/reference_mask_agreement.py compare \\
+    python -m benchmarks.reference.mask_agreement compare \\
         lambda=work_dirs/agreement/lambda capacity=work_dirs/agreement/capacity
 
 The reference masks are ``reference_masks/inputiba_reference_efficientnet_lite0.npz``
 under the data root (see the data README for how they were made).
 """
-import argparse
 import json
 import os.path as osp
+from typing import Optional, Sequence
 
 import numpy as np
-import torch
 from scipy.stats import pearsonr, spearmanr
 
+from benchmarks.common import add_common_options, benchmark_parser, parse_args, smoke_options
 from input_iba.datasets import ImageNetBoxes
 from input_iba.evaluation.vision.boxes import boxes_to_mask
 from input_iba.utils import default_data_root
@@ -64,10 +64,8 @@ def attribute(args):
     )
     from input_iba.apis.runner import run_attribution
     from input_iba.utils import set_global_seed
-    torch.set_num_threads(args.threads)
-    options = dict(kv.split('=', 1) for kv in args.cfg_options)
-    cfg = load_config(args.config)
-    cfg.merge_from_dict({k: _literal(v) for k, v in options.items()})
+    cfg = load_config(args.config, dict(args.cfg_options,
+                                        **(smoke_options() if args.smoke else {})))
     set_global_seed(args.seed)
     attributor = build_attributor(cfg.attributor, build_model(cfg.model))
     prepare_statistics(cfg, attributor, args.work_dir)
@@ -76,13 +74,6 @@ def attribute(args):
     summary = run_attribution(attributor, dataset, args.work_dir,
                               lambda *_: None, 1, args.seed, indices)
     print(json.dumps(summary))
-
-
-def _literal(text):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
 
 
 def heat_in_boxes(mask, inside):
@@ -153,23 +144,22 @@ def print_table(labels, rows):
     print(f'| mean of {len(rows)} | ' + ' | '.join(means) + ' |')
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__, threads=False)
     sub = parser.add_subparsers(dest='command', required=True)
-    att = sub.add_parser('attribute', help='write our masks (predicted class)')
-    att.add_argument('--work-dir', required=True)
+    att = add_common_options(
+        sub.add_parser('attribute', help='write our masks (predicted class)'),
+        work_dir='where our masks go', cfg_options=True,
+        smoke='2 steps on 2 noise copies per stage (benchmarks.common)')
     att.add_argument('--config', default=CONFIG)
-    att.add_argument('--cfg-options', nargs='*', default=[],
-                     help='key=value overrides (values parsed as JSON)')
     att.add_argument('--images', type=int, nargs='*',
                      help='dataset indices (default: all 18)')
     att.add_argument('--seed', type=int, default=0)
-    att.add_argument('--threads', type=int, default=1)
     cmp = sub.add_parser('compare', help='correlations and heat in boxes')
     cmp.add_argument('runs', nargs='+', metavar='LABEL=WORK_DIR')
     cmp.add_argument('--reference', help='reference .npz (default: data root)')
     cmp.add_argument('--json', help='also write the rows to this file')
-    args = parser.parse_args()
+    args = parse_args(parser, argv)
     attribute(args) if args.command == 'attribute' else compare(args)
 
 

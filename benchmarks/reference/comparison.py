@@ -8,7 +8,7 @@ happens in a fresh process, one after the other, so that its peak memory
 (max RSS) is its own:
 
     git --git-dir=<mirror of CAMP-eXplain-AI/InputIBA> archive HEAD | tar -x -C /tmp/refcode
-    python benchmarks/reference_comparison.py --reference-dir /tmp/refcode \\
+    python -m benchmarks.reference.comparison --reference-dir /tmp/refcode \\
         --images 2 --batch-sizes 1 --schedule reference --ours same fast --threads 1
 
 Model: EfficientNet-Lite0 (ImageNet weights, offline), layer ``blocks.2``;
@@ -18,7 +18,7 @@ mean = std = 0.5); target: the predicted class; estimation on the same images.
 ``light`` is the same with 2 GAN epochs and 10 input steps (a 2-core CPU).
 Timings cover the attribution only (not loading or estimation); peak memory
 is the whole process's. The reference needs mmcv 1.x names: a small shim
-(benchmarks/reference_shims/) stands in for them in its process only. No
+(benchmarks/reference/shims/) stands in for them in its process only. No
 reference code is part of this project.
 """
 import argparse
@@ -27,14 +27,15 @@ import json
 import os.path as osp
 import random
 import resource
-import subprocess
 import sys
 import time
+from typing import Optional, Sequence
 
 import torch
 
-HERE = osp.dirname(osp.abspath(__file__))
-SHIMS = osp.join(HERE, 'reference_shims')
+from benchmarks.common import SMOKE_SCHEDULE, benchmark_parser, parse_args, run_module
+
+SHIMS = osp.join(osp.dirname(osp.abspath(__file__)), 'shims')
 FETCH_HINT = (
     'Export the reference checkout first, outside the project, e.g.\n'
     '  git clone https://github.com/CAMP-eXplain-AI/InputIBA /tmp/refcode\n'
@@ -47,7 +48,7 @@ LIGHT_OVERRIDES = dict(gan_epochs=2, input_steps=10)
 
 def build_schedule(args):
     """The reference's schedule (ours, 'published', with the stages named
-    feat / gan / input) after --schedule light and the overrides."""
+    feat / gan / input) after --schedule light, the overrides and --smoke."""
     from input_iba.models.attributors.input_iba import SCHEDULES
     published = SCHEDULES['published']
     sched = dict(feat=dict(published['feat_iba']), gan=dict(published['gan']),
@@ -59,6 +60,9 @@ def build_schedule(args):
         sched['gan']['epochs'] = epochs
     if steps:
         sched['input']['steps'] = steps
+    if args.smoke:
+        for stage, key in (('feat', 'feat_iba'), ('gan', 'gan'), ('input', 'input_iba')):
+            sched[stage].update(SMOKE_SCHEDULE[key])
     return sched
 
 
@@ -158,7 +162,6 @@ def run_reference(model, images, targets, sched, reference_dir):
 def worker(args):
     import warnings
     warnings.filterwarnings('ignore')
-    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     random.seed(0)
     from input_iba.registry import MODELS
@@ -185,15 +188,13 @@ def worker(args):
 
 
 def run_worker(args, impl, batch_size, ours='same'):
-    cmd = [sys.executable, osp.abspath(__file__), '--worker', impl,
-           '--ours', ours,
-           '--batch-size', str(batch_size), '--images', str(args.images),
-           '--schedule', args.schedule, '--threads', str(args.threads),
-           '--channels-last', str(int(args.channels_last))]
+    cmd = ['--worker', impl, '--ours', ours, '--batch-size', str(batch_size),
+           '--images', str(args.images), '--schedule', args.schedule,
+           '--threads', str(args.threads), '--channels-last', str(int(args.channels_last))]
     for flag in ('reference_dir', 'gan_epochs', 'input_steps'):
         if getattr(args, flag):
             cmd += ['--' + flag.replace('_', '-'), str(getattr(args, flag))]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    out = run_module(__spec__.name, cmd + ['--smoke'] * args.smoke)
     if out.returncode != 0:
         raise SystemExit(f'{impl} run failed:\n{out.stderr[-3000:]}')
     row = json.loads(out.stdout.strip().splitlines()[-1])
@@ -219,8 +220,9 @@ def print_table(args, rows):
               f'{ref["cpu_s_per_image"] / r["cpu_s_per_image"]:.2f}x |')
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__, smoke='2 steps on 2 noise copies per stage, the GAN '
+                              'on one batch of 2 (benchmarks.common)')
     parser.add_argument('--reference-dir',
                         help='exported checkout of CAMP-eXplain-AI/InputIBA')
     parser.add_argument('--images', type=int, default=4)
@@ -236,14 +238,13 @@ def main():
                         help='override the schedule\'s GAN epochs')
     parser.add_argument('--input-steps', type=int,
                         help='override the schedule\'s input IBA steps')
-    parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--channels-last', type=int, choices=(0, 1), default=1,
                         help='our memory layout (1: as in the configs)')
     parser.add_argument('--worker', choices=('ours', 'reference'),
                         help=argparse.SUPPRESS)
     parser.add_argument('--batch-size', type=int, default=1,
                         help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parse_args(parser, argv)
     args.channels_last = bool(args.channels_last)
     if args.worker:
         return worker(args)

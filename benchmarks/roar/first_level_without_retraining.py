@@ -5,31 +5,30 @@ score (``result.json``). A measure whose masks hurt the unmasked model more
 removed more of what that model used; a retrained model far below that
 suggests the retraining itself failed (e.g. a fine-tuning collapse).
 
-    python benchmarks/roar_first_level_without_retraining.py \\
+    python -m benchmarks.roar.first_level_without_retraining \\
         configs/roar/minilm_sst2_cpu_ig_first_level.py \\
-        work_dirs/roar_minilm_ig_first_level --level 10 --seeds 0 1 2 3 4
+        --work-dir work_dirs/roar_minilm_ig_first_level --level 10 --seeds 0 1 2 3 4
 """
-import argparse
 import json
 import os.path as osp
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
 from mmengine.config import Config
 
+from benchmarks.common import benchmark_parser, parse_args
 from input_iba.evaluation.roar import MaskedTokens
 from input_iba.models.classifiers.training import accuracy
 from input_iba.tools.roar import build_study
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('config')
-    parser.add_argument('work_dir')
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__, config=True,
+                              work_dir="the finished ROAR study's work dir (read)")
     parser.add_argument('--level', type=int, default=10)
     parser.add_argument('--seeds', type=int, nargs='+', default=[0])
-    args = parser.parse_args()
-    torch.set_num_threads(1)
+    args = parse_args(parser, argv)
     study = build_study(Config.fromfile(args.config), args.work_dir)
     test = study.datasets['test']
     print(f'test accuracy at {args.level}% masked, mean ± std over seeds {args.seeds}')

@@ -8,14 +8,14 @@ one-thread, seed-0 run (max and mean absolute difference, SSIM as in the
 sanity check, Spearman ρ) and prints the markdown table of
 docs/results/determinism.md::
 
-    python benchmarks/determinism.py run --method IBA --name b1
-    python benchmarks/determinism.py run --method IBA --name b2 --batch-size 2
-    python benchmarks/determinism.py run --method IBA --name t2 --threads 2
-    python benchmarks/determinism.py run --method IBA --name s1 --seed 1
-    python benchmarks/determinism.py run --method IBA --name restart --images 0 1
-    python benchmarks/determinism.py run --method IBA --name restart --images 2 3
-    python benchmarks/determinism.py table
-    python benchmarks/determinism.py control --method IBA
+    python -m benchmarks.quality.determinism run --method IBA --name b1
+    python -m benchmarks.quality.determinism run --method IBA --name b2 --batch-size 2
+    python -m benchmarks.quality.determinism run --method IBA --name t2 --threads 2
+    python -m benchmarks.quality.determinism run --method IBA --name s1 --seed 1
+    python -m benchmarks.quality.determinism run --method IBA --name restart --images 0 1
+    python -m benchmarks.quality.determinism run --method IBA --name restart --images 2 3
+    python -m benchmarks.quality.determinism table
+    python -m benchmarks.quality.determinism control --method IBA
 
 ``control`` runs the sanity check's re-run control (SanityCheck's
 ``repeat_ssim``: a re-run on the intact model with statistics re-estimated
@@ -26,17 +26,17 @@ variant of a method under its own name. ``restart`` runs are made of
 separate processes (each attributing part of the images); the batch-1 run
 is one process.
 """
-import argparse
 import glob
 import json
 import os
 import os.path as osp
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
-from mmengine.config import DictAction
 from scipy.stats import spearmanr
 
+from benchmarks.common import benchmark_parser, parse_args
 from input_iba.apis.builders import (
     build_attributor,
     build_dataset,
@@ -53,9 +53,7 @@ BASELINE = 'b1'
 
 
 def setup(args):
-    """The config, model, dataset and the method's attributor of ``args``,
-    on ``args.threads`` threads."""
-    torch.set_num_threads(args.threads)
+    """The config, model, dataset and the method's attributor of ``args``."""
     cfg = load_config(args.config, args.cfg_options,
                       required=('model', 'methods', 'data'))
     model = build_model(cfg.model)
@@ -65,8 +63,8 @@ def setup(args):
 
 def run(args):
     cfg, _, dataset, attributor = setup(args)
-    prepare_statistics(cfg, attributor, osp.join(args.out, 'cache'))
-    out = osp.join(args.out, args.variant or args.method, args.name)
+    prepare_statistics(cfg, attributor, osp.join(args.work_dir, 'cache'))
+    out = osp.join(args.work_dir, args.variant or args.method, args.name)
     os.makedirs(out, exist_ok=True)
     indices = args.images if args.images is not None else range(args.num_images)
     items = [dataset[i] for i in indices]
@@ -88,7 +86,7 @@ def control(args):
         cfg.methods[args.method], m, config_adapter(cfg)), layers=['classifier'],
         seed=args.seed, estimation_inputs=torch.stack(
             [dataset[i]['inputs'] for i in range(len(dataset))]))
-    runs = osp.join(args.out, args.variant or args.method, BASELINE)
+    runs = osp.join(args.work_dir, args.variant or args.method, BASELINE)
     scores = []
     for i in range(len(dataset)):
         item = dataset[i]
@@ -113,7 +111,7 @@ def table(args):
             'max abs diff | mean abs diff | SSIM (min) | Spearman ρ (min) |',
             '|---|---|---:|---:|---:|---:|---:|']
     summary = {}
-    for method_dir in sorted(glob.glob(osp.join(args.out, '*'))):
+    for method_dir in sorted(glob.glob(osp.join(args.work_dir, '*'))):
         method = osp.basename(method_dir)
         base_dir = osp.join(method_dir, BASELINE)
         if method == 'cache' or not osp.isdir(base_dir):
@@ -136,13 +134,14 @@ def table(args):
                 f'{np.mean(agg["mean_abs"]):.2g} | {np.mean(agg["ssim"]):.4f} '
                 f'({min(agg["ssim"]):.4f}) | {np.mean(agg["spearman"]):.4f} '
                 f'({min(agg["spearman"]):.4f}) |')
-    with open(osp.join(args.out, 'summary.json'), 'w') as f:
+    with open(osp.join(args.work_dir, 'summary.json'), 'w') as f:
         json.dump(summary, f, indent=1)
     print('\n'.join(rows))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__, work_dir='the runs (one folder per method and run)',
+                              default_work_dir='work_dirs/determinism', cfg_options=True)
     parser.add_argument('command', choices=('run', 'table', 'control'))
     parser.add_argument('--config', default=CONFIG)
     parser.add_argument('--method', default='InputIBA')
@@ -150,12 +149,9 @@ def main():
     parser.add_argument('--name', default=BASELINE)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--batch-size', type=int, default=1)
-    parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--num-images', type=int, default=4)
     parser.add_argument('--images', type=int, nargs='*')
-    parser.add_argument('--out', default='work_dirs/determinism')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    args = parser.parse_args()
+    args = parse_args(parser, argv)
     dict(run=run, table=table, control=control)[args.command](args)
 
 

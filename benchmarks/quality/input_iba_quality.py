@@ -13,24 +13,24 @@ insertion/deletion with the project protocol, energy in box); ``table``
 prints the metrics with the seed-to-seed spread and the paired differences
 to the reference (95% CIs, images better/worse)::
 
-    python benchmarks/input_iba_quality.py run --name fast --seed 0
-    python benchmarks/input_iba_quality.py run --name in60 --seed 0 \\
+    python -m benchmarks.quality.input_iba_quality run --name fast --seed 0
+    python -m benchmarks.quality.input_iba_quality run --name in60 --seed 0 \\
         --cfg-options attributor.input_iba.steps=60
-    python benchmarks/input_iba_quality.py score
-    python benchmarks/input_iba_quality.py table
+    python -m benchmarks.quality.input_iba_quality score
+    python -m benchmarks.quality.input_iba_quality table
 """
-import argparse
 import glob
 import json
 import os
 import os.path as osp
 import resource
 import time
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
-from mmengine.config import DictAction
 
+from benchmarks.common import benchmark_parser, parse_args, smoke_options
 from input_iba.apis.builders import (
     build_attributor,
     build_dataset,
@@ -76,15 +76,15 @@ def setup(cfg_options):
 
 
 def run(args):
-    torch.set_num_threads(args.threads)
-    out = osp.join(args.out, 'runs', f'{args.name}-seed{args.seed}')
+    out = osp.join(args.work_dir, 'runs', f'{args.name}-seed{args.seed}')
     os.makedirs(out, exist_ok=True)
     # the raw sigmoid(alpha) is stored as 'input' and the default output,
     # the smoothed mask, is derived from it as 'smoothed'
     cfg, model, attributor, dataset = setup(dict(
-        args.cfg_options or {}, **{'attributor.input_mask': 'sigmoid'}))
+        args.cfg_options, **{'attributor.input_mask': 'sigmoid'},
+        **(smoke_options() if args.smoke else {})))
     cfg.data.num_estimation_samples = len(dataset)
-    prepare_statistics(cfg, attributor, osp.join(args.out, 'cache'))
+    prepare_statistics(cfg, attributor, osp.join(args.work_dir, 'cache'))
     indices = args.images or list(range(len(dataset)))
     todo = [i for i in indices
             if not osp.isfile(osp.join(out, dataset.sample_name(i) + '.npz'))]
@@ -169,10 +169,9 @@ def score_masks(evaluators, items, masks, targets, known=None):
 
 
 def score(args):
-    torch.set_num_threads(args.threads)
     cfg, model, attributor, dataset = setup(None)
     evaluators = build_evaluators(model, config_adapter(cfg), args)
-    path = osp.join(args.out, args.scores_file)
+    path = osp.join(args.work_dir, args.scores_file)
     done = json.load(open(path)) if osp.isfile(path) else {}
     items = [dataset[i] for i in (args.images or range(len(dataset)))]
     targets = {it['name']: int(attributor.predict(it['inputs'][None]).argmax()) for it in items}
@@ -189,7 +188,7 @@ def score(args):
     done['reference'] = score_masks(evaluators, items, reference_masks(), targets,
                                     done.get('reference'))
     save()
-    for run_dir in sorted(glob.glob(osp.join(args.out, 'runs', '*'))):
+    for run_dir in sorted(glob.glob(osp.join(args.work_dir, 'runs', '*'))):
         files = sorted(glob.glob(osp.join(run_dir, '*.npz')))
         data = {osp.basename(f)[:-4]: np.load(f) for f in files}
         if any(it['name'] not in data for it in items) and not args.partial:
@@ -243,7 +242,7 @@ def table(args):
     over the images of the seed-averaged scores; the seed-to-seed spread is
     the range of the per-seed means), and the paired differences to the
     reference's masks per image (mean, 95% CI, images better / worse)."""
-    scores = json.load(open(osp.join(args.out, args.scores_file)))
+    scores = json.load(open(osp.join(args.work_dir, args.scores_file)))
     ref = scores['reference']
     groups = seed_groups(scores, args.kinds)
     metrics = list(METRICS)
@@ -288,7 +287,7 @@ def plot(args):
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    scores = json.load(open(osp.join(args.out, args.scores_file)))
+    scores = json.load(open(osp.join(args.work_dir, args.scores_file)))
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
     colours = {}
     for key, per in scores.items():
@@ -319,17 +318,18 @@ def plot(args):
     print('wrote', args.figure)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(
+        __doc__, work_dir='the runs, the statistics cache and the scores',
+        default_work_dir='work_dirs/input_iba_quality', cfg_options=True,
+        smoke='run: 2 steps on 2 noise copies per stage (benchmarks.common); '
+        'score: insertion/deletion in 4 steps')
     parser.add_argument('command', choices=('run', 'score', 'table', 'plot'))
     parser.add_argument('--figure', default='docs/figures/input_iba_quality_cost.png')
     parser.add_argument('--name', default='published')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--out', default='work_dirs/input_iba_quality')
     parser.add_argument('--images', type=int, nargs='*')
     parser.add_argument('--batch-size', type=int, default=1)
-    parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--pixels-per-step', type=int, default=3584,
                         help="the project protocol's insertion/deletion step")
     parser.add_argument('--reference-pixels-per-step', type=int, default=1120,
@@ -338,14 +338,15 @@ def main():
     parser.add_argument('--recompute', nargs='+', default=[], choices=list(METRICS),
                         help='metrics to score again (e.g. after a change of their definition)')
     parser.add_argument('--scores-file', default='scores.json',
-                        help='where score writes and table reads, under --out')
+                        help='where score writes and table reads, under --work-dir')
     parser.add_argument('--partial', action='store_true',
                         help='score runs that have not finished every image')
     parser.add_argument('--kinds', nargs='+', default=['smoothed', 'input'],
                         help='mask kinds scored and shown (input = sigmoid(alpha), '
                         'smoothed, feat, gen_masks)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    args = parser.parse_args()
+    args = parse_args(parser, argv)
+    if args.smoke:
+        args.pixels_per_step = args.reference_pixels_per_step = 224 * 56
     dict(run=run, score=score, table=table, plot=plot)[args.command](args)
 
 

@@ -1,20 +1,24 @@
-"""Throughput of the issue-17 image metrics, batched versus one perturbed
-image per forward pass, side by side (settings interleaved, the fastest of
-``--repeats`` runs kept):
+"""Throughput of the image metrics that perturb an image along its map
+besides insertion/deletion and sensitivity-N (evaluation_throughput.py): ROAD,
+faithfulness correlation, monotonicity, background faithfulness and
+degradation; batched versus one perturbed image per forward pass, side by
+side (settings interleaved, the fastest of ``--repeats`` runs kept):
 
-    python benchmarks/new_metrics_throughput.py --models tiny EfficientNetLite0 --threads 1
+    python -m benchmarks.speed.perturbation_metrics_throughput --models tiny EfficientNetLite0
 
 Random 224x224 inputs and maps (the cost does not depend on the content);
 coarser settings than the defaults so that a CPU run takes about a minute.
 Images per CPU-second of this process are reported beside wall-clock
 throughput (the steadier measure on a shared machine).
 """
-import argparse
 import time
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
-from evaluation_throughput import build_model
+
+from benchmarks.common import benchmark_parser, parse_args
+from benchmarks.speed.evaluation_throughput import build_model
 
 
 def metrics(model, batch_size):
@@ -35,14 +39,12 @@ def metrics(model, batch_size):
         degradation=(Degradation(model, tile=16, tiles_per_step=14, **kw), 30))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__)
     parser.add_argument('--models', nargs='+', default=['tiny', 'EfficientNetLite0'])
     parser.add_argument('--batch-sizes', nargs='+', type=int, default=[1, 64])
     parser.add_argument('--repeats', type=int, default=2)
-    parser.add_argument('--threads', type=int, default=1)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    args = parse_args(parser, argv)
     item = dict(inputs=torch.randn(3, 224, 224), name='bench')
     mask = np.random.default_rng(0).random((224, 224))
     print('| model | metric | images per sample | batch | img/s (wall) | img per CPU-s |')

@@ -11,17 +11,18 @@ those of the study; only the validation split's masks (which chose each
 model's best epoch) are not replayed. Prints the test accuracy per level
 and RACU (the RACU of the seed-averaged curves) with and without the rule.
 
-    python benchmarks/roar_unknown_tokens.py configs/roar/bilstm_attention_sst2_10_levels_cpu.py \\
-        work_dirs/roar_sst2_10_levels [--seeds 0 1 2]
+    python -m benchmarks.roar.unknown_tokens configs/roar/bilstm_attention_sst2_10_levels_cpu.py \\
+        --work-dir work_dirs/roar_sst2_10_levels [--seeds 0 1 2]
 """
-import argparse
 import json
 import os.path as osp
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
 from mmengine.config import Config
 
+from benchmarks.common import benchmark_parser, parse_args
 from input_iba.evaluation.roar import MaskedTokens, compute_importance, racu
 from input_iba.evaluation.roar.masking import mask_top_tokens, tokens_to_mask
 from input_iba.models.classifiers.training import accuracy
@@ -29,14 +30,12 @@ from input_iba.registry import ATTRIBUTORS
 from input_iba.tools.roar import build_study
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('config')
-    parser.add_argument('work_dir')
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = benchmark_parser(__doc__, config=True,
+                              work_dir="the finished ROAR study's work dir (read)")
     parser.add_argument('--seeds', type=int, nargs='+', default=[0])
     parser.add_argument('--measures', nargs='+', help="default: the config's (random first)")
-    args = parser.parse_args()
-    torch.set_num_threads(1)
+    args = parse_args(parser, argv)
     cfg = Config.fromfile(args.config)
     study = build_study(cfg, args.work_dir)
     test, vocab = study.datasets['test'], study.datasets['train'].vocab

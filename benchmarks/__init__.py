@@ -1,0 +1,1 @@
+"""Benchmarks by concern (speed, quality, reference, roar, text): the index is README.md."""
