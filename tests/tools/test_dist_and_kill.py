@@ -40,8 +40,9 @@ def test_two_processes_equal_one(tmp_path, monkeypatch):
          str(tmp_path / 'dist'), '--device', 'cpu'],
         env=dict(_env(), PYTHON=sys.executable), capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-2000:]
-    logs = [f for f in os.listdir(tmp_path / 'dist') if f.startswith('log')]
-    assert len(logs) == 2, logs  # one log per process
+    logs = sorted(os.listdir(tmp_path / 'dist' / 'logs'))
+    assert len(logs) == 2, logs  # one log per process, named by the first one's start time
+    assert logs[0].split('_')[:2] == logs[1].split('_')[:2] and 'rank1' in logs[1], logs
     _assert_same(masks(tmp_path / 'dist'), _single(cfg, tmp_path / 'single'))
 
 
