@@ -4,7 +4,7 @@ own workers): tiny models, one or two shared images or sentences, and
 ``--smoke`` where a benchmark's cheapest setting is more than its options
 give. Each test checks what the benchmark prints or writes; the shell
 wrappers are run with a stand-in interpreter that records its arguments."""
-import importlib
+import importlib.util
 import json
 import os
 import os.path as osp
@@ -198,10 +198,10 @@ def test_determinism_wrapper_runs_every_run_then_the_table(tmp_path):
     subprocess.run(['sh', osp.join(ROOT, 'benchmarks', 'quality', 'determinism.sh'), 'IBA'],
                    check=True, cwd=tmp_path, env=env)
     calls = (tmp_path / 'calls.txt').read_text().splitlines()
-    run = '1 -m benchmarks.quality.determinism run --method IBA --num-images 2 --name'
-    assert calls == [f'{run} b1', f'{run} b2 --batch-size 2', f'{run} t2 --threads 2',
-                     f'{run} s1 --seed 1', f'{run} restart --images 0',
-                     f'{run} restart --images 1', '1 -m benchmarks.quality.determinism table']
+    named = '1 -m benchmarks.quality.determinism run --method IBA --num-images 2 --name'
+    assert calls == [f'{named} b1', f'{named} b2 --batch-size 2', f'{named} t2 --threads 2',
+                     f'{named} s1 --seed 1', f'{named} restart --images 0',
+                     f'{named} restart --images 1', '1 -m benchmarks.quality.determinism table']
     assert module_exists(calls[0])
 
 
