@@ -54,9 +54,9 @@ def finished(tmp_path_factory):
 
 def _tree(folder):
     """``{relative path: bytes}`` of the files under ``folder`` but the
-    logs (a refused run appends its lines)."""
+    logs (a refused run writes its own in ``logs/``)."""
     return {os.path.relpath(os.path.join(d, f), folder): open(os.path.join(d, f), 'rb').read()
-            for d, _, files in os.walk(folder) for f in files if not f.startswith('log')}
+            for d, _, files in os.walk(folder) if os.path.basename(d) != 'logs' for f in files}
 
 
 # (id, extra argv, expected exception, text in its message)
