@@ -73,7 +73,9 @@ def main(description, argv=None):
                    for method, att_cfg in cfg.methods.items()}
     run.commit()
     summaries = {}
-    for method, att_cfg in cfg.methods.items():
+    for number, (method, att_cfg) in enumerate(cfg.methods.items(), 1):
+        # the progress bars below say what they do, this line which method
+        run.logger.info(f'method {number} of {len(cfg.methods)}: {method}')
         run_dir = osp.join(work_dir, method)
         attributor = attributors[method]
         prepare_statistics(cfg, attributor, work_dir, run.logger)

@@ -262,6 +262,9 @@ def test_compare_run_report(tmp_path, monkeypatch):
     assert f"{record['deletion_auc']:.4g}" in text
     assert any(img['alt'] == 'insertion_deletion curve' for img in page.all('img'))
     assert text.count('could not load') == 2  # broken.png, once per method
+    [log] = (work / 'logs').iterdir()  # which method the progress bars are about
+    assert 'method 1 of 2: Saliency' in log.read_text() and 'method 2 of 2: Random' in \
+        log.read_text()
     assert not external_urls(page)
 
 
