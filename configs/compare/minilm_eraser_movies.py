@@ -22,10 +22,10 @@ layer = 'hf.bert.encoder.layer.3.output'  # the 4th of 6 BertLayers
 data = dict(
     attribute=dict(type='Subset', step=4,
                    dataset=dict(type='EraserMovies', split='val', tokenizer=minilm,
-                                max_positions=max_positions)),
+                                max_positions=max_positions, long_documents='truncate')),
     estimate=dict(type='Subset', step=50,
                   dataset=dict(type='EraserMovies', split='train', tokenizer=minilm,
-                               max_positions=max_positions)),
+                               max_positions=max_positions, long_documents='truncate')),
     num_estimation_samples=32, estimation_batch_size=8)
 methods = dict(
     Random=dict(type='Random'),

@@ -13,7 +13,7 @@
 #       --work-dir work_dirs/ee_ig_minilm
 #   python tools/evaluate_explainer.py configs/empirical_explainer/ig_minilm_sst2.py \
 #       --work-dir work_dirs/ee_ig_minilm
-#   python benchmarks/empirical_explainer_speed.py configs/empirical_explainer/ig_minilm_sst2.py \
+#   python -m benchmarks.speed.empirical_explainer_speed configs/empirical_explainer/ig_minilm_sst2.py \
 #       --work-dir work_dirs/ee_ig_minilm
 _base_ = ['../_base_/models/minilm.py']
 minilm = 'all-MiniLM-L6-v2'
@@ -22,7 +22,7 @@ model = dict(checkpoint=f'{classifier_dir}/best.pth')
 # the explained sentences: the first 2,500 GLUE training rows of at least 5
 # words (as the reference, training data of the classifier)
 data = dict(attribute=dict(type='SST2', split='train', min_tokens=5, num_samples=2500,
-                           tokenizer=minilm, max_positions=64))
+                           tokenizer=minilm, max_positions=64, long_documents='truncate'))
 attributor = dict(type='IntegratedGradients', steps=20, baseline='pad', reduction='sum',
                   internal_batch_size=320)
 explain = dict(shard_size=250, target='prediction')

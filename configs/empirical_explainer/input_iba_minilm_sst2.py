@@ -15,7 +15,7 @@ data = dict(
     attribute=dict(num_samples=1500),
     estimate=dict(type='Subset', indices=list(range(2500, 2700)),
                   dataset=dict(type='SST2', split='train', min_tokens=5, num_samples=2700,
-                               tokenizer=minilm, max_positions=64)),
+                               tokenizer=minilm, max_positions=64, long_documents='truncate')),
     num_estimation_samples=200, estimation_batch_size=32)
 attributor = dict(_delete_=True, type='InputIBA', layer='hf.bert.encoder.layer.3.output',
                   schedule='published_text', feat_iba=dict(steps=5, copies=2),

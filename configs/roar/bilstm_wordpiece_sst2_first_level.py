@@ -8,7 +8,7 @@
 # bilstm_wordpiece_pretrained_sst2_first_level.py starts it from MiniLM's
 # word embedding matrix. Nothing else differs between the two.
 _base_ = ['./bilstm_attention_sst2_10_levels_cpu.py']
-wordpiece = dict(tokenizer='all-MiniLM-L6-v2', max_positions=64)
+wordpiece = dict(tokenizer='all-MiniLM-L6-v2', max_positions=64, long_documents='truncate')
 data = dict(train=wordpiece, val=wordpiece, test=wordpiece)
 model = dict(vocab_size=30522, embedding_dim=384)
 measures = dict(

@@ -10,7 +10,8 @@ _base_ = ['../_base_/models/minilm.py']
 minilm = 'all-MiniLM-L6-v2'
 max_positions = 64
 layer = 'hf.bert.encoder.layer.3.output'
-sst2 = dict(type='SST2', tokenizer=minilm, max_positions=max_positions, min_tokens=10)
+sst2 = dict(type='SST2', tokenizer=minilm, max_positions=max_positions, min_tokens=10,
+            long_documents='truncate')
 data = dict(train=dict(sst2, split='train', num_samples=6920),
             val=dict(sst2, split='dev', num_samples=1000),
             test=dict(sst2, split='test', min_tokens=1))

@@ -11,9 +11,9 @@ minilm = 'all-MiniLM-L6-v2'  # the offline package (or a model folder)
 max_positions = 512
 data = dict(
     train=dict(type='EraserMovies', split='train', tokenizer=minilm,
-               max_positions=max_positions),
+               max_positions=max_positions, long_documents='truncate'),
     val=dict(type='EraserMovies', split='val', tokenizer=minilm,
-             max_positions=max_positions))
+             max_positions=max_positions, long_documents='truncate'))
 train = dict(optimizer='AdamW', lr=3e-5, weight_decay=0.01, warmup=0.1, schedule='linear',
              epochs=3, batch_size=8, accumulation=2, clip_grad=1.0, patience=1,
              save_every=50)

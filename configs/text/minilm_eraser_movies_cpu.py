@@ -9,6 +9,6 @@ model = dict(checkpoint='work_dirs/minilm_sst2/best.pth')
 data = dict(
     train=dict(_delete_=True, type='Subset', step=4,
                dataset=dict(type='EraserMovies', split='train', tokenizer=minilm,
-                            max_positions=max_positions)),
+                            max_positions=max_positions, long_documents='truncate')),
     val=dict(max_positions=max_positions))
 train = dict(epochs=1, batch_size=8, accumulation=1, lr=5e-5, save_every=10)

@@ -6,9 +6,9 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from input_iba.datasets.text.tokenized import pool_to_words
 from input_iba.utils import atomic_path
 from input_iba.utils.ranges import count, non_negative, positive
+from input_iba.utils.words import pool_to_words
 
 from .attribution_store import AttributionStore
 from .builders import build_dataset, build_model

@@ -7,13 +7,12 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from input_iba.datasets.text.tokenized import words_to_tokens
 from input_iba.models.attributors.base import build_adapter
-from input_iba.models.attributors.mask_layouts import document_chunks
 from input_iba.models.hooks import freeze, model_device
 from input_iba.utils import load_mask, save_json
 from input_iba.utils.layout import meta_path
 from input_iba.utils.ranges import count
+from input_iba.utils.words import document_chunks, words_to_tokens
 
 
 def mean_ci(values, z=1.96):
@@ -102,14 +101,14 @@ class MaskEvaluator:
         if word_ids is None or limit is None or len(word_ids) <= limit:
             return None
         fixed = int((word_ids < 0).sum())
-        return document_chunks(word_ids, limit - fixed, self.chunk_overlap)[2]
+        return document_chunks(word_ids, limit - fixed, self.chunk_overlap)[1]
 
     @torch.no_grad()
     def target_scores(self, batches, target, softmax=True, chunks=None):
         """The target's softmax probability (or logit) for every input of an
         iterable of input batches (one forward pass per batch), on the CPU.
-        With ``chunks`` (:meth:`chunks`) an input's score is the mean over
-        its chunks."""
+        With ``chunks`` (:meth:`chunks`) an input's logits are the mean of
+        its chunks' logits."""
         out = []
         for batch in batches:
             batch = batch.to(self.device)
@@ -122,8 +121,8 @@ class MaskEvaluator:
         return torch.cat(out)
 
     def _chunk_scores(self, batch, chunks, softmax):
-        """Scores ``(n, classes)`` of ``batch (n, L, ...)``, each the mean
-        over the chunks of its positions, all in one forward pass."""
+        """Scores ``(n, classes)`` of ``batch (n, L, ...)`` from the mean of
+        the logits of the chunks of its positions, all in one forward pass."""
         n, longest = len(batch), max(len(c) for c in chunks)
         rows = batch.new_zeros((len(chunks), n, longest) + batch.shape[2:])
         pm = torch.zeros(len(chunks), n, longest, dtype=torch.bool, device=batch.device)
@@ -131,8 +130,8 @@ class MaskEvaluator:
             rows[c, :, :len(tokens)] = batch[:, tokens.to(batch.device)]
             pm[c, :, :len(tokens)] = True
         logits = self.adapter.forward(self.model, rows.flatten(0, 1), pm.flatten(0, 1))
-        scores = logits.softmax(-1) if softmax else logits
-        return scores.view(len(chunks), n, -1).mean(0)
+        logits = logits.view(len(chunks), n, -1).mean(0)
+        return logits.softmax(-1) if softmax else logits
 
     def probabilities(self, x, target, chunks=None):
         """Softmax probability of ``target`` for a stack of inputs, in

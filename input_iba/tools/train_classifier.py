@@ -13,6 +13,23 @@ from .prologue import prepare_run, tool_parser
 CLASSIFIER_OUTPUTS = ('vocab.json', 'latest.pth', 'best.pth', 'result.json')
 
 
+def refuse_long_documents(model, datasets):
+    """Training reads a document in one pass: refuse documents longer than
+    the model's positions (a dataset with ``long_documents='keep'``) before
+    any work, naming the fix."""
+    limit = getattr(model, 'max_positions', None)
+    for key, data in datasets.items():
+        long = [data.sample_name(i) for i in range(len(data))
+                if limit is not None and len(data[i]['inputs']) > limit]
+        if long:
+            name = key.replace('_', '.')
+            raise ValueError(
+                f'{len(long)} documents of {name} (e.g. {long[:3]}) are longer than the '
+                f"model's {limit} positions: train on their first {limit} tokens with "
+                f"{name}.long_documents='truncate' (attribution and metrics read whole "
+                'documents in chunks; training does not).')
+
+
 def main(description, argv=None):
     """Train the config's classifier; returns the best accuracy and seconds."""
     args = tool_parser(description).parse_args(argv)
@@ -26,6 +43,7 @@ def main(description, argv=None):
         # tokenised by the model's own tokenizer (maybe inside a Subset): no vocabulary
         train_set, val_set = build_dataset(train_cfg), build_dataset(dict(cfg.data.val))
         model, vocab_path = build_model(dict(cfg.model), run.device), None
+        refuse_long_documents(model, dict(data_train=train_set, data_val=val_set))
         run.commit()
         run.logger.info(f'{len(train_set)} training and {len(val_set)} validation '
                         f'samples; truncated: {getattr(train_set, "truncated", "?")} and '

@@ -23,3 +23,16 @@ def require_dir(path, what):
             '--cfg-options data.attribute.root=/path/to/data, and data.estimate.root '
             f'where the config has one) or, for the shared data sets, ${DATA_ROOT_ENV}.')
     return path
+
+
+#: the prefix of a path inside the shared data root (e.g. a fixed checkpoint)
+DATA_PREFIX = 'data:'
+
+
+def resolve_data_path(path):
+    """``'data:<relative path>'`` -> that path under :func:`default_data_root`
+    (so that configs can name a file of the shared data wherever it lies);
+    any other path as it is."""
+    if isinstance(path, str) and path.startswith(DATA_PREFIX):
+        return osp.join(default_data_root(), path[len(DATA_PREFIX):])
+    return path

@@ -60,14 +60,14 @@ def test_pairs_are_cut_at_word_boundaries_from_the_longer_text(tok):
     pair = (['the', 'goods', 'movie'], ['a', 'unfun', 'film', '.'])
     # 10 positions: 7 pieces besides [CLS] [SEP] [SEP]; the texts have 4 + 5.
     # '.' goes (the second is longer), then 4 + 4: the first text loses 'movie'
-    (ids, wids, kept), = encode_documents(tok, [pair], 10)
+    (ids, wids, kept), = encode_documents(tok, [pair], 10, long_documents='truncate')
     assert kept == (2, 3)
     assert ids == [2, 5, 6, 9, 3, 12, 10, 11, 17, 3]
     assert wids == [-1, 0, 1, 1, -1, 2, 3, 3, 4, -1]
-    (ids, _, kept), = encode_documents(tok, [pair], 10, long_documents='keep')
+    (ids, _, kept), = encode_documents(tok, [pair], 10)  # kept whole by default
     assert ids == PAIR_IDS and kept == (3, 4)
     with pytest.raises(ValueError, match='with a whole word of each of its texts'):
-        encode_documents(tok, [(['goods'], ['unfun'])], 6, names=['p'])
+        encode_documents(tok, [(['goods'], ['unfun'])], 6, 'truncate', names=['p'])
     with pytest.raises(ValueError, match='all single texts or all pairs'):
         encode_documents(tok, [pair, ['good']], 64)
 
@@ -80,7 +80,7 @@ def test_jsonl_rationales_stay_per_word_of_each_text(tmp_path, tok):
                   rationale_fields=('r1', 'r2'), tokenizer=tok)
     full = TextPairs(str(tmp_path), **kwargs)[0]
     assert full['rationale'].tolist() == [1, 0, 1, 0, 1, 0, 1]
-    data = TextPairs(str(tmp_path), max_positions=10, **kwargs)
+    data = TextPairs(str(tmp_path), max_positions=10, long_documents='truncate', **kwargs)
     cut = data[0]  # as above: 'movie' and '.' cut
     assert data.truncated == 1 and cut['truncated_words'] == 2
     assert cut['tokens'] == ['the', 'goods', 'a', 'unfun', 'film']

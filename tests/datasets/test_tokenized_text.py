@@ -9,8 +9,9 @@ from conftest import requires_shared_data  # noqa: E402
 from fixtures.tiny_bert import tiny_tokenizer  # noqa: E402
 
 from input_iba.datasets import EraserMovies, TextFolder  # noqa: E402
-from input_iba.datasets.text.tokenized import encode_documents, pool_to_words  # noqa: E402
+from input_iba.datasets.text.tokenized import encode_documents
 from input_iba.models.classifiers.pretrained import load_tokenizer  # noqa: E402
+from input_iba.utils.words import pool_to_words  # noqa: E402
 
 
 @pytest.fixture
@@ -28,9 +29,9 @@ def test_word_ids_of_sub_words(tok):
 def test_truncation_keeps_whole_words_only(tok):
     docs = [['the', 'goods', 'unfun']]
     # 5 positions: 3 pieces besides [CLS]/[SEP]; 'unfun' would be split: cut it
-    (ids, wids, kept), = encode_documents(tok, docs, 5)
+    (ids, wids, kept), = encode_documents(tok, docs, 5, long_documents='truncate')
     assert ids == [2, 5, 6, 9, 3] and wids == [-1, 0, 1, 1, -1] and kept == (2, )
-    (ids, _, kept), = encode_documents(tok, docs, 5, long_documents='keep')
+    (ids, _, kept), = encode_documents(tok, docs, 5)  # kept whole by default
     assert len(ids) == 7 and kept == (3, )
     with pytest.raises(ValueError, match="has 7 tokens, more than max_positions=5"):
         encode_documents(tok, docs, 5, long_documents='error', names=['doc'])
@@ -51,7 +52,7 @@ def test_tokenised_folder_items_collate_and_truncation(tmp_path, tok):
         (data / sub).mkdir(parents=True)
         for i, t in enumerate(texts):
             (data / sub / f'{i}.txt').write_text(t)
-    ds = TextFolder(str(data), tokenizer=tok, max_positions=5)
+    ds = TextFolder(str(data), tokenizer=tok, max_positions=5, long_documents='truncate')
     assert ds.vocab is None and ds.truncated == 1
     item = ds[1]  # pos_0: 'unfun' cut
     assert item['tokens'] == ['the', 'goods'] and item['truncated_words'] == 1
@@ -81,7 +82,8 @@ def test_bad_text_inputs(tmp_path, tok):
 @requires_shared_data
 def test_eraser_rationales_stay_per_word(tok):
     words = EraserMovies(split='val', num_samples=3)
-    pieces = EraserMovies(split='val', num_samples=3, tokenizer=tok, max_positions=64)
+    pieces = EraserMovies(split='val', num_samples=3, tokenizer=tok, max_positions=64,
+                          long_documents='truncate')
     for i in range(3):
         a, b = words[i], pieces[i]
         kept = len(b['tokens'])

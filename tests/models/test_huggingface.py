@@ -140,7 +140,7 @@ def test_real_minilm_loads_offline_and_classifies_after_a_few_steps():
                                atol=1e-4, rtol=1e-4)
 
 
-def test_long_documents_chunked_by_marc_refused_by_the_others(tmp_path):
+def test_long_documents_explained_whole_by_every_method(tmp_path):
     from input_iba.datasets.text import TextClassificationDataset
     from input_iba.models.attributors import MaRC, Saliency
     from input_iba.models.attributors.batch import attribute_items
@@ -152,8 +152,33 @@ def test_long_documents_chunked_by_marc_refused_by_the_others(tmp_path):
     torch.manual_seed(0)
     model = HuggingFaceClassifier(config=dict(TINY_BERT, **NO_DROPOUT))
     tokens = dict(type='TokenEmbeddingAdapter')
-    with pytest.raises(ValueError, match="98 tokens is longer than the model's 64"):
-        attribute_items(Saliency(model, adapter=tokens), [data[0]], data.collate)
+    # Saliency explains the whole document: each chunk of the model's 62
+    # word pieces on its own (overlaps of at most half a chunk), for the
+    # document's target, blended per word
+    from input_iba.utils.words import blend_chunks, word_chunks
+    saliency = Saliency(model, adapter=tokens)
+    whole = attribute_items(saliency, [data[0]], data.collate, targets=torch.tensor([1]))
+    counts = [2 if w == 'goods' else 1 for w in words]
+    chunks = word_chunks(counts, 62, 100)
+    assert chunks == word_chunks(counts, 62, 31)
+    assert len(chunks) == 3 and whole.result.meta['chunks'].item() == 3
+    item, parts = data[0], []
+    for first, end in chunks:
+        piece = (item['word_ids'] >= first) & (item['word_ids'] < end)
+        ids = torch.cat([torch.tensor([2]), item['inputs'][piece], torch.tensor([3])])
+        wids = torch.cat([torch.tensor([-1]), item['word_ids'][piece] - first,
+                          torch.tensor([-1])])
+        part = saliency.attribute(ids[None], torch.tensor([1])).input_masks[0]
+        parts.append(torch.stack([part[wids == w].mean() for w in range(end - first)]))
+    torch.testing.assert_close(whole.mask(0), blend_chunks(chunks, parts, 84))
+    # its prediction: the mean of the chunks' logits
+    rows_logits = []
+    for first, end in chunks:
+        piece = (item['word_ids'] >= first) & (item['word_ids'] < end)
+        ids = torch.cat([torch.tensor([2]), item['inputs'][piece], torch.tensor([3])])
+        rows_logits.append(model(ids[None])[0])
+    predicted = attribute_items(saliency, [data[0]], data.collate, targets='prediction')
+    torch.testing.assert_close(predicted.logits[0], torch.stack(rows_logits).mean(0))
     marc = MaRC(model, adapter=tokens, max_length=40, overlap=10, max_steps=2, min_steps=1)
     out = attribute_items(marc, [data[0]], data.collate, targets=torch.tensor([1]))
     assert out.result.meta['chunks'].item() == 3 and out.mask(0).shape == (84, )
@@ -168,7 +193,7 @@ def test_long_documents_through_the_runner_chunked_or_truncated_and_counted(tmp_
     from input_iba.apis.runner import run_attribution
     from input_iba.datasets.text import TextClassificationDataset
     from input_iba.models.attributors import MaRC, Saliency
-    from input_iba.models.attributors.mask_layouts import word_chunks
+    from input_iba.utils.words import word_chunks
     tok = tiny_tokenizer(str(tmp_path))
     words = ('the goods movie is not great . ' * 12).split()  # 84 words, 96 pieces
     records = [('long', words, 1, None), ('short', ['good', 'movie'], 0, None)]
@@ -209,30 +234,30 @@ def test_long_documents_through_the_runner_chunked_or_truncated_and_counted(tmp_
     record = json.loads((tmp_path / 'eval' / 'eraser' / 'long.json').read_text())
     chunks = word_chunks(counts, 62, 10)
     assert record['chunks'] == len(chunks) == 2
-    full = []
+    chunk_logits = []
     for first, end in chunks:
         piece = (batch['word_ids'][0] >= first) & (batch['word_ids'][0] < end)
         ids = torch.cat([torch.tensor([2]), batch['inputs'][0][piece], torch.tensor([3])])
-        full.append(float(model(ids[None]).softmax(-1)[0, 1]))
-    assert record['full_probability'] == pytest.approx(np.mean(full), abs=1e-6)
+        chunk_logits.append(model(ids[None])[0])
+    full = float(torch.stack(chunk_logits).mean(0).softmax(-1)[1])
+    assert record['full_probability'] == pytest.approx(full, abs=1e-6)
     # insertion/deletion and sensitivity-N score it on the same chunks
     from input_iba.evaluation.vision import InsertionDeletion, SensitivityN
     ev = InsertionDeletion(model, adapter=tokens, baseline='pad', pixels_per_step=42)
     ev.chunk_overlap = 10
     curves = ev.evaluate_sample(kept[0], np.linspace(0, 1, 84), 1)
     assert curves['fractions'] == [0, 0.5, 1]  # 0, 42, 84 words
-    assert curves['deletion'][0] == pytest.approx(np.mean(full), abs=1e-6)
-    assert curves['insertion'][-1] == pytest.approx(np.mean(full), abs=1e-6)
+    assert curves['deletion'][0] == pytest.approx(full, abs=1e-6)
+    assert curves['insertion'][-1] == pytest.approx(full, abs=1e-6)
     ev = SensitivityN(model, adapter=tokens, ns=(1, 8), num_subsets=4)
     assert len(ev.evaluate_sample(kept[0], np.linspace(0, 1, 84), 1)['correlations']) == 2
-    # (b) a method without chunks: a clear error per document, the others go on
+    # (b) a method without chunks of its own: explained whole, chunked, counted
     summary = run_attribution(Saliency(model, adapter=tokens), kept, str(tmp_path / 'sal'),
                               lambda *a: None, batch_size=2, progress=False)
-    assert (summary['done'], summary['failed']) == (1, 1)
-    assert "longer than the model's 64 positions: truncate it" in (
-        tmp_path / 'sal' / 'failed.jsonl').read_text()
-    # ... or truncated (the default): recorded in meta and counted
-    cut = TextClassificationDataset(records, tokenizer=tok)
+    assert (summary['done'], summary['failed'], summary['chunked']) == (2, 0, 1)
+    assert np.load(tmp_path / 'sal' / 'input_masks' / 'long.npy').shape == (84, )
+    # ... or truncated (an option): recorded in meta and counted
+    cut = TextClassificationDataset(records, tokenizer=tok, long_documents='truncate')
     summary = run_attribution(Saliency(model, adapter=tokens), cut, str(tmp_path / 'cut'),
                               lambda *a: None, batch_size=2, progress=False)
     assert (summary['done'], summary['failed'], summary['truncated']) == (2, 0, 1)

@@ -17,9 +17,9 @@ from input_iba.tools.train_classifier import main as train_classifier  # noqa: E
 FINETUNE = '''
 model = dict(type='HuggingFaceClassifier', path=r'{folder}')
 data = dict(train=dict(type='EraserMovies', split='train', tokenizer=r'{folder}',
-                       max_positions=32, num_samples=8),
+                       max_positions=32, num_samples=8, long_documents='truncate'),
             val=dict(type='EraserMovies', split='val', tokenizer=r'{folder}',
-                     max_positions=32, num_samples=4))
+                     max_positions=32, num_samples=4, long_documents='truncate'))
 train = dict(optimizer='AdamW', lr=1e-3, warmup=1, schedule='linear', epochs=1,
              batch_size=4, accumulation=2, max_steps=1)
 '''
@@ -27,7 +27,8 @@ train = dict(optimizer='AdamW', lr=1e-3, warmup=1, schedule='linear', epochs=1,
 COMPARE = '''
 model = dict(type='HuggingFaceClassifier', path=r'{folder}', checkpoint=r'{cls}/best.pth')
 adapter = dict(type='TokenEmbeddingAdapter')
-doc = dict(type='EraserMovies', tokenizer=r'{folder}', max_positions=32, num_samples=2)
+doc = dict(type='EraserMovies', tokenizer=r'{folder}', max_positions=32, num_samples=2,
+           long_documents='truncate')
 data = dict(attribute=dict(doc, split='val'), estimate=dict(doc, split='train'),
             num_estimation_samples=2, estimation_batch_size=2)
 methods = dict(
@@ -77,7 +78,7 @@ PAIR_ROWS = [('entailment', 'the movie is good', 'the film is good'),
 PAIRS_FINETUNE = '''
 model = dict(type='HuggingFaceClassifier', path=r'{folder}', num_labels=3)
 pairs = dict(type='TextPairs', root=r'{data}', labels=('entailment', 'neutral', 'contradiction'),
-             tokenizer=r'{folder}', max_positions=11)
+             tokenizer=r'{folder}', max_positions=11, long_documents='truncate')
 data = dict(train=dict(pairs, split='train'), val=dict(pairs, split='dev'))
 train = dict(optimizer='AdamW', lr=1e-3, epochs=1, batch_size=5, max_steps=1)
 '''
@@ -86,7 +87,8 @@ model = dict(type='HuggingFaceClassifier', path=r'{folder}', num_labels=3,
              checkpoint=r'{cls}/best.pth')
 adapter = dict(type='TokenEmbeddingAdapter')
 data = dict(attribute=dict(type='TextPairs', root=r'{data}', split='dev', tokenizer=r'{folder}',
-                           labels=('entailment', 'neutral', 'contradiction'), max_positions=11))
+                           labels=('entailment', 'neutral', 'contradiction'), max_positions=11,
+                           long_documents='truncate'))
 methods = dict(Saliency=dict(type='Saliency'),
                IntegratedGradients=dict(type='IntegratedGradients', steps=4, baseline='pad'),
                Attention=dict(type='Attention'), MaRC=dict(type='MaRC', max_steps=2, min_steps=1))

@@ -40,14 +40,17 @@ class TextClassificationDataset(AttributionDataset):
             vocabulary is not used. Masks and rationales stay per word.
         max_positions: tokens per document, special tokens included (default:
             the tokenizer's ``model_max_length``, at most 512).
-        long_documents: what happens to a longer document: ``'truncate'``
-            (whole words that fit; the count of cut words is recorded),
-            ``'keep'`` (for methods that chunk, e.g. MaRC) or ``'error'``.
+        long_documents: what happens to a longer document: ``'keep'``
+            (default: whole; attribution and metrics split it into
+            overlapping chunks and the prediction is the mean of their
+            logits), ``'truncate'`` (whole words that fit; the count of cut
+            words is recorded; what classifier training needs) or
+            ``'error'``.
     """
 
     def __init__(self, records, vocab=None, max_length=None, min_freq=1,
                  max_vocab=None, tokenizer=None, max_positions=None,
-                 long_documents='truncate'):
+                 long_documents='keep'):
         self.max_length = max_length
         if not records:
             raise ValueError('The text dataset is empty.')

@@ -4,7 +4,8 @@ The datasets read whitespace words (ERASER's token offsets index them); a
 sub-word tokenizer splits each word into pieces. ``word_ids`` maps every
 token to its word (``-1`` for special tokens such as ``[CLS]``/``[SEP]``),
 so masks, human rationales and metrics stay one value per *word*, whatever
-the tokenizer: :func:`pool_to_words` turns per-token maps into per-word maps.
+the tokenizer: :func:`input_iba.utils.words.pool_to_words` turns per-token maps into
+per-word maps.
 A pair of texts (premise and hypothesis) is encoded as the tokenizer's pair
 (``[CLS] a [SEP] b [SEP]`` for BERT) and its words are numbered on through
 both segments: the second segment's first word follows the first's last.
@@ -47,7 +48,7 @@ def _fit(counts, budget):
     return tuple(kept)
 
 
-def encode_documents(tokenizer, documents, max_positions, long_documents='truncate',
+def encode_documents(tokenizer, documents, max_positions, long_documents='keep',
                      names=None):
     """Encode documents: each a list of words, or a pair ``(words_a,
     words_b)`` of them (all of one kind). Returns, per document, ``(ids,
@@ -89,30 +90,3 @@ def encode_documents(tokenizer, documents, max_positions, long_documents='trunca
             (ids, wids), = _encode(tokenizer, [tuple(s[:k] for s, k in zip(doc, kept))])
         out.append((ids, wids, kept))
     return out
-
-
-def pool_to_words(maps, word_ids, num_words):
-    """Per-token ``maps (B, L)`` -> per-word ``(B, num_words)``: the mean over
-    each word's tokens (tokens with ``word_ids < 0`` are left out; a word
-    without tokens gets 0)."""
-    b = maps.shape[0]
-    word_ids = word_ids.to(maps.device)
-    keep = word_ids >= 0
-    index = word_ids.clamp_min(0)
-    values = torch.where(keep, maps, torch.zeros_like(maps))
-    total = maps.new_zeros(b, num_words).scatter_add_(1, index, values)
-    count = maps.new_zeros(b, num_words).scatter_add_(1, index, keep.to(maps.dtype))
-    return total / count.clamp_min(1)
-
-
-def words_to_tokens(values, word_ids, fill):
-    """Per-word ``values (..., W)`` -> per-token ``(..., L)``: every token
-    takes its word's value, tokens of no word (``word_ids < 0``, e.g.
-    ``[CLS]``/``[SEP]``) take ``fill``."""
-    words = int(word_ids.max()) + 1 if word_ids.numel() else 0
-    if words > values.shape[-1]:
-        raise ValueError(f'{values.shape[-1]} values for a document of {words} words: '
-                         'a word-level mask must come from this tokenised dataset '
-                         '(same tokenizer and max_positions).')
-    per_token = values[..., word_ids.clamp_min(0)]
-    return torch.where(word_ids >= 0, per_token, fill)

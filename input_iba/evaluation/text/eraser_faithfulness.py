@@ -4,8 +4,8 @@ import math
 import numpy as np
 import torch
 
-from input_iba.datasets.text.tokenized import words_to_tokens
 from input_iba.registry import EVALUATORS
+from input_iba.utils.words import words_to_tokens
 
 from ..base import MaskEvaluator
 from ..ranking import pixel_order
@@ -41,11 +41,11 @@ class ERASERFaithfulness(MaskEvaluator):
             padding token's embedding, positions kept) or ``'mask'`` (replaced
             by ``mask_id``, the vocabulary's ``<mask>``).
         chunk_overlap: a document longer than the model's positions (a
-            dataset with ``long_documents='keep'``, explained by MaRC in
-            chunks) is scored as the mean target probability of its
-            word-aligned chunks that overlap by about this many tokens, as
-            MaRC predicts it; the record says into how many ``chunks`` the
-            full document went.
+            dataset with ``long_documents='keep'``, explained whole) is
+            scored by the softmax of the mean of the logits of its
+            word-aligned chunks that overlap by about this many tokens (as
+            the attribution step predicts it); the record says into how many
+            ``chunks`` the full document went.
     """
     name = 'eraser'
     summary_keys = ('comprehensiveness', 'sufficiency')
@@ -88,7 +88,7 @@ class ERASERFaithfulness(MaskEvaluator):
     def _probabilities(self, docs, target):
         """Target probabilities of documents ``(ids, word ids)`` of any
         lengths, padded into batches (an empty document is scored as one
-        padding token; a long one as the mean over its chunks), and the
+        padding token; a long one by its chunks' mean logits), and the
         number of sequences each was scored on."""
         rows, owner = [], []
         for d, doc in enumerate(docs):
@@ -104,10 +104,12 @@ class ERASERFaithfulness(MaskEvaluator):
                 ids[row, :len(d)] = d
             pm = (torch.arange(ids.shape[1])[None] < lengths[:, None]).to(self.device)
             x = self.adapter.embed(self.model, ids.to(self.device), pm)
-            out.append(self.adapter.forward(self.model, x, pm).softmax(-1)[:, target].cpu())
+            out.append(self.adapter.forward(self.model, x, pm).float().cpu())
         owner = torch.tensor(owner)
         counts = torch.bincount(owner, minlength=len(docs))
-        probs = torch.zeros(len(docs)).index_add_(0, owner, torch.cat(out).float()) / counts
+        logits = torch.cat(out)
+        mean = logits.new_zeros(len(docs), logits.shape[1]).index_add_(0, owner, logits)
+        probs = (mean / counts[:, None]).softmax(-1)[:, target]
         return probs.numpy(), counts.tolist()
 
     def evaluate_sample(self, item, mask, target):

@@ -1,6 +1,6 @@
 """The one result type and the small base classes of all attributors."""
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 import torch
@@ -45,6 +45,36 @@ class AttributionBatch:
 
     def __len__(self):
         return self.x.shape[0]
+
+
+def each_text_without_padding(batch, explain):
+    """``explain(batch)`` for images; for text (a ``padding_mask``) once per
+    sample cut to its real tokens, so that padding never enters the
+    explanation and a text's result does not depend on its batch. The
+    per-token maps go back into ``(B, L)`` (zero on padding); per-sample meta
+    is concatenated."""
+    pm = batch.padding_mask
+    if pm is None:
+        return explain(batch)
+    parts = []
+    for i, n in enumerate(pm.sum(1).tolist()):
+        parts.append(explain(replace(
+            batch, inputs=batch.inputs[i:i + 1, :n], x=batch.x[i:i + 1, :n],
+            targets=batch.targets[i:i + 1], padding_mask=pm[i:i + 1, :n],
+            seeds=batch.seeds[i:i + 1], generators=batch.generators[i:i + 1])))
+
+    def join(maps):
+        out = torch.zeros(len(parts), pm.shape[1])
+        for i, m in enumerate(maps):
+            out[i, :m.shape[1]] = m[0]
+        return out
+
+    first = parts[0]
+    return AttributionResult(
+        input_masks=join([p.input_masks for p in parts]),
+        feat_masks=None if first.feat_masks is None else join([p.feat_masks for p in parts]),
+        extras={k: join([p.extras[k] for p in parts]) for k in first.extras},
+        meta={k: torch.cat([p.meta[k] for p in parts]) for k in first.meta})
 
 
 def build_adapter(adapter):

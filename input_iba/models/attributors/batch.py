@@ -8,12 +8,14 @@ from typing import Optional
 
 import torch
 
-from input_iba.datasets.text.tokenized import pool_to_words
 from input_iba.utils import sample_seed
+from input_iba.utils.words import DocumentRows
 
 from .base import AttributionResult, check_finite_inputs, check_targets
 
 TARGET_MODES = ('label', 'prediction')
+#: tokens by which the chunks of a document longer than the model overlap
+CHUNK_OVERLAP = 100
 
 
 @dataclass
@@ -49,19 +51,41 @@ def word_arguments(attributor, method, batch):
     return dict(word_ids=word_ids)
 
 
-def resolve_targets(attributor, batch, mode):
+def document_rows(attributor, batch):
+    """The batch's tokenised documents as rows that fit the model
+    (:class:`~input_iba.utils.words.DocumentRows`: a document longer than
+    the model's ``max_positions`` becomes its overlapping chunks); None for
+    images, and for methods that take ``word_ids`` and chunk documents
+    themselves (MaRC)."""
+    if batch.get('word_ids') is None or word_arguments(attributor, 'explain', batch):
+        return None
+    return DocumentRows.split(batch['inputs'], batch.get('padding_mask'), batch['word_ids'],
+                              batch['word_mask'].shape[1],
+                              getattr(attributor.model, 'max_positions', None),
+                              CHUNK_OVERLAP)
+
+
+def predict(attributor, batch, rows=None):
+    """Logits of the batch on the CPU. With ``rows`` (:func:`document_rows`)
+    a document's logits are the mean over its chunks; MaRC answers long
+    documents itself (``attributor.predict`` with ``word_ids``)."""
+    dev = attributor.device
+    if rows is not None:
+        return rows.mean(attributor.predict(rows.inputs.to(dev),
+                                            rows.padding_mask.to(dev)).float().cpu())
+    pm = batch.get('padding_mask')
+    return attributor.predict(batch['inputs'].to(dev), None if pm is None else pm.to(dev),
+                              **word_arguments(attributor, 'predict', batch)).float().cpu()
+
+
+def resolve_targets(attributor, batch, mode, rows=None):
     """``(targets, logits)``: the prediction (``'prediction'``), or the label
-    with the prediction where no label is known (``'label'``). The logits
-    come from ``attributor.predict``, which MaRC answers for long documents
-    from their chunks."""
+    with the prediction where no label is known (``'label'``); logits as
+    :func:`predict` gives them."""
     if mode not in TARGET_MODES:
         raise ValueError(f'targets must be one of {TARGET_MODES} or a tensor, '
                          f'got {mode!r}.')
-    pm = batch.get('padding_mask')
-    dev = attributor.device
-    logits = attributor.predict(batch['inputs'].to(dev),
-                                None if pm is None else pm.to(dev),
-                                **word_arguments(attributor, 'predict', batch)).float().cpu()
+    logits = predict(attributor, batch, rows)
     bad = (~torch.isfinite(logits).all(-1)).nonzero()[:, 0].tolist()
     if bad:
         raise FloatingPointError(
@@ -83,38 +107,69 @@ def attribute_items(attributor, items, collate, seed=0, targets='label'):
     Each sample's seed derives from ``seed`` and its name, so its result
     does not depend on the batch it is in.
 
-    Tokenised text (a batch with ``word_ids``): methods that take
-    ``word_ids`` (MaRC) get them (for the prediction too), and every per-token map of the result
-    becomes one value per word (:func:`pool_to_words`); ``truncated_words``
-    goes into the result's meta."""
+    Tokenised text (a batch with ``word_ids``): every per-token map of the
+    result becomes one value per word (the mean over the word's tokens). A
+    document longer than the model's positions is explained whole: its
+    overlapping chunks are explained as samples of their own (chunk ``c > 0``
+    seeded by ``sample_seed(seed, 'chunk<c>')``), for the document's target,
+    and their word maps are blended over the overlaps; its prediction is
+    the mean of its chunks' logits. Methods that take ``word_ids`` (MaRC)
+    get them and chunk documents themselves. ``truncated_words`` (and for
+    chunked text ``chunks``) go into the result's meta."""
     batch = collate(items)
     check_finite_inputs(batch['inputs'])
+    rows = document_rows(attributor, batch)
     logits = None
     if isinstance(targets, str):
-        targets, logits = resolve_targets(attributor, batch, targets)
-    word_ids = batch.get('word_ids')
+        targets, logits = resolve_targets(attributor, batch, targets, rows)
+    seeds = [sample_seed(seed, it['name']) for it in items]
     start = time.perf_counter()
-    result = attributor.attribute(batch['inputs'], targets,
-                                  seeds=[sample_seed(seed, it['name']) for it in items],
-                                  padding_mask=batch.get('padding_mask'),
-                                  **word_arguments(attributor, 'explain', batch))
+    if rows is None:
+        result = attributor.attribute(batch['inputs'], targets, seeds=seeds,
+                                      padding_mask=batch.get('padding_mask'),
+                                      **word_arguments(attributor, 'explain', batch))
+    else:
+        result = attributor.attribute(rows.inputs, targets[rows.owner],
+                                      seeds=_row_seeds(rows, seeds),
+                                      padding_mask=rows.padding_mask)
     seconds = (time.perf_counter() - start) / len(items)
-    if word_ids is not None:
-        result = _per_word(result, word_ids, batch)
+    if batch.get('word_ids') is not None:
+        result = _per_word(result, batch, rows)
     return AttributedBatch(items, batch, targets, logits, result, seconds)
 
 
-def _per_word(result, word_ids, batch):
-    """``result`` with its per-token maps pooled to words."""
-    words = batch['word_mask'].shape[1]
+def _row_seeds(rows, seeds):
+    """A document's seed for its first row, one derived from it for each
+    further chunk."""
+    out, previous, chunk = [], None, 0
+    for d in rows.owner.tolist():
+        chunk = 0 if d != previous else chunk + 1
+        out.append(seeds[d] if chunk == 0 else sample_seed(seeds[d], f'chunk{chunk}'))
+        previous = d
+    return out
+
+
+def _per_word(result, batch, rows):
+    """``result`` with its per-token maps as one value per word (from the
+    rows of :func:`document_rows`, or, for MaRC, from the batch's
+    tokens) and its per-row meta as per-document means."""
+    if rows is None:  # MaRC: one row per document, chunked inside
+        rows = DocumentRows.split(batch['inputs'], batch.get('padding_mask'),
+                                  batch['word_ids'], batch['word_mask'].shape[1], None, 0)
 
     def pool(maps):
-        if maps is None or tuple(maps.shape) != tuple(word_ids.shape):
-            return maps  # not one value per token
-        return pool_to_words(maps.float(), word_ids, words)
+        if maps is None:
+            return None
+        if tuple(maps.shape) != tuple(rows.word_ids.shape):
+            raise ValueError(f'A per-token map of shape {tuple(maps.shape)} for rows of '
+                             f'shape {tuple(rows.word_ids.shape)}: text attributors '
+                             'return one value per token.')
+        return rows.to_words(maps)
 
-    result.input_masks = pool(result.input_masks)
-    result.feat_masks = pool(result.feat_masks)
-    result.extras = {k: pool(v) for k, v in result.extras.items()}
-    result.meta = dict(result.meta, truncated_words=batch['truncated_words'].float())
-    return result
+    meta = {k: rows.mean(v.float()) for k, v in result.meta.items()}
+    meta['truncated_words'] = batch['truncated_words'].float()
+    meta.setdefault('chunks', torch.tensor([float(len(c)) for c in rows.chunks]))
+    return AttributionResult(input_masks=pool(result.input_masks),
+                             feat_masks=pool(result.feat_masks),
+                             extras={k: pool(v) for k, v in result.extras.items()},
+                             meta=meta)

@@ -24,7 +24,8 @@ class GradientShap(CaptumAttributor):
 
     Args:
         baselines: numbers or adapter kinds (``'black'``, ``'white'``,
-            ``'mean'``, ``'blur'``; ``'pad'`` for text).
+            ``'mean'``, ``'blur'``; ``'pad'`` for text); None: the adapter's
+            defaults (images: black, white and mean; text: the padding embedding).
         blur_sigma: pixels of the ``'blur'`` baseline.
         internal_batch_size: copies per forward/backward pass.
     """
@@ -33,12 +34,13 @@ class GradientShap(CaptumAttributor):
                         internal_batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), samples=20,
-                 baselines=('black', 'white', 'mean'), stdev=0.0, blur_sigma=20.0,
+                 baselines=None, stdev=0.0, blur_sigma=20.0,
                  internal_batch_size=64, reduction='mean_abs'):
         super().__init__(model, adapter, reduction)
         if samples < 1:
             raise ValueError(f'samples must be at least 1, got {samples}.')
-        self.samples, self.baselines, self.stdev = samples, baselines, stdev
+        self.samples, self.stdev = samples, stdev
+        self.baselines = tuple(baselines or self.adapter.default_baselines)
         self.blur_sigma, self.internal_batch_size = blur_sigma, internal_batch_size
 
     def explain(self, batch):

@@ -13,8 +13,8 @@ from captum.attr import Saliency as CaptumSaliency
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils.ranges import count, non_negative
 
-from .base import AttributionResult, BaseAttributor
-from .reference_inputs import reference_input
+from .base import AttributionResult, BaseAttributor, each_text_without_padding
+from .reference_inputs import reference_input, single_baseline
 
 REDUCTIONS = ('mean_abs', 'l2', 'abs_sum', 'sum')
 
@@ -126,15 +126,22 @@ class Occlusion(CaptumAttributor):
     all embedding dimensions) is set to ``baseline`` (a number, or a kind as
     for :class:`IntegratedGradients`, e.g. ``'blur'``), sliding by
     ``stride``; ``perturbations_per_eval`` patches per forward pass. Signed:
-    a positive value means the patch supports the target."""
+    a positive value means the patch supports the target.
+
+    Defaults by modality (None): images 16 x 16 pixel patches by 8 with
+    baseline 0; text windows of 5 tokens by 1 with the padding embedding (as
+    MaRC's authors run it), a window longer than the text shrinking to it."""
 
     value_ranges = dict(window=count(), stride=count(), perturbations_per_eval=count())
 
-    def __init__(self, model, adapter=dict(type='ImageAdapter'), window=16,
-                 stride=8, baseline=0.0, perturbations_per_eval=64,
+    def __init__(self, model, adapter=dict(type='ImageAdapter'), window=None,
+                 stride=None, baseline=None, perturbations_per_eval=64,
                  blur_sigma=20.0):
         super().__init__(model, adapter)
-        self.window, self.stride, self.baseline = window, stride, baseline
+        text = self.adapter.modality == 'text'
+        self.window = window or (5 if text else 16)
+        self.stride = stride or (1 if text else 8)
+        self.baseline = single_baseline(self.adapter, baseline)
         self.perturbations_per_eval = perturbations_per_eval
         self.blur_sigma = blur_sigma
 
@@ -146,7 +153,8 @@ class Occlusion(CaptumAttributor):
             window = (x.shape[1], self.window, self.window)
             strides = (x.shape[1], self.stride, self.stride)
         else:  # (B, L, D): runs of tokens through all embedding dimensions
-            window, strides = (self.window, x.shape[-1]), (self.stride, x.shape[-1])
+            window = (min(self.window, x.shape[1]), x.shape[-1])
+            strides = (self.stride, x.shape[-1])
         return dict(sliding_window_shapes=window, strides=strides,
                     baselines=self.reference(x, self.baseline, self.blur_sigma),
                     perturbations_per_eval=self.perturbations_per_eval)
@@ -154,3 +162,8 @@ class Occlusion(CaptumAttributor):
     def to_positions(self, attributions, x, padding_mask):
         # all channels of a patch share one value: average them, sign kept
         return self.adapter.input_mask_to_positions(attributions, padding_mask)
+
+    def explain(self, batch):
+        """Texts one at a time without their padding, so that a window is
+        never partly padding (:func:`each_text_without_padding`)."""
+        return each_text_without_padding(batch, super().explain)

@@ -20,7 +20,7 @@ class Lime(SurrogateAttributor):
     value_ranges = dict(SurrogateAttributor.value_ranges, kernel_width=positive())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), cell=16,
-                 samples=1000, baseline=0.0, blur_sigma=20.0, output='logit',
+                 samples=1000, baseline=None, blur_sigma=20.0, output='logit',
                  ridge=1.0, kernel_width=0.25, batch_size=64):
         super().__init__(model, adapter, cell, samples, baseline, blur_sigma,
                          output, ridge, batch_size)

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from input_iba.utils import make_generators, sample_seed
+from input_iba.utils.words import blend_chunks, document_chunks
 
 from .base import AttributionResult
 from .gaussian_kernels import gaussian_mask_1d, gaussian_mask_2d
@@ -71,86 +72,6 @@ class ImageGrid:
             steps=steps.float(), mean_mask=lam_grid.flatten(1).mean(1).cpu()))
 
 
-def word_chunks(token_counts, max_length, overlap):
-    """Split words (their token counts) into ``(first, end)`` word ranges of
-    at most ``max_length`` tokens; each range starts where the last
-    ``overlap`` tokens of the previous one begin (word-aligned)."""
-    n = len(token_counts)
-    if not max_length or sum(token_counts) <= max_length:
-        return [(0, n)]
-    chunks, start = [], 0
-    while True:
-        end, tokens = start, 0
-        while end < n and tokens + token_counts[end] <= max_length:
-            tokens += token_counts[end]
-            end += 1
-        if end == start:
-            raise ValueError(f'Word {start} has {token_counts[start]} tokens, more '
-                             f'than max_length={max_length}: raise max_length.')
-        chunks.append((start, end))
-        if end == n:
-            return chunks
-        back, nxt = 0, end
-        while nxt > start + 1 and back + token_counts[nxt - 1] <= overlap:
-            back += token_counts[nxt - 1]
-            nxt -= 1
-        start = nxt
-
-
-def blend_chunks(chunks, masks, num_words):
-    """Join per-chunk word masks into one: where consecutive chunks overlap,
-    the weight moves linearly from the earlier chunk to the later one."""
-    total = torch.zeros(num_words)
-    weight = torch.zeros(num_words)
-    for c, ((first, end), mask) in enumerate(zip(chunks, masks)):
-        ramp = torch.ones(end - first)
-        if c > 0 and chunks[c - 1][1] > first:  # rise over the previous overlap
-            n = chunks[c - 1][1] - first
-            ramp[:n] = torch.arange(1, n + 1) / (n + 1)
-        if c + 1 < len(chunks) and chunks[c + 1][0] < end:  # fall into the next
-            n = end - chunks[c + 1][0]
-            ramp[-n:] = torch.minimum(ramp[-n:], torch.arange(n, 0, -1) / (n + 1))
-        total[first:end] += ramp * mask.cpu()
-        weight[first:end] += ramp
-    return total / weight
-
-
-def _word_index(word_ids):
-    """Word ids of one document's tokens (``-1``: not a word) -> local word
-    index per token (``-1`` kept) and each word's token count."""
-    is_word = word_ids >= 0
-    ids = word_ids[is_word]
-    starts = torch.ones_like(ids, dtype=torch.bool)
-    starts[1:] = ids[1:] != ids[:-1]
-    local = torch.full_like(word_ids, -1)
-    local[is_word] = starts.cumsum(0) - 1
-    if len(set(ids[starts].tolist())) != int(starts.sum()):
-        raise ValueError('The tokens of a word must be contiguous in word_ids.')
-    return local, torch.bincount(local[is_word]).tolist()
-
-
-def document_chunks(word_ids, max_length, overlap):
-    """Chunks of one document, from the word of each of its real tokens
-    (``-1``: not a word): ``(local word per token, word ranges, token
-    indices of each chunk)``. A chunk's tokens are the document's leading
-    non-word tokens, the tokens from its first to its last word and the
-    trailing non-word tokens."""
-    local, counts = _word_index(word_ids)
-    if not counts:
-        raise ValueError('A document has no word tokens.')
-    word_tok = (local >= 0).nonzero()[:, 0]
-    dev = word_ids.device
-    lead = torch.arange(int(word_tok[0]), device=dev)
-    trail = torch.arange(int(word_tok[-1]) + 1, len(word_ids), device=dev)
-    chunks = word_chunks(counts, max_length, overlap)
-    tokens = []
-    for first, end in chunks:
-        inside = ((local >= first) & (local < end)).nonzero()[:, 0]
-        body = torch.arange(int(inside[0]), int(inside[-1]) + 1, device=dev)
-        tokens.append(torch.cat([lead, body, trail]))
-    return local, chunks, tokens
-
-
 class WordChunks:
     """One parameter per word; documents of more than ``max_length`` word
     tokens become several rows (chunks overlapping by about ``overlap``
@@ -167,20 +88,19 @@ class WordChunks:
         x, seeds = batch.x, batch.seeds
         padding_mask = (torch.ones(x.shape[:2], dtype=torch.bool, device=x.device)
                         if batch.padding_mask is None else batch.padding_mask)
-        rows = []  # (doc, token indices, local word per token, words, seed)
-        layout = []  # per doc: (local word per token, chunks)
+        rows = []  # (doc, token indices, row word per token, words, seed)
+        layout = []  # per doc: (word per token, chunks)
         for d in range(x.shape[0]):
             length = int(padding_mask[d].sum())
             ids = (torch.arange(length, device=x.device) if word_ids is None
                    else word_ids[d, :length].to(x.device))
             try:
-                local, chunks, chunk_tokens = document_chunks(ids, self.max_length,
-                                                              self.overlap)
+                chunks, chunk_tokens = document_chunks(ids, self.max_length, self.overlap)
             except ValueError as err:
                 raise ValueError(f'Sample {d}: {err}') from err
-            layout.append((local, chunks))
+            layout.append((ids, chunks))
             for c, ((first, end), tokens) in enumerate(zip(chunks, chunk_tokens)):
-                row_word = torch.where(local[tokens] >= 0, local[tokens] - first,
+                row_word = torch.where(ids[tokens] >= 0, ids[tokens] - first,
                                        torch.full_like(tokens, -1))
                 seed = seeds[d] if c == 0 else sample_seed(seeds[d], f'chunk{c}')
                 rows.append((d, tokens, row_word, end - first, seed))
@@ -215,12 +135,12 @@ class WordChunks:
         masks = torch.zeros(num_docs, rows.length)
         doc_steps = torch.zeros(num_docs)
         row = 0
-        for d, (local, chunks) in enumerate(rows.chunks):
+        for d, (ids, chunks) in enumerate(rows.chunks):
             words = blend_chunks(chunks, [lam_words[row + c, :end - first]
                                           for c, (first, end) in enumerate(chunks)],
                                  chunks[-1][1])
-            is_word = (local >= 0).cpu()
-            masks[d, :len(local)][is_word] = words[local.cpu()[is_word]]
+            is_word = (ids >= 0).cpu()
+            masks[d, :len(ids)][is_word] = words[ids.cpu()[is_word]]
             doc_steps[d] = steps[row:row + len(chunks)].max()
             row += len(chunks)
         return AttributionResult(input_masks=masks, meta=dict(

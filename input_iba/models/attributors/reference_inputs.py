@@ -5,6 +5,15 @@ text)."""
 import torch
 
 
+def single_baseline(adapter, baseline):
+    """``baseline``, or where it is None the one-baseline default of the
+    adapter's modality: the padding embedding for text, 0 (the normalised
+    input's zero) for images."""
+    if baseline is not None:
+        return baseline
+    return 'pad' if adapter.modality == 'text' else 0.0
+
+
 def reference_input(adapter, model, x, baseline, blur_sigma=20.0):
     """``baseline`` as a tensor of ``x``'s shape: a number (a constant in the
     normalised input space), a kind of ``adapter.baseline_input`` or a

@@ -7,7 +7,7 @@ from input_iba.utils.ranges import count, non_negative
 
 from .base import AttributionResult, BaseAttributor
 from .feature_groups import coalition_scores, position_features
-from .reference_inputs import reference_input
+from .reference_inputs import reference_input, single_baseline
 
 
 @ATTRIBUTORS.register_module()
@@ -15,7 +15,8 @@ class ShapleyValueSampling(BaseAttributor):
     """Each feature (a token for text, a ``cell`` x ``cell`` square of all
     channels for images) gets its mean change of the target logit when it
     goes from ``baseline`` (a number, or a kind such as ``'pad'`` or
-    ``'blur'``) to its value, over ``n_samples`` random orders in which the
+    ``'blur'``; None: the padding embedding for text, 0 for images) to its
+    value, over ``n_samples`` random orders in which the
     features are switched on one after the other: ``n_samples x (n + 1)``
     inputs for ``n`` features. Signed; the values of one order add up to the
     logit at the input minus the logit at the baseline.
@@ -36,11 +37,12 @@ class ShapleyValueSampling(BaseAttributor):
                         blur_sigma=non_negative())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), n_samples=20,
-                 baseline=0.0, cell=16, perturbations_per_eval=128, blur_sigma=20.0):
+                 baseline=None, cell=16, perturbations_per_eval=128, blur_sigma=20.0):
         super().__init__(model, adapter)
         if n_samples < 1:
             raise ValueError(f'n_samples must be at least 1, got {n_samples}.')
-        self.n_samples, self.baseline, self.cell = n_samples, baseline, cell
+        self.n_samples, self.cell = n_samples, cell
+        self.baseline = single_baseline(self.adapter, baseline)
         self.perturbations_per_eval = perturbations_per_eval
         self.blur_sigma = blur_sigma
 

@@ -4,7 +4,7 @@ from input_iba.registry import ATTRIBUTORS
 from input_iba.utils import randn_per_sample
 from input_iba.utils.ranges import count, non_negative
 
-from .base import AttributionResult
+from .base import AttributionResult, each_text_without_padding
 from .gradients import CaptumAttributor
 from .sampled_gradients import target_gradients
 
@@ -39,6 +39,12 @@ class SmoothGrad(CaptumAttributor):
         self.internal_batch_size = internal_batch_size
 
     def explain(self, batch):
+        """Texts one at a time without their padding, so that a text's noise
+        and noise scale do not depend on its batch
+        (:func:`each_text_without_padding`)."""
+        return each_text_without_padding(batch, self._smooth)
+
+    def _smooth(self, batch):
         x, targets, padding_mask = batch.x, batch.targets, batch.padding_mask
         noise = randn_per_sample(batch.generators,
                                  (self.samples, ) + x.shape[1:], x.device)

@@ -6,9 +6,9 @@ import torch
 
 from input_iba.utils.ranges import count, non_negative
 
-from .base import AttributionResult, BaseAttributor
+from .base import AttributionResult, BaseAttributor, each_text_without_padding
 from .feature_groups import coalition_scores, position_features
-from .reference_inputs import reference_input
+from .reference_inputs import reference_input, single_baseline
 
 OUTPUTS = ('logit', 'probability')
 
@@ -37,7 +37,8 @@ class SurrogateAttributor(BaseAttributor):
         cell: pixels per side of an image feature (text: one token each).
         samples: coalitions per sample.
         baseline: what a switched-off feature becomes: a number in the
-            normalised input space or a kind such as ``'blur'``.
+            normalised input space or a kind such as ``'blur'``; None: 0 for
+            images, the padding embedding (``'pad'``) for text.
         output: the explained score, the target ``'logit'`` or its softmax
             ``'probability'``.
         ridge: L2 penalty of the linear fit.
@@ -48,12 +49,13 @@ class SurrogateAttributor(BaseAttributor):
                         ridge=non_negative(), batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), cell=16,
-                 samples=1000, baseline=0.0, blur_sigma=20.0, output='logit',
+                 samples=1000, baseline=None, blur_sigma=20.0, output='logit',
                  ridge=0.0, batch_size=64):
         super().__init__(model, adapter)
         if output not in OUTPUTS:
             raise ValueError(f'output must be one of {OUTPUTS}, got {output!r}.')
-        self.cell, self.samples, self.baseline = cell, samples, baseline
+        self.cell, self.samples = cell, samples
+        self.baseline = single_baseline(self.adapter, baseline)
         self.blur_sigma, self.output, self.ridge = blur_sigma, output, ridge
         self.batch_size = batch_size
 
@@ -62,10 +64,14 @@ class SurrogateAttributor(BaseAttributor):
         raise NotImplementedError
 
     def explain(self, batch):
+        """Texts one at a time without their padding: padding is never a
+        feature (:func:`each_text_without_padding`)."""
+        return each_text_without_padding(batch, self._fit)
+
+    def _fit(self, batch):
         x, targets, padding_mask = batch.x, batch.targets, batch.padding_mask
         ids, num = position_features(self.adapter, x, self.cell)
-        drawn = [self.coalitions(g, num, x.device)
-                 for g in batch.generators]
+        drawn = [self.coalitions(g, num, x.device) for g in batch.generators]
         z = torch.stack([d[0] for d in drawn])
         weights = torch.stack([d[1] for d in drawn])
         base = reference_input(self.adapter, self.model, x, self.baseline,

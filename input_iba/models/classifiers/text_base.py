@@ -8,6 +8,7 @@ import torch
 import torch.nn as nn
 
 from input_iba.utils import load_weights
+from input_iba.utils.paths import resolve_data_path
 
 
 def vocab_size_of(vocab_size, vocab_file):
@@ -34,8 +35,11 @@ class TextClassifier(nn.Module):
         return self.forward_embeddings(self.embed(ids), padding_mask)
 
     def load_checkpoint(self, checkpoint):
+        """Load a state dict (``{'model': state}`` or the state itself);
+        ``'data:<path>'`` names a file under the shared data root."""
         if checkpoint is None:
             return self
+        checkpoint = resolve_data_path(checkpoint)
         state = load_weights(checkpoint, f'Checkpoint {checkpoint!r} not found: train one '
                              'with tools/nlp/train_classifier.py CONFIG --work-dir DIR.')
         self.load_state_dict(state.get('model', state))

@@ -184,7 +184,9 @@ def test_gradient_methods_on_token_embeddings():
     expected = dict(Saliency=v.abs().mean().expand(2, 4),
                     InputXGradient=(e * v).abs().mean(-1),
                     IntegratedGradients=(e * v).abs().mean(-1),
-                    Occlusion=e @ v)  # removing token t drops s by e_t . v
+                    # the padding embedding (row 0) replaces token t: s drops by
+                    # (e_t - e_pad) . v
+                    Occlusion=(e - model.emb.weight[0].detach()) @ v)
     for name, want in expected.items():
         cfg = dict(type=name, adapter=text)
         if name == 'Occlusion':

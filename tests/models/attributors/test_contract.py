@@ -40,6 +40,9 @@ TEXT = dict(
                   **INPUT_IBA),
     EmpiricalExplainer=dict(layer='encoder', feature_dim=16, head='token'),
     MutualInformation=dict(), ShapleyValueSampling=dict(n_samples=2),
+    # their text defaults (padding-embedding baselines, 5-token windows)
+    Lime=dict(samples=8), KernelShap=dict(samples=8), SmoothGrad=dict(samples=3),
+    DeepLift=dict(), GradientShap=dict(samples=3), Occlusion=dict(),
 )
 #: attributors that only make sense for a kind of model
 NO_IMAGE = {'Attention', 'MutualInformation'}
@@ -115,6 +118,8 @@ TRANSFORMER = dict(
     ShapleyValueSampling=dict(n_samples=2, baseline='pad'),
     InputIBA=dict(layer=BERT_LAYER, critic=dict(type='RecurrentCritic', hidden=4),
                   **INPUT_IBA),
+    Lime=dict(samples=8), KernelShap=dict(samples=8), SmoothGrad=dict(samples=3),
+    DeepLift=dict(), GradientShap=dict(samples=3), Occlusion=dict(),
 )
 
 
@@ -179,3 +184,32 @@ def test_transformer_contract_word_level(label, pairs, request):
         assert tokens[1] != tokens[2]
         if pairs:  # [CLS] the good ##s un ##fun [SEP] ...: the middle [SEP] too
             assert tokens[6] == 0
+
+
+@pytest.mark.parametrize('label', sorted(TRANSFORMER))
+def test_transformer_contract_whole_long_document(label, tmp_path):
+    """A document longer than the model (98 pieces for 64 positions) is
+    explained whole by every method: one finite value per word, from its
+    chunks, the same in a batch as alone."""
+    pytest.importorskip('transformers')
+    from fixtures.tiny_bert import TINY_BERT, tiny_tokenizer
+
+    from input_iba.datasets.text import TextClassificationDataset
+    from input_iba.models.attributors.batch import attribute_items
+    tok = tiny_tokenizer(str(tmp_path))
+    words = ('the goods movie is not great . ' * 12).split()  # 84 words, 96 pieces
+    data = TextClassificationDataset([('long', words, 1, None),
+                                      ('short', ['great', 'film'], 0, None)], tokenizer=tok)
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='HuggingFaceClassifier', config=TINY_BERT)).eval()
+    settings = dict(TRANSFORMER[label])
+    if label == 'MaRC':  # it chunks documents itself, by its own max_length
+        settings.update(max_length=40, overlap=10)
+    items = [data[0], data[1]]
+    att = _build(settings.pop('type', label), dict(settings, adapter=TOKENS), model,
+                 data.collate([data[1], data[1]]))
+    both = attribute_items(att, items, data.collate, seed=3)
+    assert both.mask(0).shape == (84, ) and torch.isfinite(both.mask(0)).all()
+    assert both.result.meta['chunks'].tolist() == [3.0, 1.0]
+    alone = attribute_items(att, items[:1], data.collate, seed=3)
+    torch.testing.assert_close(alone.mask(0), both.mask(0), atol=1e-4, rtol=1e-3)

@@ -11,8 +11,8 @@ from input_iba.models.attributors.gaussian_kernels import (
     gaussian_mask_2d,
     total_variation,
 )
-from input_iba.models.attributors.mask_layouts import blend_chunks, word_chunks
 from input_iba.models.classifiers import TextClassifier
+from input_iba.utils.words import blend_chunks, word_chunks
 
 e = math.exp
 
