@@ -13,7 +13,8 @@
 #       --work-dir work_dirs/ee_ig_minilm
 #   python tools/evaluate_explainer.py configs/empirical_explainer/ig_minilm_sst2.py \
 #       --work-dir work_dirs/ee_ig_minilm
-#   python -m benchmarks.speed.empirical_explainer_speed configs/empirical_explainer/ig_minilm_sst2.py \
+#   python -m benchmarks.speed.empirical_explainer_speed \
+#       configs/empirical_explainer/ig_minilm_sst2.py \
 #       --work-dir work_dirs/ee_ig_minilm
 _base_ = ['../_base_/models/minilm.py']
 minilm = 'all-MiniLM-L6-v2'
