@@ -382,3 +382,29 @@ def test_the_tool_rebuilds_a_report_with_class_names(tmp_path, capsys):
     assert 'goldfish (1), p = 0.900' in ' '.join(Page(open(path).read()).text.split())
     with pytest.raises(FileNotFoundError, match='No input_masks/'):
         main('r', ['--work-dir', str(tmp_path / 'missing')])
+
+
+@needs_chromium
+@requires_shared_data
+def test_the_demos_report_in_headless_chromium(tmp_path):
+    """The demo's photos, model and ImageNet names (Saliency instead of the
+    demo's InputIBA, to be quick): four named photos with probabilities,
+    their masks and a colour bar, without errors in the browser."""
+    import os.path as osp
+
+    from tests.tools.helpers import REPO
+    cfg = tmp_path / 'demo.py'
+    cfg.write_text(f"_base_ = [{osp.join(REPO, 'configs/demo/input_iba_skimage_photos.py')!r}]\n"
+                   "attributor = dict(_delete_=True, type='Saliency')\n")
+    work = tmp_path / 'demo'
+    train('t', [str(cfg), '--work-dir', str(work), '--device', 'cpu'])
+    out, dom = open_in_chromium(work / REPORT, '#per-sample', tmp_path)
+    assert out['errors'] == []
+    assert out['first'] == ['astronaut', 'chelsea', 'coffee', 'rocket']
+    assert len(out['images']) == 8 and all(out['images'])  # each photo and its mask
+    dom = html.unescape(dom)
+    coffee = json.load(open(work / 'meta' / 'coffee.json'))
+    assert (coffee['target'], coffee['target_name']) == (967, 'espresso')
+    assert f"target espresso (967), p = {coffee['target_probability']:.3f}" in dom
+    assert 'Egyptian_cat (285)' in dom
+    assert 'class="bar"' in dom and 'jet: from the smallest value' in dom  # the colour bar
