@@ -20,13 +20,16 @@ from .colour_scales import CMAP, run_ranges  # noqa: E402
 def add_colour_bars(fig, axes, ranges: Sequence[Optional[tuple]]) -> None:
     """Under each column of ``axes`` (rows x columns) whose scale
     ``ranges[column]`` is known, a horizontal :data:`CMAP` colour bar from
-    its ``lo`` to its ``hi``."""
+    its ``lo`` to its ``hi`` (three ticks)."""
     for col, scale in enumerate(ranges):
         if scale is None:
             continue
-        bar = plt.cm.ScalarMappable(matplotlib.colors.Normalize(*scale), CMAP)
-        fig.colorbar(bar, ax=axes[:, col].tolist(), orientation='horizontal',
-                     fraction=0.04 / axes.shape[0] ** 0.5, pad=0.02, aspect=15)
+        bar = fig.colorbar(plt.cm.ScalarMappable(matplotlib.colors.Normalize(*scale), CMAP),
+                           ax=axes[:, col].tolist(), orientation='horizontal',
+                           fraction=0.04 / axes.shape[0] ** 0.5, pad=0.02, aspect=15,
+                           format='%.2g')
+        bar.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
+        bar.ax.tick_params(labelsize=7)
 
 
 def sample_label(work_dir: str, name: str) -> str:
