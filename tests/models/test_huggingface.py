@@ -308,3 +308,14 @@ def test_pairs_get_their_segments_and_are_explained_per_word(tmp_path):
                                      word_ids=batch['word_ids']).input_masks
     assert marc[0, [0, 5, 11]].tolist() == [0, 0, 0]  # [CLS] and both [SEP] stay
     assert marc[0, 2] == marc[0, 3] and (marc[0, [1, 4, 6, 9, 10]] > 0).all()
+
+
+@requires_minilm
+@requires_shared_data
+def test_a_checkpoint_that_fills_the_head_loads_without_a_missing_head_report(capfd):
+    from input_iba.utils import default_data_root
+    path = f'{default_data_root()}/models/minilm_eraser_movies.pth'
+    HuggingFaceClassifier(path='all-MiniLM-L6-v2', checkpoint=path)
+    out, err = capfd.readouterr()
+    assert 'MISSING' not in out + err and 'newly initialized' not in out + err
+    assert 'Loading weights' not in out + err

@@ -1,4 +1,6 @@
 """Hugging Face sequence classifiers behind the text-classifier interface."""
+import contextlib
+
 import torch
 
 from input_iba.registry import MODELS
@@ -7,6 +9,24 @@ from .pretrained import load_tokenizer, resolve_model_folder
 from .text_base import TextClassifier
 
 ATTENTION_KINDS = ('last', 'rollout')
+
+
+@contextlib.contextmanager
+def quiet_loading(quiet):
+    """transformers' loading messages and progress bar off while ``quiet``."""
+    from transformers.utils import logging as hf_logging
+    if not quiet:
+        yield
+        return
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 @MODELS.register_module()
@@ -51,10 +71,13 @@ class HuggingFaceClassifier(TextClassifier):
             folder = resolve_model_folder(path)
             tok = load_tokenizer(tokenizer or folder)
             saved = AutoConfig.from_pretrained(folder, local_files_only=True)
-            # a saved head for another number of classes is replaced by a new one
-            self.hf = AutoModelForSequenceClassification.from_pretrained(
-                folder, num_labels=num_labels, local_files_only=True,
-                ignore_mismatched_sizes=saved.num_labels != num_labels)
+            # a saved head for another number of classes is replaced by a new one;
+            # with a checkpoint that fills the head, transformers' report of a
+            # "MISSING, newly initialised" head would only mislead
+            with quiet_loading(checkpoint is not None):
+                self.hf = AutoModelForSequenceClassification.from_pretrained(
+                    folder, num_labels=num_labels, local_files_only=True,
+                    ignore_mismatched_sizes=saved.num_labels != num_labels)
         else:
             cfg = AutoConfig.for_model(**dict(dict(num_labels=num_labels), **config))
             self.hf = AutoModelForSequenceClassification.from_config(cfg)
