@@ -9,7 +9,6 @@ from mmengine.config import Config
 
 from input_iba.datasets import iter_batches, load_items
 from input_iba.evaluation import catalogue
-from input_iba.models.attributors import LayerAttributor
 from input_iba.models.hooks import model_device
 from input_iba.registry import ATTRIBUTORS, DATASETS, ESTIMATORS, EVALUATORS, MODELS, VISUALIZERS
 from input_iba.utils.ranges import count
@@ -124,7 +123,7 @@ def _estimation_key(cfg, attributor):
 def prepare_statistics(cfg, attributor, work_dir, logger=None):
     """Estimate the hooked layer's statistics, or reuse those cached in
     ``work_dir/estimation/`` for the same model, layer and estimation set."""
-    if not isinstance(attributor, LayerAttributor):
+    if not attributor.needs_statistics:
         return None
     path = osp.join(work_dir, ESTIMATION_DIR,
                     f'{attributor.layer_name}-{_estimation_key(cfg, attributor)}.pt')
@@ -163,23 +162,33 @@ def prepare_statistics(cfg, attributor, work_dir, logger=None):
 
 def build_evaluator(cfg, metric, model, attributor_cfg=None):
     """The evaluator of ``metric``, with the config's ``evaluation`` overrides
-    and its adapter (:func:`config_adapter`). The sanity check re-runs
-    ``attributor_cfg``; layer attributors (IBA, InputIBA) get the first
-    ``evaluation.sanity_check.estimation_samples`` (default 16) images of
-    ``data.estimate`` to re-estimate each randomised model's statistics."""
+    and its adapter (:func:`config_adapter`), which must be of one of the
+    metric's ``modalities``. A metric that ``reruns_attributor`` (the sanity
+    check, robustness, random logit) re-runs ``attributor_cfg`` unless its
+    overrides name an ``attributor``; one that ``needs_statistics`` (IBA,
+    InputIBA) gets the first ``evaluation.<metric>.estimation_samples``
+    (default 16) samples of ``data.estimate`` to estimate the statistics of
+    each model it re-runs on."""
     adapter = config_adapter(cfg)
-    ev_cfg = with_adapter(dict(type=catalogue.metric(metric),
-                               **cfg.get('evaluation', {}).get(metric, {})), adapter)
-    if metric == 'sanity_check':
+    cls = catalogue.metric(metric)
+    ev_cfg = with_adapter(dict(type=cls, **cfg.get('evaluation', {}).get(metric, {})), adapter)
+    if cls.reruns_attributor:
         ev_cfg.setdefault('attributor', attributor_cfg and with_adapter(attributor_cfg, adapter))
+        if not ev_cfg['attributor']:
+            raise KeyError(f'{metric} re-runs the attributor: give the config an '
+                           f'`attributor` section or evaluation.{metric}.attributor.')
         count = ev_cfg.pop('estimation_samples', 16)
-        layer_attributor = issubclass(ATTRIBUTORS.get(ev_cfg['attributor']['type']),
-                                      LayerAttributor)
-        if layer_attributor and 'estimation_inputs' not in ev_cfg:
+        needs_statistics = ATTRIBUTORS.get(ev_cfg['attributor']['type']).needs_statistics
+        if needs_statistics and 'estimation_inputs' not in ev_cfg:
             data, items = build_dataset(cfg.data.estimate), []
             for i in range(len(data)):  # the first `count` readable images
                 if len(items) == count:
                     break
                 items += load_items(data, [i], lambda *_: None)
             ev_cfg['estimation_inputs'] = torch.stack([it['inputs'] for it in items])
-    return EVALUATORS.build(dict(ev_cfg, model=model))
+    evaluator = EVALUATORS.build(dict(ev_cfg, model=model))
+    modality = getattr(evaluator.adapter, 'modality', None)
+    if adapter is not None and modality is not None and modality not in cls.modalities:
+        raise ValueError(f'{metric} scores {" and ".join(cls.modalities)} masks only; this '
+                         f'config explains {modality} inputs: leave it out of the metrics.')
+    return evaluator

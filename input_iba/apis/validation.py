@@ -114,7 +114,7 @@ def _metric_evaluation(cfg):
     known = metrics()
     check_keys('evaluation', cfg.get('evaluation', {}), known)
     for name, overrides in cfg.get('evaluation', {}).items():
-        extra = ('estimation_samples', ) if name == 'sanity_check' else ()
+        extra = ('estimation_samples', ) if known[name].reruns_attributor else ()
         check_component(f'evaluation.{name}', dict(overrides, type=known[name].__name__),
                         EVALUATORS, extra)
     for name in cfg.get('metrics', ()):

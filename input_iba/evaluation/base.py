@@ -2,6 +2,7 @@
 import json
 import math
 import os.path as osp
+from typing import ClassVar, Tuple
 
 import numpy as np
 import torch
@@ -33,8 +34,16 @@ class MaskEvaluator:
     Subclasses implement :meth:`evaluate_sample` (one sample's numbers as a
     JSON-able dict) and declare themselves for the catalogue
     (:mod:`input_iba.evaluation.catalogue`). ``model`` is needed by
-    perturbation metrics only.
+    perturbation metrics only. What a metric can do is declared on its class
+    (:attr:`modalities`, :attr:`reruns_attributor`), never read from its name.
     """
+
+    #: the adapter modalities (``'image'``, ``'text'``) whose masks it scores
+    modalities: ClassVar[Tuple[str, ...]] = ('image', 'text')
+    #: whether it re-runs the attributor: it then takes ``attributor`` (a
+    #: config built on its own models; the tools give the run's) and
+    #: ``estimation_inputs`` (for an attributor that ``needs_statistics``)
+    reruns_attributor: ClassVar[bool] = False
 
     #: the types and ranges of the options (:mod:`input_iba.utils.ranges`)
     value_ranges = dict(batch_size=count())

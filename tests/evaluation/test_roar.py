@@ -293,9 +293,9 @@ def test_mutual_information_attributor_reads_its_table_per_token():
     att = ATTRIBUTORS.build(dict(type='MutualInformation', model=model,
                                  adapter=dict(type='TokenEmbeddingAdapter')))
     ids = torch.tensor([data.vocab.encode(['good', 'film', 'bad']) + [0, 0]])
-    with pytest.raises(RuntimeError, match='fit_corpus'):
+    with pytest.raises(RuntimeError, match=r'prepare\(training dataset\)'):
         att.attribute(ids, torch.tensor([1]), padding_mask=ids > 0)
-    att.fit_corpus(data)
+    att.prepare(data)
     # 4 documents (2 smoothing), 'good' in 2 of class 1 and 1 of class 0: as mi5 above
     mi = 0.5 * np.log2(4 / 3) + 0.25 * np.log2(2 / 3) + 0.25
     masks = att.attribute(ids, torch.tensor([1]), padding_mask=ids > 0).input_masks

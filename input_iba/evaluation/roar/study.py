@@ -18,7 +18,6 @@ import torch
 from tqdm import tqdm
 
 from input_iba.datasets import AttributionDataset, iter_batches, load_items
-from input_iba.models.attributors import LayerAttributor
 from input_iba.models.attributors.batch import attribute_items
 from input_iba.models.classifiers.training import macro_f1, predictions, train_classifier
 from input_iba.registry import ATTRIBUTORS, MODELS
@@ -179,12 +178,12 @@ class RoarStudy:
 
     def build_measure(self, config, model, train):
         """The attributor of a measure ``config`` on ``model``, ready to run:
-        corpus statistics (``fit_corpus``, e.g. mutual information) and layer
-        statistics (IBA, InputIBA) from the documents ``train``."""
+        what it learns from the documents ``train`` (its ``prepare``, e.g.
+        the counts of mutual information) and, where it needs them, layer
+        statistics (IBA, InputIBA) from them."""
         attributor = ATTRIBUTORS.build(dict(config, model=model))
-        if hasattr(attributor, 'fit_corpus'):
-            attributor.fit_corpus(train)
-        if isinstance(attributor, LayerAttributor) and attributor.estimator is None:
+        attributor.prepare(train)
+        if attributor.needs_statistics and attributor.estimator is None:
             attributor.estimate(iter_batches(train, 64, on_error=_raise),
                                 self.estimation_samples, progress=False)
         return attributor

@@ -22,6 +22,7 @@ class RandomLogit(MaskEvaluator):
         num_classes: the model's classes (None: read from one forward pass).
     """
     name = 'random_logit'
+    reruns_attributor = True
     summary_keys = ('random_logit_ssim', )
     columns = (('random_logit_ssim', 'random-logit SSIM', False), )
 

@@ -2,7 +2,6 @@
 build it on a model, give layer attributors their statistics, explain."""
 import torch
 
-from input_iba.models.attributors import LayerAttributor
 from input_iba.models.attributors.batch import attribute_items
 from input_iba.registry import ATTRIBUTORS
 
@@ -13,7 +12,7 @@ def build_rerun_attributor(attributor, model, estimation_inputs=None):
     InputIBA) estimate their statistics on ``estimation_inputs``."""
     att = (attributor(model) if callable(attributor) else
            ATTRIBUTORS.build(dict(attributor, model=model)))
-    if isinstance(att, LayerAttributor):
+    if att.needs_statistics:
         if estimation_inputs is None:
             raise ValueError(f'{type(att).__name__} needs layer statistics: pass '
                              'estimation_inputs (a stack of inputs).')

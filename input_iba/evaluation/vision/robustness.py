@@ -22,6 +22,8 @@ class RobustnessEvaluator(MaskEvaluator):
         estimation_inputs: inputs for the layer statistics of IBA/InputIBA.
     """
 
+    reruns_attributor = True
+
     def __init__(self, model, attributor, num_perturbations=10, seed=0,
                  estimation_inputs=None, attribution_batch_size=None, **kwargs):
         super().__init__(model, **kwargs)

@@ -66,6 +66,7 @@ class SanityCheck(MaskEvaluator):
                         seed=integer())
 
     name = 'sanity_check'
+    reruns_attributor = True
     summary_keys = ('final_ssim', 'mean_ssim', 'repeat_ssim')
     columns = (('repeat_ssim', 'SSIM of a re-run (control)', True),
                ('final_ssim', 'SSIM after randomisation', False))

@@ -18,7 +18,10 @@ class Attention(BaseAttributor):
     ``BiLSTMAttention``, which has one attention layer: ``kind='last'`` only).
     """
 
-    def __init__(self, model, adapter=dict(type='ImageAdapter'), kind='last'):
+    #: the weights are per token
+    modalities = ('text', )
+
+    def __init__(self, model, adapter=dict(type='TokenEmbeddingAdapter'), kind='last'):
         super().__init__(model, adapter)
         self.kind = kind
         if not hasattr(self.model, 'attention_map') and kind != 'last':

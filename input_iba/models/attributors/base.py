@@ -1,7 +1,8 @@
 """The one result type and the small base classes of all attributors."""
+import inspect
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import Any, ClassVar, Dict, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -161,11 +162,49 @@ class BaseAttributor:
     the one function a method implements. ``seeds`` make a sample's result
     independent of the batch it is in. (Overriding :meth:`attribute` itself
     still works, for methods that need none of this.)
+
+    What a method can do is declared on its class, and the tools, the
+    metrics and the tests read it from there (never from its name):
+    :attr:`modalities`, :attr:`needs_statistics` and :meth:`prepare`.
     """
+
+    #: the adapter modalities (``'image'``, ``'text'``) the method explains;
+    #: an adapter of another modality is refused when the method is built
+    modalities: ClassVar[Tuple[str, ...]] = ('image', 'text')
+    #: whether :meth:`~LayerAttributor.estimate` must give it layer statistics
+    #: before it attributes (see :class:`LayerAttributor`)
+    needs_statistics: ClassVar[bool] = False
+    #: old argument names -> the name that replaced them: given to a method
+    #: that has the new one, they are refused with the new one named
+    renamed_arguments: ClassVar[Dict[str, str]] = dict(batch_size='internal_batch_size',
+                                                       chunk_size='internal_batch_size')
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> 'BaseAttributor':
+        params = inspect.signature(cls.__init__).parameters
+        for old, new in cls.renamed_arguments.items():
+            if old in kwargs and old not in params and new in params:
+                raise TypeError(f'{cls.__name__}: {old!r} is no longer read: set {new} '
+                                '(inputs per forward pass inside one attribution).')
+        return super().__new__(cls)
 
     def __init__(self, model, adapter=dict(type='ImageAdapter')):
         self.adapter = build_adapter(adapter)
+        modality = getattr(self.adapter, 'modality', None)
+        if modality is not None and modality not in self.modalities:
+            wanted = ' or '.join(self.modalities)
+            raise ValueError(
+                f'{type(self).__name__} explains {wanted} inputs only; '
+                f'{type(self.adapter).__name__} is not {"an" if wanted[0] in "aeiou" else "a"} '
+                f'{wanted} adapter (its modality is {modality!r}): use a method for '
+                f'{modality}, e.g. Saliency or IntegratedGradients.')
         self.model = self.adapter.prepare_model(freeze(model))
+
+    def prepare(self, data: Any) -> None:
+        """Learn what the method needs from a dataset before it attributes
+        (the training documents in the ROAR study); ``data`` is a dataset
+        of items ``dict(inputs=..., target=...)``. Nothing by default; a
+        method that counts a corpus (e.g. mutual information) overrides it.
+        Layer statistics are not learnt here: see :attr:`needs_statistics`."""
 
     @property
     def device(self):
@@ -225,6 +264,7 @@ class LayerAttributor(BaseAttributor):
     config ``estimator_cfg`` (the streaming ``WelfordEstimator``).
     """
 
+    needs_statistics = True
     #: the default ``ESTIMATORS`` config of :meth:`estimate`
     estimator_cfg = dict(type='WelfordEstimator')
 

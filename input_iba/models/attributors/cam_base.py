@@ -17,13 +17,11 @@ class CAMAttributor(BaseAttributor):
             ``(B, C, h, w)``, or a token layer with ``TokenImageAdapter``).
     """
 
+    #: it weights the channels of a ``(B, C, h, w)`` layer
+    modalities = ('image', )
+
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter')):
         super().__init__(model, adapter)
-        if getattr(self.adapter, 'modality', 'image') != 'image':
-            raise ValueError(f'{type(self).__name__} weights the channels of a '
-                             f'(B, C, h, w) layer; {type(self.adapter).__name__} '
-                             'is not an image adapter: use Saliency or '
-                             'IntegratedGradients for text.')
         self.layer_name = layer
         self.layer = get_layer(self.model, layer)
 

@@ -136,6 +136,8 @@ class ExtremalPerturbation(BaseAttributor):
             EP's scores is not measured.
     """
 
+    #: it blurs images ``(B, C, H, W)``
+    modalities = ('image', )
     value_ranges = dict(steps=count(), lr=positive(), momentum=non_negative(), grid_step=count(),
                         smooth_sigma=non_negative(), blur_sigma=non_negative(),
                         blur_levels=count(), area_weight=non_negative(),
@@ -149,10 +151,6 @@ class ExtremalPerturbation(BaseAttributor):
         if activation_gradient_width:
             model = smooth_activation_gradients(model, activation_gradient_width)
         super().__init__(model, adapter)
-        if getattr(self.adapter, 'modality', 'image') != 'image':
-            raise ValueError('ExtremalPerturbation blurs images (B, C, H, W); '
-                             f'{type(self.adapter).__name__} is not an image '
-                             'adapter: use ImageAdapter.')
         if variant not in VARIANTS:
             raise ValueError(f'variant must be one of {VARIANTS}, got {variant!r}.')
         if not all(0 < a < 1 for a in areas):

@@ -35,22 +35,27 @@ def mutual_information(docs, labels):
 @ATTRIBUTORS.register_module()
 class MutualInformation(BaseAttributor):
     """Each token's mutual information with the label (one value per token
-    id, whatever the document or the model). :meth:`fit_corpus` counts it on
+    id, whatever the document or the model). :meth:`prepare` counts it on
     a dataset (in ROAR: the training split of the level); ids never seen
     there get the value of a token seen in no document, 0."""
 
+    #: the values are per token id
+    modalities = ('text', )
     table = None
 
-    def fit_corpus(self, dataset):
-        items = [dataset[i] for i in range(len(dataset))]
+    def __init__(self, model, adapter=dict(type='TokenEmbeddingAdapter')):
+        super().__init__(model, adapter)
+
+    def prepare(self, data):
+        """Count the mutual information of every token id on ``data``."""
+        items = [data[i] for i in range(len(data))]
         self.table = mutual_information([it['inputs'] for it in items],
                                         [int(it['target']) for it in items])
-        return self
 
     def explain(self, batch):
         if self.table is None:
             raise RuntimeError('MutualInformation has no counts: call '
-                               'fit_corpus(training dataset) before attributing.')
+                               'prepare(training dataset) before attributing.')
         ids = batch.inputs.cpu().clamp(max=len(self.table) - 1)
         values = self.table[ids].float()
         if batch.padding_mask is not None:

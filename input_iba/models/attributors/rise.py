@@ -26,15 +26,14 @@ class RISE(BaseAttributor):
         batch_size: masked images per forward pass.
     """
 
+    #: it masks images with upsampled grids
+    modalities = ('image', )
     value_ranges = dict(num_masks=count(), grid=count(), keep=positive(), blur_sigma=non_negative(),
                         batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), num_masks=4000,
                  grid=7, keep=0.5, baseline=0.0, blur_sigma=20.0, batch_size=64):
         super().__init__(model, adapter)
-        if getattr(self.adapter, 'modality', 'image') != 'image':
-            raise ValueError(f'RISE masks images; {type(self.adapter).__name__} '
-                             'is not an image adapter.')
         self.num_masks, self.grid, self.keep = num_masks, grid, keep
         self.baseline, self.blur_sigma = baseline, blur_sigma
         self.batch_size = batch_size

@@ -6,7 +6,6 @@ after a document changes nothing."""
 import pytest
 import torch
 
-from input_iba.models.attributors import LayerAttributor
 from input_iba.registry import ATTRIBUTORS, MODELS
 
 TOKENS = dict(type='TokenEmbeddingAdapter')
@@ -44,24 +43,36 @@ TEXT = dict(
     Lime=dict(samples=8), KernelShap=dict(samples=8), SmoothGrad=dict(samples=3),
     DeepLift=dict(), GradientShap=dict(samples=3), Occlusion=dict(),
 )
-#: attributors that only make sense for a kind of model
-NO_IMAGE = {'Attention', 'MutualInformation'}
+
+
+def package_attributors():
+    """``{name: class}`` of the attributors of the package (not the tests' own)."""
+    ATTRIBUTORS.import_from_location()
+    return {name: cls for name, cls in ATTRIBUTORS.module_dict.items()
+            if cls.__module__.startswith('input_iba.')}
 
 
 def test_every_registered_attributor_is_in_the_table():
-    ATTRIBUTORS.import_from_location()
-    package = {name for name, cls in ATTRIBUTORS.module_dict.items()
-               if cls.__module__.startswith('input_iba.')}  # not the tests' own
-    missing = package - set(IMAGE) - NO_IMAGE
+    image = {name for name, cls in package_attributors().items() if 'image' in cls.modalities}
+    missing = image - set(IMAGE)
     assert not missing, f'add a light configuration of {sorted(missing)} to IMAGE'
+    text_only = {name for name, cls in package_attributors().items()
+                 if cls.modalities == ('text', )}
+    assert not text_only - set(TEXT), f'add {sorted(text_only - set(TEXT))} to TEXT'
+
+
+@pytest.mark.parametrize('table, modality', [(IMAGE, 'image'), (TEXT, 'text')])
+def test_the_table_holds_what_the_methods_declare(table, modality):
+    wrong = {name for name in table if modality not in ATTRIBUTORS.get(name).modalities}
+    assert not wrong, f'{sorted(wrong)} do not declare {modality!r} in their modalities'
 
 
 def _build(name, settings, model, estimation):
     att = ATTRIBUTORS.build(dict(settings, type=name, model=model))
-    if hasattr(att, 'fit_corpus'):  # token counts of a corpus, with labels
-        att.fit_corpus([dict(inputs=ids[m], target=i % 2) for i, (ids, m) in enumerate(
-            zip(estimation['inputs'], estimation['padding_mask']))])
-    if isinstance(att, LayerAttributor):
+    pm = estimation.get('padding_mask')  # a corpus with labels, e.g. for token counts
+    att.prepare([dict(inputs=x if pm is None else x[pm[i]], target=i % 2)
+                 for i, x in enumerate(estimation['inputs'])])
+    if att.needs_statistics:
         att.estimate([estimation], len(estimation['inputs']), progress=False)
     return att
 
