@@ -316,6 +316,21 @@ def test_text_chunked_accuracy(tmp_path):
     assert json.loads((tmp_path / 'accuracy.json').read_text()) == out
 
 
+def test_text_gpu_whole_documents_runs_the_compare_tool_on_the_gpu_config(tmp_path):
+    env = dict(record_python(tmp_path), WORK_DIR=str(tmp_path / 'w'), TIME_LIMIT='30')
+    subprocess.run(['sh', osp.join(ROOT, 'benchmarks', 'text', 'gpu_whole_documents.sh'),
+                    '--num-samples', '2'], check=True, cwd=tmp_path, env=env)
+    call, = (tmp_path / 'calls.txt').read_text().splitlines()
+    args = call.split()[1:]
+    assert args[0] == 'tools/nlp/compare_nlp.py' and osp.isfile(osp.join(ROOT, args[0]))
+    assert args[1:] == ['configs/compare/minilm_eraser_movies_whole_gpu.py', '--work-dir',
+                        str(tmp_path / 'w'), '--device', 'cuda', '--num-samples', '2']
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(ROOT, args[1]))
+    assert cfg.data.attribute.step == 1 and cfg.methods.Occlusion.stride == 1
+    assert {'ShapleySampling', 'InputIBAPublished', 'MaRC'} <= set(cfg.methods)
+
+
 #: every benchmark and the test that runs it: a new benchmark is added here
 SMOKE_TESTS = {
     'speed/classifier_training_speed.py': test_classifier_training_speed,
@@ -338,6 +353,8 @@ SMOKE_TESTS = {
     'roar/unknown_tokens.py': test_roar_unknown_tokens,
     'text/human_rationale.py': test_text_human_rationale,
     'text/chunked_accuracy.py': test_text_chunked_accuracy,
+    'text/gpu_whole_documents.sh':
+        test_text_gpu_whole_documents_runs_the_compare_tool_on_the_gpu_config,
 }
 
 
