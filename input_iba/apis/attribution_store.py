@@ -32,7 +32,7 @@ from input_iba.datasets import load_items
 from input_iba.models.attributors.batch import TARGET_MODES, attribute_items
 from input_iba.utils import append_jsonl, atomic_path, save_json
 from input_iba.utils.layout import FAILED
-from input_iba.utils.ranges import count
+from input_iba.utils.ranges import ConfigSection, count
 
 SHARD_DIR = 'shards'
 LAYOUT = 'layout.json'
@@ -237,3 +237,7 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
 
 explain_dataset.value_ranges = dict(shard_size=count(), batch_size=count(),
                                     num_samples=count(optional=True))
+#: the config's ``explain`` section (tools/explain_dataset.py)
+explain_dataset.config_section = ConfigSection(
+    'explain', passed=('attributor', 'dataset', 'work_dir', 'seed', 'progress', 'logger',
+                       'batch_size'))

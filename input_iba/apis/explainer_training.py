@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from input_iba.utils import atomic_path
-from input_iba.utils.ranges import count, non_negative, positive
+from input_iba.utils.ranges import ConfigSection, count, non_negative, positive
 from input_iba.utils.words import pool_to_words
 
 from .attribution_store import AttributionStore
@@ -171,3 +171,8 @@ def train_explainer(net, dataset, targets, train, val, work_dir, epochs=20,
 
 train_explainer.value_ranges = dict(epochs=count(), batch_size=count(), lr=positive(),
                                     patience=count(), rank_weight=non_negative())
+#: the config's ``train`` section (tools/train_explainer.py, which splits off
+#: ``val_fraction`` of the samples for validation)
+train_explainer.config_section = ConfigSection(
+    'train', passed=('net', 'dataset', 'targets', 'train', 'val', 'work_dir', 'seed', 'device',
+                     'logger'), extra=('val_fraction', ))

@@ -6,7 +6,11 @@ every value against the types and ranges its consumer declares
 import difflib
 import inspect
 
+from input_iba.apis.attribution_store import explain_dataset
 from input_iba.apis.builders import DATA_RANGES
+from input_iba.apis.explainer_training import train_explainer
+from input_iba.evaluation.roar.study import RoarStudy
+from input_iba.models.classifiers.training import train_classifier
 from input_iba.registry import ATTRIBUTORS, DATASETS, EVALUATORS, MODELS
 from input_iba.utils.ranges import check_values
 
@@ -140,17 +144,26 @@ def _group(section):
     return check
 
 
-def _function(section, func, fixed=(), extra=()):
-    """Check ``section`` against the arguments of ``func`` (a dotted
-    ``module:name``, imported when checked) other than ``fixed``, plus
-    ``extra`` (keys the tool reads itself)."""
+def check_section(reader):
+    """Check the config section that ``reader`` (a function or class) takes
+    as its keyword arguments, as it declares beside itself (its
+    ``config_section``, :class:`~input_iba.utils.ranges.ConfigSection`): the
+    keys against its arguments other than those the tool passes, plus the
+    tool's own; the values against its ``value_ranges``."""
+    section = reader.config_section
+
     def check(cfg):
-        module, name = func.split(':')
-        target = getattr(__import__(module, fromlist=[name]), name)
-        known = (accepted_keys(target) - set(fixed)) | set(extra)
-        check_keys(section, cfg.get(section, {}), known)
-        check_values(section, cfg.get(section, {}), ranges_of(target))
+        known = (accepted_keys(reader) - set(section.passed)) | set(section.extra)
+        check_keys(section.name, cfg.get(section.name, {}), known)
+        check_values(section.name, cfg.get(section.name, {}), ranges_of(reader))
     return check
+
+
+#: the checks of the sections that a function or class reads as its
+#: keyword arguments -> that reader
+SECTION_READERS = dict(explain=explain_dataset, roar=RoarStudy,
+                       classifier_training=train_classifier,
+                       explainer_training=train_explainer)
 
 
 CHECKS = dict(
@@ -164,19 +177,7 @@ CHECKS = dict(
     methods=_group('methods'),
     measures=_group('measures'),
     metric_evaluation=_metric_evaluation,
-    explain=_function('explain', 'input_iba.apis.attribution_store:explain_dataset',
-                      ('attributor', 'dataset', 'work_dir', 'seed', 'progress', 'logger',
-                       'batch_size')),
-    roar=_function('roar', 'input_iba.evaluation.roar.study:RoarStudy',
-                   ('work_dir', 'model', 'datasets', 'measures', 'train', 'device',
-                    'mask_id', 'protected_ids', 'importance_batch_size')),
-    classifier_training=_function(
-        'train', 'input_iba.models.classifiers.training:train_classifier',
-        ('model', 'train_set', 'val_set', 'work_dir', 'seed', 'device', 'logger')),
-    explainer_training=_function(
-        'train', 'input_iba.apis.explainer_training:train_explainer',
-        ('net', 'dataset', 'targets', 'train', 'val', 'work_dir', 'seed', 'device',
-         'logger'), extra=('val_fraction', )),
+    **{name: check_section(reader) for name, reader in SECTION_READERS.items()},
 )
 
 

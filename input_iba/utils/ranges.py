@@ -80,6 +80,19 @@ def one_of(*choices, optional: bool = False) -> Value:
     return Value('choice', choices=tuple(choices), optional=optional)
 
 
+@dataclass(frozen=True)
+class ConfigSection:
+    """The config section that a function or class reads as its keyword
+    arguments, declared beside it as its ``config_section``: the section's
+    ``name``, the arguments that the tool passes itself (``passed``: no
+    config key may set them) and the keys that the tool reads from the
+    section itself (``extra``). The tools check the section against it and
+    against the reader's ``value_ranges`` before any work."""
+    name: str
+    passed: Tuple[str, ...] = ()
+    extra: Tuple[str, ...] = ()
+
+
 def check_values(where: str, values: Mapping, ranges: Mapping) -> None:
     """Check the keys of ``values`` that ``ranges`` declares (nested
     mappings for nested dict options); other keys are not looked at."""

@@ -22,7 +22,7 @@ from input_iba.models.attributors.batch import attribute_items
 from input_iba.models.classifiers.training import macro_f1, predictions, train_classifier
 from input_iba.registry import ATTRIBUTORS, MODELS
 from input_iba.utils import atomic_path, load_weights, save_json
-from input_iba.utils.ranges import count
+from input_iba.utils.ranges import ConfigSection, count
 
 from .masking import mask_top_tokens, tokens_to_mask
 
@@ -88,6 +88,10 @@ class RoarStudy:
     """
 
     value_ranges = dict(estimation_samples=count())
+    #: the config's ``roar`` section (tools/nlp/roar.py)
+    config_section = ConfigSection(
+        'roar', passed=('work_dir', 'model', 'datasets', 'measures', 'train', 'device',
+                        'mask_id', 'protected_ids', 'importance_batch_size'))
 
     def __init__(self, work_dir, model, datasets, measures, ks, train,
                  strategy='quantile', recursive=True, step=None, seeds=(0, 1, 2), mask_id=2,

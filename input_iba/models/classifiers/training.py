@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from input_iba.utils import atomic_path, load_weights
-from input_iba.utils.ranges import count, non_negative, positive
+from input_iba.utils.ranges import ConfigSection, count, non_negative, positive
 
 
 def batches_of(dataset, batch_size, shuffle, seed=0, bucket=0):
@@ -195,3 +195,6 @@ train_classifier.value_ranges = dict(
     epochs=count(0), batch_size=count(), lr=positive(), weight_decay=non_negative(),
     warmup=non_negative(), patience=count(optional=True), max_steps=count(optional=True),
     save_every=count(optional=True))
+#: the config's ``train`` section (tools/nlp/train_classifier.py, the ROAR study)
+train_classifier.config_section = ConfigSection(
+    'train', passed=('model', 'train_set', 'val_set', 'work_dir', 'seed', 'device', 'logger'))
