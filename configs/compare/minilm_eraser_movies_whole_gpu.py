@@ -11,7 +11,7 @@ data = dict(attribute=dict(step=1))
 methods = dict(
     Occlusion=dict(stride=1),
     ShapleySampling=dict(type='ShapleyValueSampling', n_samples=15,
-                         perturbations_per_eval=64),
+                         internal_batch_size=64),
     InputIBAPublished=dict(type='InputIBA', layer=layer, schedule='published_text',
                            prior_init='lambda'),
 )

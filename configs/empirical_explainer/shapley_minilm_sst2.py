@@ -7,7 +7,7 @@
 _base_ = ['./ig_minilm_sst2.py']
 data = dict(attribute=dict(num_samples=600))
 attributor = dict(_delete_=True, type='ShapleyValueSampling', n_samples=20, baseline='pad',
-                  perturbations_per_eval=128)
+                  internal_batch_size=128)
 explain = dict(shard_size=100)
 # 480 training sentences: more, shorter epochs than the IG explainer's
 train = dict(epochs=20, patience=3)

@@ -90,6 +90,11 @@ def check_component(where, cfg, registry, extra=()):
         registry.import_from_location()
         raise KeyError(f'{where}.type {kind!r} is not a registered {registry.name}'
                        f'{close_names(kind, registry.module_dict)}.')
+    replacement = getattr(cls, 'replacement', lambda key: None)
+    for key in cfg:
+        if replacement(key):
+            raise KeyError(f'{where}.{key} is no longer read: set {where}.{replacement(key)} '
+                           '(inputs per forward pass inside one attribution).')
     known = accepted_keys(cls)
     if known is not None:
         check_keys(where, set(cfg) - {'type'}, known | set(extra) | {'type'})
@@ -133,7 +138,10 @@ def _attribution(cfg):
     for value in sizes:
         if value is not None and (not isinstance(value, int) or value < 1):
             raise ValueError(f'attribution.batch_size must be a positive int, got {value!r}.')
-    if isinstance(size, dict) and 'methods' in cfg:
+    if isinstance(size, dict):
+        if 'methods' not in cfg:
+            raise ValueError('attribution.batch_size is a dict of methods only in a compare '
+                             f'config (one with `methods`); set an int, got {size!r}.')
         check_keys('attribution.batch_size', size, cfg.methods)
 
 

@@ -176,15 +176,24 @@ class BaseAttributor:
     needs_statistics: ClassVar[bool] = False
     #: old argument names -> the name that replaced them: given to a method
     #: that has the new one, they are refused with the new one named
-    renamed_arguments: ClassVar[Dict[str, str]] = dict(batch_size='internal_batch_size',
-                                                       chunk_size='internal_batch_size')
+    renamed_arguments: ClassVar[Dict[str, str]] = dict(
+        batch_size='internal_batch_size', chunk_size='internal_batch_size',
+        perturbations_per_eval='internal_batch_size')
+
+    @classmethod
+    def replacement(cls, argument: str) -> Optional[str]:
+        """The argument of this method that replaced the old ``argument``
+        (:attr:`renamed_arguments`), else None."""
+        params = inspect.signature(cls.__init__).parameters
+        new = cls.renamed_arguments.get(argument)
+        return new if new in params and argument not in params else None
 
     def __new__(cls, *args: Any, **kwargs: Any) -> 'BaseAttributor':
-        params = inspect.signature(cls.__init__).parameters
-        for old, new in cls.renamed_arguments.items():
-            if old in kwargs and old not in params and new in params:
-                raise TypeError(f'{cls.__name__}: {old!r} is no longer read: set {new} '
-                                '(inputs per forward pass inside one attribution).')
+        for old in kwargs:
+            if cls.replacement(old):
+                raise TypeError(f'{cls.__name__}: {old!r} is no longer read: set '
+                                f'{cls.replacement(old)} (inputs per forward pass inside '
+                                'one attribution).')
         return super().__new__(cls)
 
     def __init__(self, model, adapter=dict(type='ImageAdapter')):

@@ -17,17 +17,17 @@ class FeatureAblation(CaptumAttributor):
     fewer passes than :class:`Occlusion` with stride 1; signed.
 
     Args:
-        perturbations_per_eval: ablated inputs per forward pass.
+        internal_batch_size: ablated inputs per forward pass.
     """
 
-    value_ranges = dict(cell=count(), blur_sigma=non_negative(), perturbations_per_eval=count())
+    value_ranges = dict(cell=count(), blur_sigma=non_negative(), internal_batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), cell=16,
-                 baseline=0.0, blur_sigma=20.0, perturbations_per_eval=64):
+                 baseline=0.0, blur_sigma=20.0, internal_batch_size=64):
         # 'sum': the signed mean over channels, which all hold the drop
         super().__init__(model, adapter, reduction='sum')
         self.cell, self.baseline, self.blur_sigma = cell, baseline, blur_sigma
-        self.perturbations_per_eval = perturbations_per_eval
+        self.internal_batch_size = internal_batch_size
 
     def captum_method(self):
         return CaptumFeatureAblation(self._forward)
@@ -36,4 +36,4 @@ class FeatureAblation(CaptumAttributor):
         ids, _ = position_features(self.adapter, x, self.cell)
         return dict(baselines=self.reference(x, self.baseline, self.blur_sigma),
                     feature_mask=ids.expand(1, *x.shape[1:]),
-                    perturbations_per_eval=self.perturbations_per_eval)
+                    perturbations_per_eval=self.internal_batch_size)

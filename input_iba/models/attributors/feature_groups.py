@@ -29,17 +29,18 @@ def position_features(adapter, x, cell):
 
 @torch.no_grad()
 def coalition_scores(adapter, model, x, base, ids, z, targets, padding_mask=None,
-                     batch_size=64, output='logit'):
+                     internal_batch_size=64, output='logit'):
     """The target's score of every coalition, ``(B, n)``: ``z (B, n, M)``
     switches each sample's ``M`` features (ids from
     :func:`position_features`) on (1, the input ``x``) or off (0, ``base``);
-    ``batch_size`` perturbed inputs per forward pass. ``output``: the
+    ``internal_batch_size`` perturbed inputs per forward pass. ``output``: the
     ``'logit'`` or its softmax ``'probability'``."""
     b, n = z.shape[:2]
     sample = torch.arange(b, device=x.device).repeat_interleave(n)
     flat_z = z.flatten(0, 1)
     out = []
-    for rows in torch.split(torch.arange(b * n, device=x.device), batch_size):
+    for rows in torch.split(torch.arange(b * n, device=x.device),
+                            internal_batch_size):
         keep = flat_z[rows][:, ids.flatten()].view(len(rows), *ids.shape[1:])
         keep = keep.to(x.dtype)
         s = sample[rows]

@@ -125,24 +125,24 @@ class Occlusion(CaptumAttributor):
     ``window`` x ``window`` patch of all channels (text: ``window`` tokens of
     all embedding dimensions) is set to ``baseline`` (a number, or a kind as
     for :class:`IntegratedGradients`, e.g. ``'blur'``), sliding by
-    ``stride``; ``perturbations_per_eval`` patches per forward pass. Signed:
+    ``stride``; ``internal_batch_size`` patches per forward pass. Signed:
     a positive value means the patch supports the target.
 
     Defaults by modality (None): images 16 x 16 pixel patches by 8 with
     baseline 0; text windows of 5 tokens by 1 with the padding embedding (as
     MaRC's authors run it), a window longer than the text shrinking to it."""
 
-    value_ranges = dict(window=count(), stride=count(), perturbations_per_eval=count())
+    value_ranges = dict(window=count(), stride=count(), internal_batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), window=None,
-                 stride=None, baseline=None, perturbations_per_eval=64,
+                 stride=None, baseline=None, internal_batch_size=64,
                  blur_sigma=20.0):
         super().__init__(model, adapter)
         text = self.adapter.modality == 'text'
         self.window = window or (5 if text else 16)
         self.stride = stride or (1 if text else 8)
         self.baseline = single_baseline(self.adapter, baseline)
-        self.perturbations_per_eval = perturbations_per_eval
+        self.internal_batch_size = internal_batch_size
         self.blur_sigma = blur_sigma
 
     def captum_method(self):
@@ -157,7 +157,7 @@ class Occlusion(CaptumAttributor):
             strides = (self.stride, x.shape[-1])
         return dict(sliding_window_shapes=window, strides=strides,
                     baselines=self.reference(x, self.baseline, self.blur_sigma),
-                    perturbations_per_eval=self.perturbations_per_eval)
+                    perturbations_per_eval=self.internal_batch_size)
 
     def to_positions(self, attributions, x, padding_mask):
         # all channels of a patch share one value: average them, sign kept

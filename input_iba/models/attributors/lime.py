@@ -21,9 +21,9 @@ class Lime(SurrogateAttributor):
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), cell=16,
                  samples=1000, baseline=None, blur_sigma=20.0, output='logit',
-                 ridge=1.0, kernel_width=0.25, batch_size=64):
+                 ridge=1.0, kernel_width=0.25, internal_batch_size=64):
         super().__init__(model, adapter, cell, samples, baseline, blur_sigma,
-                         output, ridge, batch_size)
+                         output, ridge, internal_batch_size)
         self.kernel_width = kernel_width
 
     def coalitions(self, generator, num_features, device):

@@ -18,25 +18,26 @@ class RISE(BaseAttributor):
     ``grid + 1`` cells and shifted by a random fraction of a cell; the map is
     ``sum_i p_c(M_i x + (1 - M_i) b) M_i / (num_masks * keep)``, the
     expected target probability given that a pixel is kept. Masks come from
-    each sample's seed and do not depend on ``batch_size``.
+    each sample's seed and do not depend on ``internal_batch_size``.
 
     Args:
         baseline: ``b``, a number (0: the mean image in normalised space)
             or a kind such as ``'blur'``.
-        batch_size: masked images per forward pass.
+        internal_batch_size: masked images per forward pass.
     """
 
     #: it masks images with upsampled grids
     modalities = ('image', )
     value_ranges = dict(num_masks=count(), grid=count(), keep=positive(), blur_sigma=non_negative(),
-                        batch_size=count())
+                        internal_batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), num_masks=4000,
-                 grid=7, keep=0.5, baseline=0.0, blur_sigma=20.0, batch_size=64):
+                 grid=7, keep=0.5, baseline=0.0, blur_sigma=20.0,
+                 internal_batch_size=64):
         super().__init__(model, adapter)
         self.num_masks, self.grid, self.keep = num_masks, grid, keep
         self.baseline, self.blur_sigma = baseline, blur_sigma
-        self.batch_size = batch_size
+        self.internal_batch_size = internal_batch_size
 
     def draw(self, generator, device):
         """One sample's random grids ``(n, 1, grid, grid)`` and shifts
@@ -69,7 +70,7 @@ class RISE(BaseAttributor):
             cells, shifts = self.draw(g, x.device)
             total = x.new_zeros(x.shape[-2:])
             for rows in torch.split(torch.arange(self.num_masks, device=x.device),
-                                    self.batch_size):
+                                    self.internal_batch_size):
                 m = self.masks(cells[rows], shifts[rows], x.shape[-2:])[:, None]
                 logits = self.adapter.forward(self.model, m * x[i] + (1 - m) * base[i])
                 check_targets(logits, targets[i].expand(len(rows)))

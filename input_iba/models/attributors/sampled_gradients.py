@@ -5,16 +5,16 @@ import torch
 from .base import check_targets
 
 
-def target_gradients(forward, xs, targets, chunk_size):
+def target_gradients(forward, xs, targets, internal_batch_size):
     """``forward(inputs, rows)``: logits of the copies ``rows`` (indices into
     the ``B * n`` copies, sample-major); ``xs``: ``(B, n, *shape)``; returns
     the gradient of each copy's target logit, same shape as ``xs``,
-    computing ``chunk_size`` copies per pass."""
+    computing ``internal_batch_size`` copies per pass."""
     b, n = xs.shape[:2]
     flat = xs.flatten(0, 1)
     flat_targets = targets.repeat_interleave(n)
     grads = []
-    for rows in torch.split(torch.arange(b * n, device=xs.device), chunk_size):
+    for rows in torch.split(torch.arange(b * n, device=xs.device), internal_batch_size):
         part = flat[rows].detach().requires_grad_(True)
         with torch.enable_grad():
             logits = forward(part, rows)

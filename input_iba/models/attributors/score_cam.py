@@ -20,17 +20,18 @@ class ScoreCAM(CAMAttributor):
     Args:
         baseline: ``b``: a number in normalised input space (0: the mean
             image), or ``'black'``, ``'white'``, ``'blur'``.
-        batch_size: masked inputs per forward pass (a sample costs one pass
+        internal_batch_size: masked inputs per forward pass (a sample costs one pass
             per channel of ``layer``).
     """
 
-    value_ranges = dict(blur_sigma=non_negative(), batch_size=count())
+    value_ranges = dict(blur_sigma=non_negative(), internal_batch_size=count())
 
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter'),
-                 baseline=0.0, blur_sigma=20.0, batch_size=64):
+                 baseline=0.0, blur_sigma=20.0,
+                 internal_batch_size=64):
         super().__init__(model, layer, adapter)
         self.baseline, self.blur_sigma = baseline, blur_sigma
-        self.batch_size = batch_size
+        self.internal_batch_size = internal_batch_size
 
     @torch.no_grad()
     def cam(self, x, targets):
@@ -48,7 +49,7 @@ class ScoreCAM(CAMAttributor):
         sample = torch.arange(b, device=x.device).repeat_interleave(c)
         channel = torch.arange(c, device=x.device).repeat(b)
         probs = []
-        for idx in torch.split(torch.arange(b * c, device=x.device), self.batch_size):
+        for idx in torch.split(torch.arange(b * c, device=x.device), self.internal_batch_size):
             mask = h[sample[idx], channel[idx]][:, None]
             masked = mask * x[sample[idx]] + (1 - mask) * base[sample[idx]]
             logits = self.adapter.forward(self.model, masked)

@@ -22,7 +22,7 @@ class ShapleyValueSampling(BaseAttributor):
     logit at the input minus the logit at the baseline.
 
     All coalitions of all orders of a sample are evaluated together, in
-    forward passes of ``perturbations_per_eval`` inputs (Captum's version
+    forward passes of ``internal_batch_size`` inputs (Captum's version
     runs one order at a time). Samples are explained one at a time, without
     their padding, with orders drawn from the sample's own generator, so
     that a sample's values do not depend on its batch.
@@ -30,20 +30,20 @@ class ShapleyValueSampling(BaseAttributor):
     Args:
         n_samples: random feature orders (the Empirical Explainers target:
             20; its convergence curve varies this).
-        perturbations_per_eval: inputs per forward pass.
+        internal_batch_size: inputs per forward pass.
     """
 
-    value_ranges = dict(n_samples=count(), cell=count(), perturbations_per_eval=count(),
+    value_ranges = dict(n_samples=count(), cell=count(), internal_batch_size=count(),
                         blur_sigma=non_negative())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), n_samples=20,
-                 baseline=None, cell=16, perturbations_per_eval=128, blur_sigma=20.0):
+                 baseline=None, cell=16, internal_batch_size=128, blur_sigma=20.0):
         super().__init__(model, adapter)
         if n_samples < 1:
             raise ValueError(f'n_samples must be at least 1, got {n_samples}.')
         self.n_samples, self.cell = n_samples, cell
         self.baseline = single_baseline(self.adapter, baseline)
-        self.perturbations_per_eval = perturbations_per_eval
+        self.internal_batch_size = internal_batch_size
         self.blur_sigma = blur_sigma
 
     @torch.no_grad()
@@ -61,7 +61,7 @@ class ShapleyValueSampling(BaseAttributor):
         steps = torch.arange(n + 1, device=x.device)
         z = (rank[:, None] < steps[None, :, None]).flatten(0, 1)[None]
         f = coalition_scores(self.adapter, self.model, x, base, ids, z, target, padding_mask,
-                             self.perturbations_per_eval).view(self.n_samples, n + 1)
+                             self.internal_batch_size).view(self.n_samples, n + 1)
         gains = f[:, 1:] - f[:, :-1]  # gains[s, k]: feature orders[s, k] switched on
         values = torch.zeros_like(gains).scatter_(1, orders, gains).mean(0)
         return values[ids.flatten()].view(1, *ids.shape[1:]).expand_as(x)

@@ -42,22 +42,22 @@ class SurrogateAttributor(BaseAttributor):
         output: the explained score, the target ``'logit'`` or its softmax
             ``'probability'``.
         ridge: L2 penalty of the linear fit.
-        batch_size: perturbed inputs per forward pass.
+        internal_batch_size: perturbed inputs per forward pass.
     """
 
     value_ranges = dict(cell=count(), samples=count(), blur_sigma=non_negative(),
-                        ridge=non_negative(), batch_size=count())
+                        ridge=non_negative(), internal_batch_size=count())
 
     def __init__(self, model, adapter=dict(type='ImageAdapter'), cell=16,
                  samples=1000, baseline=None, blur_sigma=20.0, output='logit',
-                 ridge=0.0, batch_size=64):
+                 ridge=0.0, internal_batch_size=64):
         super().__init__(model, adapter)
         if output not in OUTPUTS:
             raise ValueError(f'output must be one of {OUTPUTS}, got {output!r}.')
         self.cell, self.samples = cell, samples
         self.baseline = single_baseline(self.adapter, baseline)
         self.blur_sigma, self.output, self.ridge = blur_sigma, output, ridge
-        self.batch_size = batch_size
+        self.internal_batch_size = internal_batch_size
 
     def coalitions(self, generator, num_features, device):
         """``(z, weights)``: ``(n, M)`` on/off patterns and their weights."""
@@ -77,7 +77,7 @@ class SurrogateAttributor(BaseAttributor):
         base = reference_input(self.adapter, self.model, x, self.baseline,
                                self.blur_sigma)
         y = coalition_scores(self.adapter, self.model, x, base, ids, z, targets,
-                             padding_mask, self.batch_size, self.output)
+                             padding_mask, self.internal_batch_size, self.output)
         phi = weighted_linear_fit(z, y, weights, self.ridge).to(x.dtype)
         per_position = phi[:, ids.flatten()].view(len(x), *ids.shape[1:])
         masks = self.adapter.input_mask_to_positions(per_position.expand_as(x),

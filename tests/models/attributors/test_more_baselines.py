@@ -274,7 +274,7 @@ def test_shapley_sampling_converges_to_captums_exact_values(tiny_convnet):
     ids = (torch.arange(16)[:, None] // 8 * 2 + torch.arange(16)[None] // 8).expand(1, 3, 16, 16)
     exact = ShapleyValues(tiny_convnet).attribute(x, target=2, feature_mask=ids.contiguous())[0, 0]
     got = _masks(dict(type='ShapleyValueSampling', cell=8, n_samples=3000,
-                      perturbations_per_eval=4000), tiny_convnet, x, [2], seeds=[3])[0]
+                      internal_batch_size=4000), tiny_convnet, x, [2], seeds=[3])[0]
     scale = float(exact.abs().max())
     assert float((got - exact).abs().max()) < 0.02 * scale
 
@@ -313,7 +313,7 @@ class PatchProbability(nn.Module):
 
 
 def test_rise_by_hand():
-    att = _build(dict(type='RISE', num_masks=300, grid=4, batch_size=64),
+    att = _build(dict(type='RISE', num_masks=300, grid=4, internal_batch_size=64),
                  PatchProbability())
     x = torch.ones(1, 3, 16, 16)
     mask = att.attribute(x, torch.tensor([0]), seeds=[3]).input_masks[0]
