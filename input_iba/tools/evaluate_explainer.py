@@ -24,6 +24,7 @@ from input_iba.apis.explainer_evaluation import (
     set_key,
 )
 from input_iba.apis.explainer_training import EXPLAINER_SECTIONS, load_explainer_data
+from input_iba.apis.settings import attribution_batch_size
 from input_iba.apis.validation import check_keys
 from input_iba.evaluation.base import mean_ci
 from input_iba.models.attributors import EmpiricalExplainer
@@ -84,7 +85,7 @@ def main(description, argv=None):
     cfg, seed = run.cfg, run.seed
     model, dataset, targets, scales, records = load_explainer_data(cfg, run.device)
     settings = dict(DEFAULTS, **cfg.get('evaluation', {}))
-    batch_size = cfg.get('attribution', {}).get('batch_size', 16)
+    batch_size = attribution_batch_size(cfg, run.device)
     val = _read_split(work_dir)
     classes = {i: r['target'] for i, r in records.items()}
     adapter = config_adapter(cfg)

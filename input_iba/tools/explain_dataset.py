@@ -6,6 +6,7 @@ import os.path as osp
 from input_iba.apis import build_attributor, build_dataset, build_model, prepare_statistics
 from input_iba.apis.attribution_store import LAYOUT, SHARD_DIR, AttributionStore, explain_dataset
 from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
+from input_iba.apis.settings import attribution_batch_size
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
 
@@ -27,8 +28,7 @@ def main(description, argv=None):
     settings = dict(cfg.get('explain', {}))
     if run.num_samples is not None:
         settings['num_samples'] = run.num_samples
-    if 'batch_size' in cfg.get('attribution', {}):
-        settings['batch_size'] = cfg.attribution.batch_size
+    settings['batch_size'] = attribution_batch_size(cfg, run.device)
     model = build_model(cfg.model, run.device)
     attributor = build_attributor(cfg.attributor, model, config_adapter(cfg))
     dataset = build_dataset(cfg.data.attribute)

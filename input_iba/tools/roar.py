@@ -5,6 +5,7 @@ import os.path as osp
 
 from input_iba.apis import build_dataset
 from input_iba.apis.builders import config_adapter, with_adapter
+from input_iba.apis.settings import attribution_batch_size
 from input_iba.evaluation.roar import RoarStudy, cost_table, curve_table, plot_curves, summarise
 from input_iba.utils import save_json, save_text
 
@@ -48,7 +49,7 @@ def build_study(cfg, work_dir, device='cpu'):
     measures = {name: with_adapter(m, adapter) for name, m in cfg.measures.items()}
     return RoarStudy(work_dir, model, datasets, measures, train=cfg.train, device=device,
                      mask_id=mask_id, protected_ids=protected,
-                     importance_batch_size=cfg.get('attribution', {}).get('batch_size', 64),
+                     importance_batch_size=attribution_batch_size(cfg, device),
                      **cfg.roar)
 
 
