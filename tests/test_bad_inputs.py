@@ -487,7 +487,7 @@ def test_non_finite_inputs_are_refused_by_the_python_api(kind, value, tiny_convn
 
 def test_a_label_below_zero_is_an_error_not_no_label(tiny_convnet):
     from input_iba.apis import build_attributor
-    from input_iba.models.attributors.batch import resolve_targets
+    from input_iba.engine.batch import resolve_targets
     attributor = build_attributor(dict(type='Saliency'), tiny_convnet)
     batch = dict(inputs=torch.rand(2, 3, 16, 16), targets=torch.tensor([-1, -7]))
     with pytest.raises(ValueError, match=re.escape('Label(s) [-7] of the batch: a label '

@@ -45,8 +45,8 @@ from input_iba.apis.builders import (
     load_config,
     prepare_statistics,
 )
+from input_iba.engine.batch import attribute_items
 from input_iba.evaluation.vision.sanity_check import SanityCheck, ssim
-from input_iba.models.attributors.batch import attribute_items
 
 CONFIG = 'configs/compare/efficientnet_lite0_imagenet_all.py'
 BASELINE = 'b1'

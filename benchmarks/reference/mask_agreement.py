@@ -62,7 +62,7 @@ def attribute(args):
         load_config,
         prepare_statistics,
     )
-    from input_iba.apis.runner import run_attribution
+    from input_iba.engine import run_attribution
     from input_iba.utils import set_global_seed
     cfg = load_config(args.config, dict(args.cfg_options,
                                         **(smoke_options() if args.smoke else {})))

@@ -1,3 +1,5 @@
+from input_iba.engine import run_attribution
+
 from .builders import (
     build_attributor,
     build_dataset,
@@ -7,7 +9,6 @@ from .builders import (
     prepare_statistics,
 )
 from .preprocess import preprocess
-from .runner import run_attribution
 
 __all__ = ['build_attributor', 'build_dataset', 'build_model',
            'build_visualizer', 'load_config', 'prepare_statistics', 'preprocess',

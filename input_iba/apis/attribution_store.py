@@ -25,12 +25,10 @@ import time
 import zipfile
 
 import numpy as np
-import torch
-from tqdm import tqdm
 
-from input_iba.datasets import load_items
-from input_iba.models.attributors.batch import TARGET_MODES, attribute_items
-from input_iba.utils import append_jsonl, atomic_path, save_json
+from input_iba.engine import AttributedBatch, FailureLog, attribute_dataset
+from input_iba.engine.batch import TARGET_MODES
+from input_iba.utils import atomic_path, save_json
 from input_iba.utils.layout import FAILED
 from input_iba.utils.ranges import ConfigSection, count
 
@@ -163,23 +161,15 @@ class AttributionStore:
         return count
 
 
-def _records(attributor, dataset, items, seed, target_mode):
-    attributed = attribute_items(attributor, items, dataset.collate, seed, target_mode)
-    records = []
-    for row, item in enumerate(items):
-        mask = attributed.mask(row)
-        if not torch.isfinite(mask).all():
-            raise FloatingPointError(
-                f'{type(attributor).__name__} produced NaN/inf for {item["name"]}: '
-                'lower its learning rate or beta, or check the input.')
-        ids = item['inputs']
-        records.append(dict(
-            name=item['name'], attributions=mask.numpy(),
-            prediction=attributed.logits[row].numpy(),
-            label=int(attributed.batch['targets'][row]),
-            target=int(attributed.targets[row]), seconds=attributed.seconds,
-            input_ids=ids.numpy() if not ids.is_floating_point() else None))
-    return records
+def _record(index: int, attributed: AttributedBatch, row: int) -> dict:
+    """The stored record of dataset sample ``index``, row ``row`` of the
+    batch (see :meth:`AttributionStore.read_shard`)."""
+    item, ids = attributed.items[row], attributed.items[row]['inputs']
+    return dict(index=index, name=item['name'], attributions=attributed.mask(row).numpy(),
+                prediction=attributed.logits[row].numpy(),
+                label=int(attributed.batch['targets'][row]),
+                target=int(attributed.targets[row]), seconds=attributed.seconds,
+                input_ids=ids.numpy() if not ids.is_floating_point() else None)
 
 
 def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32,
@@ -191,7 +181,8 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
     ``target``: ``'prediction'`` (default, the reference: an empirical
     explainer sees only the input, so it can only learn explanations of the
     predicted class) or ``'label'`` (the prediction where no label is known).
-    Samples that fail to load are skipped and listed in ``failed.jsonl``.
+    Samples that fail (to load, or to be attributed) are left out of their
+    shard and listed in ``failed.jsonl``.
     Returns a summary dict.
     """
     if target not in TARGET_MODES:
@@ -207,28 +198,19 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
     summary = dict(samples=count, shards=num_shards, skipped_shards=num_shards - len(todo),
                    done=0, failed=0, seconds=0.0)
 
-    def failed(name, err):
-        summary['failed'] += 1
-        append_jsonl(osp.join(work_dir, FAILED),
-                     dict(name=name, reason=f'could not load: {err}', time=time.time()))
-
-    bar = tqdm(total=sum(stop(s) - s * shard_size for s in todo),
-               desc='attributions', disable=not progress)
+    failures = FailureLog(osp.join(work_dir, FAILED))
+    method = type(attributor).__name__
     start = time.time()
     for shard in todo:
-        indices = range(shard * shard_size, stop(shard))
         records = []
-        for pos in range(0, len(indices), batch_size):
-            chunk = list(indices[pos:pos + batch_size])
-            items = load_items(dataset, chunk, failed)
-            index_of = {dataset.sample_name(i): i for i in chunk}
-            if items:
-                for r in _records(attributor, dataset, items, seed, target):
-                    records.append(dict(r, index=index_of[r['name']]))
-            bar.update(len(chunk))
+        counts = attribute_dataset(attributor, dataset, range(shard * shard_size, stop(shard)),
+                                   batch_size, lambda *sample: records.append(_record(*sample)),
+                                   failures, seed=seed, targets=target,
+                                   progress=progress,
+                                   desc=f'{method} (shard {shard + 1} of {num_shards})')
         store.write_shard(shard, records, stop(shard))
-        summary['done'] += len(records)
-    bar.close()
+        for key in ('done', 'failed'):
+            summary[key] += counts[key]
     summary['seconds'] = time.time() - start
     if logger is not None:
         logger.info('explain_dataset summary: ' + json.dumps(summary))

@@ -9,17 +9,11 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
 
-from input_iba.datasets import load_items  # noqa: E402
+from input_iba.engine import attribute_dataset  # noqa: E402
 from input_iba.evaluation.base import mean_ci  # noqa: E402
-from input_iba.models.attributors.batch import attribute_items  # noqa: E402
 from input_iba.utils import atomic_path, save_text  # noqa: E402
 from input_iba.visualization import heatmap_overlay, html_page, save_png, token_heatmap_html  # noqa: E402
-
-
-def _raise(name, err):
-    raise err
 
 
 def attribute_samples(attributor, dataset, indices, classes, seed=0, batch_size=16):
@@ -27,13 +21,12 @@ def attribute_samples(attributor, dataset, indices, classes, seed=0, batch_size=
     ``indices``, explaining ``classes[index]``, with the per-sample seeds of
     :func:`~input_iba.apis.attribution_store.explain_dataset`."""
     out = {}
-    for start in range(0, len(indices), batch_size):
-        chunk = indices[start:start + batch_size]
-        attributed = attribute_items(attributor, load_items(dataset, chunk, _raise),
-                                     dataset.collate, seed,
-                                     torch.tensor([classes[i] for i in chunk]))
-        for row, i in enumerate(chunk):
-            out[i] = attributed.mask(row).numpy()
+
+    def keep(index, attributed, row):
+        out[index] = attributed.mask(row).numpy()
+
+    attribute_dataset(attributor, dataset, indices, batch_size, keep, seed=seed,
+                      targets=classes)
     return out
 
 

@@ -24,20 +24,25 @@ class AttributionDataset(torch.utils.data.Dataset):
                                          dtype=torch.long))
 
 
-def load_items(dataset, indices, on_error):
+def load_items(dataset, indices, on_error=None):
     """``[dataset[i] for i in indices]``, skipping samples that fail to load;
-    ``on_error(name, exception)`` is called for each of those."""
+    ``on_error(name, exception)`` is called for each of those (without one,
+    the error is raised)."""
     items = []
     for i in indices:
         try:
             items.append(dataset[i])
         except Exception as err:  # noqa: BLE001 - any load error skips it
+            if on_error is None:
+                raise
             on_error(dataset.sample_name(i), err)
     return items
 
 
-def iter_batches(dataset, batch_size, on_error, indices=None):
-    """Collated batches of the loadable samples of ``dataset``."""
+def iter_batches(dataset, batch_size, on_error=None, indices=None):
+    """Collated batches of the loadable samples of ``dataset`` (for layer
+    statistics; attributing a dataset is :func:`input_iba.engine.attribute_dataset`'s),
+    ``on_error`` as in :func:`load_items`."""
     indices = range(len(dataset)) if indices is None else indices
     indices = list(indices)
     for start in range(0, len(indices), batch_size):

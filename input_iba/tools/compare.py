@@ -22,7 +22,7 @@ from input_iba.apis.builders import (  # noqa: E402
     check_vocabulary_fits,
     config_adapter,
 )
-from input_iba.apis.runner import check_unique_names  # noqa: E402
+from input_iba.engine.mask_writer import check_unique_names  # noqa: E402
 from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
 from input_iba.evaluation.tables import markdown_table, paired_table  # noqa: E402

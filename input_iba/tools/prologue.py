@@ -22,8 +22,8 @@ from mmengine.logging import MMLogger
 
 from input_iba import __version__
 from input_iba.apis.builders import load_config
-from input_iba.apis.runner import clean_work_dir
 from input_iba.apis.validation import check_config
+from input_iba.engine.mask_writer import clean_work_dir
 from input_iba.utils import read_json, save_json, set_global_seed
 from input_iba.utils.layout import CONFIG_DUMP, FAILED, LOGS, RECORD
 from input_iba.utils.machine import describe_machine

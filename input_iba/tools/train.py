@@ -13,7 +13,7 @@ from input_iba.apis import (
     run_attribution,
 )
 from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
-from input_iba.apis.runner import check_unique_names
+from input_iba.engine.mask_writer import check_unique_names
 from input_iba.utils.layout import EVAL_PREFIX, INPUT_DIR, REPORT, SAMPLE_DIRS
 from input_iba.visualization.report import refresh_report
 

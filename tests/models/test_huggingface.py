@@ -142,8 +142,8 @@ def test_real_minilm_loads_offline_and_classifies_after_a_few_steps():
 
 def test_long_documents_explained_whole_by_every_method(tmp_path):
     from input_iba.datasets.text import TextClassificationDataset
+    from input_iba.engine.batch import attribute_items
     from input_iba.models.attributors import MaRC, Saliency
-    from input_iba.models.attributors.batch import attribute_items
     tok = tiny_tokenizer(str(tmp_path))
     words = ('the goods movie is not great . ' * 12).split()  # 84 words, 96 pieces
     data = TextClassificationDataset([('long', words, 1, None)], tokenizer=tok,
@@ -190,8 +190,8 @@ def test_long_documents_explained_whole_by_every_method(tmp_path):
 def test_long_documents_through_the_runner_chunked_or_truncated_and_counted(tmp_path):
     import json
 
-    from input_iba.apis.runner import run_attribution
     from input_iba.datasets.text import TextClassificationDataset
+    from input_iba.engine import run_attribution
     from input_iba.models.attributors import MaRC, Saliency
     from input_iba.utils.words import word_chunks
     tok = tiny_tokenizer(str(tmp_path))
@@ -273,8 +273,8 @@ PAIRS = ('gold_label\tsentence1\tsentence2\n'
 
 
 def test_pairs_get_their_segments_and_are_explained_per_word(tmp_path):
-    from input_iba.apis.runner import run_attribution
     from input_iba.datasets import TextPairs
+    from input_iba.engine import run_attribution
     from input_iba.models.attributors import Attention, IntegratedGradients, MaRC, Saliency
     folder = tiny_bert_folder(tmp_path / 'bert', **NO_DROPOUT)
     (tmp_path / 'pairs').mkdir()

@@ -8,9 +8,9 @@ import torch
 from conftest import requires_shared_data
 
 from input_iba.datasets import ImageNetBoxes, iter_batches
+from input_iba.engine.batch import attribute_items
 from input_iba.evaluation.vision.sanity_check import ssim
 from input_iba.models.attributors import InputIBA
-from input_iba.models.attributors.batch import attribute_items
 from input_iba.models.classifiers import EfficientNetLite0
 
 # the default schedule, shorter: the exact-gradient masks diverge within

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from input_iba.apis.runner import run_attribution
 from input_iba.datasets import AttributionDataset, SkimagePhotos
 from input_iba.datasets.class_names import as_class_names, class_name, read_class_names
+from input_iba.engine import run_attribution
 from input_iba.models.attributors import AttributionResult, BaseAttributor
 from input_iba.visualization import TokenHeatmap, contact_sheet, mask_grid
 from input_iba.visualization.captions import class_line

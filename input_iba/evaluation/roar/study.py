@@ -15,10 +15,9 @@ import time
 from collections import Counter
 
 import torch
-from tqdm import tqdm
 
-from input_iba.datasets import AttributionDataset, iter_batches, load_items
-from input_iba.models.attributors.batch import attribute_items
+from input_iba.datasets import AttributionDataset, iter_batches
+from input_iba.engine import attribute_dataset
 from input_iba.models.classifiers.training import macro_f1, predictions, train_classifier
 from input_iba.registry import ATTRIBUTORS, MODELS
 from input_iba.utils import atomic_path, load_weights, save_json
@@ -55,20 +54,17 @@ def compute_importance(attributor, dataset, batch_size, seed, desc):
     """One importance vector per document, for its gold label. Documents are
     batched in order of length (little padding); each has its own seed, so
     the result does not depend on the batching."""
-    order = sorted(range(len(dataset)), key=lambda i: len(dataset[i]['inputs']))
+    sizes = [(len(item['inputs']), item['target'])
+             for item in map(dataset.__getitem__, range(len(dataset)))]
+    order = sorted(range(len(sizes)), key=lambda i: sizes[i][0])
     out = [None] * len(dataset)
-    for start in tqdm(range(0, len(order), batch_size), desc=desc, leave=False):
-        rows = order[start:start + batch_size]
-        items = load_items(dataset, rows, _raise)
-        attributed = attribute_items(attributor, items, dataset.collate, seed,
-                                     torch.tensor([it['target'] for it in items]))
-        for row, i in enumerate(rows):
-            out[i] = attributed.mask(row)
+
+    def keep(index, attributed, row):
+        out[index] = attributed.mask(row)
+
+    attribute_dataset(attributor, dataset, order, batch_size, keep, seed=seed,
+                      targets=[label for _, label in sizes], desc=desc, leave=False)
     return out
-
-
-def _raise(name, err):
-    raise err
 
 
 class RoarStudy:
@@ -188,7 +184,7 @@ class RoarStudy:
         attributor = ATTRIBUTORS.build(dict(config, model=model))
         attributor.prepare(train)
         if attributor.needs_statistics and attributor.estimator is None:
-            attributor.estimate(iter_batches(train, 64, on_error=_raise),
+            attributor.estimate(iter_batches(train, 64),
                                 self.estimation_samples, progress=False)
         return attributor
 

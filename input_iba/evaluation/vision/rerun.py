@@ -2,7 +2,8 @@
 build it on a model, give layer attributors their statistics, explain."""
 import torch
 
-from input_iba.models.attributors.batch import attribute_items
+from input_iba.datasets import AttributionDataset
+from input_iba.engine import attribute_dataset
 from input_iba.registry import ATTRIBUTORS
 
 
@@ -21,19 +22,37 @@ def build_rerun_attributor(attributor, model, estimation_inputs=None):
     return att
 
 
-def _stack(items):
-    return dict(inputs=torch.stack([it['inputs'] for it in items]))
+class _Copies(AttributionDataset):
+    """``inputs`` as samples that all bear the name ``name`` (so one seed)."""
+
+    def __init__(self, inputs, name):
+        self.inputs, self.name = inputs, name
+
+    def __len__(self):
+        return len(self.inputs)
+
+    def sample_name(self, index):
+        return self.name
+
+    def __getitem__(self, index):
+        return dict(inputs=self.inputs[index], name=self.name)
+
+    @staticmethod
+    def collate(items):
+        return dict(inputs=torch.stack([it['inputs'] for it in items]))
 
 
 def explain(att, inputs, targets, seed, name, batch_size=None):
     """Masks ``(N, *positions)`` of ``inputs`` for ``targets`` through the
-    shared attribution step, every input seeded as sample ``name`` (so a
-    stochastic method's own noise does not count as a change),
-    ``batch_size`` inputs per call (None: all)."""
-    targets = torch.as_tensor(targets).expand(len(inputs))
-    step = batch_size or len(inputs)
-    items = [dict(inputs=x, name=name) for x in inputs]
-    return torch.cat([
-        attribute_items(att, items[i:i + step], _stack, seed,
-                        targets[i:i + step]).result.input_masks
-        for i in range(0, len(inputs), step)])
+    engine, every input seeded as sample ``name`` (so a stochastic method's
+    own noise does not count as a change), ``batch_size`` inputs per call
+    (None: all)."""
+    masks = [None] * len(inputs)
+
+    def keep(index, attributed, row):
+        masks[index] = attributed.result.input_masks[row]
+
+    attribute_dataset(att, _Copies(inputs, name), range(len(inputs)), batch_size or len(inputs),
+                      keep, seed=seed, targets=torch.as_tensor(targets).expand(len(inputs)),
+                      progress=False)
+    return torch.stack(masks)

@@ -171,7 +171,7 @@ def tiny_bert_pairs(tmp_path_factory):
 @pytest.mark.parametrize('pairs', [False, True], ids=['single', 'pairs'])
 @pytest.mark.parametrize('label', sorted(TRANSFORMER))
 def test_transformer_contract_word_level(label, pairs, request):
-    from input_iba.models.attributors.batch import attribute_items
+    from input_iba.engine.batch import attribute_items
     model, data, words = request.getfixturevalue(
         'tiny_bert_pairs' if pairs else 'tiny_bert_data')
     settings = dict(TRANSFORMER[label])
@@ -206,7 +206,7 @@ def test_transformer_contract_whole_long_document(label, tmp_path):
     from fixtures.tiny_bert import TINY_BERT, tiny_tokenizer
 
     from input_iba.datasets.text import TextClassificationDataset
-    from input_iba.models.attributors.batch import attribute_items
+    from input_iba.engine.batch import attribute_items
     tok = tiny_tokenizer(str(tmp_path))
     words = ('the goods movie is not great . ' * 12).split()  # 84 words, 96 pieces
     data = TextClassificationDataset([('long', words, 1, None),

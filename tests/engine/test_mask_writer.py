@@ -1,8 +1,8 @@
 import numpy as np
 import torch
 
-from input_iba.apis.runner import run_attribution
 from input_iba.datasets import AttributionDataset
+from input_iba.engine import run_attribution
 from input_iba.models.attributors import AttributionResult, BaseAttributor
 
 

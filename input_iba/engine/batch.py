@@ -1,6 +1,6 @@
-"""One batched attribution step, shared by the runner, the attribution
-store, explainer evaluation and ROAR: collate, resolve the targets, seed
-every sample by its name, attribute, cut the padding off."""
+"""The engine's one batch step (:func:`~input_iba.engine.loop.attribute_dataset`
+drives it): collate, resolve the targets, seed every sample by its name,
+attribute, cut the padding off."""
 import inspect
 import time
 from dataclasses import dataclass
@@ -8,10 +8,9 @@ from typing import Optional
 
 import torch
 
+from input_iba.models.attributors.base import AttributionResult, check_finite_inputs, check_targets
 from input_iba.utils import sample_seed
 from input_iba.utils.words import DocumentRows
-
-from .base import AttributionResult, check_finite_inputs, check_targets
 
 TARGET_MODES = ('label', 'prediction')
 #: tokens by which the chunks of a document longer than the model overlap

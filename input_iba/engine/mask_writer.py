@@ -1,0 +1,147 @@
+"""The masks of the train tools: :func:`run_attribution` skips finished
+samples and runs the engine on the rest with a :class:`MaskWriter`, which
+writes every output file atomically; bad samples go to ``failed.jsonl``.
+"""
+import json
+import os
+import os.path as osp
+import time
+from collections import Counter
+from typing import Callable, Iterable, Optional, Sequence
+
+import numpy as np
+from mmengine.logging import MMLogger
+
+from input_iba.datasets.class_names import class_name, class_names_of
+from input_iba.models.attributors import BaseAttributor
+from input_iba.utils import save_json, save_npy
+from input_iba.utils.io import TMP_PREFIX, writer_is_alive
+from input_iba.utils.layout import EXTRA_DIRS, FAILED, FEAT_DIR, INPUT_DIR, META_DIR
+
+from .batch import AttributedBatch
+from .loop import FailureLog, attribute_dataset
+
+
+def clean_work_dir(work_dir, outputs):
+    """Before a run (before any of its processes writes): delete this
+    package's temporaries that a killed run left behind and the previous
+    runs' ``failed.jsonl`` (it describes the last run only) in the work dir
+    and in its entries ``outputs`` (those a run writes); other files, a
+    user's ``.tmp-*`` and a ``failed.jsonl`` in a folder of the user's
+    included, stay, and so do the temporaries of a live process (another
+    shard of a ROAR study writing into the same work dir)."""
+    for folder, _, files in os.walk(work_dir):
+        top = osp.relpath(folder, work_dir).split(os.sep)[0]
+        ours = folder == work_dir or top in outputs
+        for f in files:
+            if (f.startswith(TMP_PREFIX) and not writer_is_alive(f)) or (f == FAILED and ours):
+                os.remove(osp.join(folder, f))
+
+
+def check_unique_names(dataset, indices):
+    """Outputs are named after samples: two samples with one name (``x.jpg``
+    and ``x.png``) would overwrite each other, so they are refused."""
+    seen = {}
+    for i in indices:
+        name = dataset.sample_name(i)
+        if name in seen:
+            raise ValueError(f'Samples {seen[name]} and {i} share the name {name!r} '
+                             '(e.g. x.jpg and x.png in one folder): outputs are named '
+                             'after samples, so rename or remove one of them.')
+        seen[name] = i
+
+
+def is_finished(work_dir, name):
+    """Whether sample ``name`` has a readable input mask (a zero-byte or
+    broken ``.npy``, left by a full disk or another program, is redone)."""
+    path = osp.join(work_dir, INPUT_DIR, name + '.npy')
+    if not osp.isfile(path):
+        return False
+    try:
+        np.load(path, mmap_mode='r')
+    except (ValueError, OSError, EOFError):
+        return False
+    return True
+
+
+class MaskWriter:
+    """The engine's sink of the train tools: each sample's masks (``.npy``
+    plus the visualizer's picture), its extra maps and its meta, every file
+    written atomically, the ``.npy`` of ``input_masks/`` last (its presence
+    marks a finished sample). Counts the documents ``truncated`` to the
+    model and ``chunked`` among those written."""
+
+    def __init__(self, work_dir: str, visualizer: Callable, class_names: Optional[Sequence[str]]):
+        self.work_dir, self.visualizer, self.class_names = work_dir, visualizer, class_names
+        self.counts = Counter(truncated=0, chunked=0)
+
+    def __call__(self, index: int, attributed: AttributedBatch, row: int) -> None:
+        meta = self.meta(attributed, row)
+        self.write(attributed, row, meta)
+        self.counts['truncated'] += meta.get('truncated_words', 0) > 0
+        self.counts['chunked'] += meta.get('chunks', 1) > 1
+
+    def meta(self, attributed: AttributedBatch, row: int) -> dict:
+        """The meta record of row ``row`` (see :func:`run_attribution`)."""
+        result, probs = attributed.result, attributed.logits.softmax(-1)
+        t, prediction = int(attributed.targets[row]), int(attributed.logits[row].argmax())
+        names = self.class_names
+        return dict(name=attributed.items[row]['name'], target=t,
+                    target_name=class_name(t, names),
+                    target_probability=float(probs[row, t]),
+                    prediction=prediction,
+                    prediction_name=class_name(prediction, names),
+                    prediction_probability=float(probs[row, prediction]),
+                    label=int(attributed.batch['targets'][row]),
+                    seconds=attributed.seconds,
+                    **{k: float(np.asarray(v[row])) for k, v in result.meta.items()})
+
+    def write(self, attributed: AttributedBatch, row: int, meta: dict) -> None:
+        item, result = attributed.items[row], attributed.result
+        name, work_dir, visualizer = item['name'], self.work_dir, self.visualizer
+        if result.feat_masks is not None:
+            feat = attributed.cut(result.feat_masks, row).numpy()
+            save_npy(osp.join(work_dir, FEAT_DIR, name + '.npy'), feat)
+            visualizer(osp.join(work_dir, FEAT_DIR, name), item, feat, meta)
+        for key, maps in result.extras.items():
+            if key not in EXTRA_DIRS:  # --overwrite must be able to name every output
+                raise KeyError(f'extras {key!r} is not in layout.EXTRA_DIRS: add it there.')
+            save_npy(osp.join(work_dir, key, name + '.npy'), attributed.cut(maps, row).numpy())
+        mask = attributed.mask(row).numpy()
+        visualizer(osp.join(work_dir, INPUT_DIR, name), item, mask, meta)
+        save_json(osp.join(work_dir, META_DIR, name + '.json'), meta)
+        save_npy(osp.join(work_dir, INPUT_DIR, name + '.npy'), mask)
+
+
+def run_attribution(attributor: BaseAttributor, dataset, work_dir: str, visualizer: Callable,
+                    batch_size: int = 1, seed: int = 0, indices: Optional[Iterable[int]] = None,
+                    progress: bool = True, logger: Optional[MMLogger] = None) -> dict:
+    """Attribute every sample of ``dataset`` (or ``indices``) into ``work_dir``.
+
+    Each sample's ``meta/<name>.json`` holds the explained class (``target``,
+    ``target_name``, ``target_probability``), the predicted one
+    (``prediction``, ``prediction_name``, ``prediction_probability``), the
+    ``label`` (-1: unknown), the seconds of its batch and the method's own
+    numbers; the names are the dataset's ``class_names``, None without them.
+    The visualizer gets the meta too: ``visualizer(path_stem, item, mask, meta)``.
+
+    Returns a summary dict: counts of samples done, skipped (finished
+    before), failed, and among those done the documents ``truncated`` to the
+    model (tokenised text; each meta says how many words) and ``chunked``
+    (split into chunks by MaRC); seconds.
+    """
+    indices = list(range(len(dataset))) if indices is None else list(indices)
+    check_unique_names(dataset, indices)
+    todo = [i for i in indices
+            if not is_finished(work_dir, dataset.sample_name(i))]
+    writer = MaskWriter(work_dir, visualizer, class_names_of(dataset))
+    start = time.time()
+    counts = attribute_dataset(attributor, dataset, todo, batch_size, writer,
+                               FailureLog(osp.join(work_dir, FAILED)), seed=seed,
+                               progress=progress)
+    summary = dict(total=len(indices), skipped=len(indices) - len(todo),
+                   done=counts['done'], failed=counts['failed'], **writer.counts,
+                   seconds=time.time() - start)
+    if logger is not None:
+        logger.info('attribution summary: ' + json.dumps(summary))
+    return summary
