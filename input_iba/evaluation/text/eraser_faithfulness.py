@@ -48,6 +48,7 @@ class ERASERFaithfulness(MaskEvaluator):
             ``chunks`` the full document went.
     """
     name = 'eraser'
+    modalities = ('text', )
     summary_keys = ('comprehensiveness', 'sufficiency')
     columns = (('comprehensiveness', 'comprehensiveness', True),
                ('sufficiency', 'sufficiency', False))

@@ -74,6 +74,7 @@ class PadFaithfulness(MaskEvaluator):
     Items are tokenised single texts (``[CLS] words [SEP]``, with
     ``word_ids``)."""
     name = 'pad_faithfulness'
+    modalities = ('text', )
     summary_keys = ('sufficiency', 'comprehensiveness')
     columns = (('sufficiency', 'sufficiency', False),
                ('comprehensiveness', 'comprehensiveness', True))

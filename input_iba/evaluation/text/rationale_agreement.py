@@ -84,6 +84,7 @@ class RationaleAgreement(MaskEvaluator):
     together) and the reference's trapezoid area (``auprc_trapezoid``).
     """
     name = 'rationale_agreement'
+    modalities = ('text', )
     summary_keys = ('token_f1', 'iou_f1', 'auprc', 'auprc_trapezoid')
     columns = (('token_f1', 'token F1', True), ('iou_f1', 'IOU F1', True),
                ('auprc', 'AUPRC', True))

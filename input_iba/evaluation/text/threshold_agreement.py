@@ -109,6 +109,7 @@ class ThresholdAgreement(MaskEvaluator):
     tables name which protocol they show.
     """
     name = 'threshold_agreement'
+    modalities = ('text', )
     summary_keys = ('auc_pr', 'token_f1', 'd_token_f1', 'iou_f1', 'd_iou_f1')
     columns = (('auc_pr', 'AUC-PR', True), ('token_f1', 'token F1', True),
                ('d_token_f1', 'D-token F1', True), ('iou_f1', 'IoU F1', True),

@@ -21,6 +21,7 @@ class BackgroundFaithfulness(MaskEvaluator):
     sufficiency are good. All ``2 x backgrounds x fractions`` images of a
     sample go through the model ``batch_size`` at a time."""
     name = 'background_faithfulness'
+    modalities = ('image', )  # black, white, mean and blurred image backgrounds
     summary_keys = ('comprehensiveness', 'sufficiency')
     columns = (('comprehensiveness', 'comprehensiveness (bg)', True),
                ('sufficiency', 'sufficiency (bg)', False))

@@ -37,6 +37,7 @@ class Degradation(MaskEvaluator):
     value_ranges = dict(MaskEvaluator.value_ranges, tile=count(), tiles_per_step=count())
 
     name = 'degradation'
+    modalities = ('image', )  # square tiles of pixels
     summary_keys = ('morf_auc', 'lerf_auc', 'degradation')
     columns = (('morf_auc', 'MoRF', False), ('lerf_auc', 'LeRF', True),
                ('degradation', 'LeRF-MoRF', True))

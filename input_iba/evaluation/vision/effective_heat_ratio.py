@@ -67,6 +67,7 @@ class EffectiveHeatRatio(MaskEvaluator):
     the record says so (``scaled``). ``scale_by_max=True`` divides every map
     by its maximum (a scorer that compares only shapes)."""
     name = 'ehr'
+    modalities = ('image', )  # boxes in pixels
     summary_keys = ('ehr', )
     columns = (('ehr', 'EHR (paper)', True), )
     curve = dict(x='quantiles', ys=[('ratios', 'heat in boxes per pixel above t')],

@@ -32,6 +32,7 @@ class PointingGame(MaskEvaluator):
     value_ranges = dict(MaskEvaluator.value_ranges, tolerance=non_negative())
 
     name = 'pointing_game'
+    modalities = ('image', )  # boxes in pixels
     summary_keys = ('hit', )
     columns = (('hit', 'pointing game', True), )
     empty_reason = ', but none had a box: the pointing game needs boxes (e.g. ImageNetBoxes)'

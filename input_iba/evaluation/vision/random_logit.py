@@ -23,6 +23,7 @@ class RandomLogit(MaskEvaluator):
     """
     name = 'random_logit'
     reruns_attributor = True
+    modalities = ('image', )  # SSIM of 2-D maps
     summary_keys = ('random_logit_ssim', )
     columns = (('random_logit_ssim', 'random-logit SSIM', False), )
 

@@ -72,6 +72,7 @@ class ROAD(MaskEvaluator):
     value_ranges = dict(MaskEvaluator.value_ranges, noise=non_negative(), seed=integer())
 
     name = 'road'
+    modalities = ('image', )  # noisy linear imputation of pixels from their neighbours
     summary_keys = ('morf_auc', 'lerf_auc', 'difference')
     columns = (('morf_auc', 'ROAD MoRF', False), ('lerf_auc', 'ROAD LeRF', True),
                ('difference', 'ROAD LeRF-MoRF', True))

@@ -23,6 +23,7 @@ class RobustnessEvaluator(MaskEvaluator):
     """
 
     reruns_attributor = True
+    modalities = ('image', )  # noise on continuous inputs, not on token ids
 
     def __init__(self, model, attributor, num_perturbations=10, seed=0,
                  estimation_inputs=None, attribution_batch_size=None, **kwargs):

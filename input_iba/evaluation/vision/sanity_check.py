@@ -67,6 +67,7 @@ class SanityCheck(MaskEvaluator):
 
     name = 'sanity_check'
     reruns_attributor = True
+    modalities = ('image', )  # SSIM of 2-D maps
     summary_keys = ('final_ssim', 'mean_ssim', 'repeat_ssim')
     columns = (('repeat_ssim', 'SSIM of a re-run (control)', True),
                ('final_ssim', 'SSIM after randomisation', False))
