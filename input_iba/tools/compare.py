@@ -22,12 +22,13 @@ from input_iba.apis.builders import (  # noqa: E402
     check_vocabulary_fits,
     config_adapter,
 )
+from input_iba.apis.settings import attribution_batch_size  # noqa: E402
 from input_iba.engine.mask_writer import check_unique_names  # noqa: E402
 from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
 from input_iba.evaluation.tables import markdown_table, paired_table  # noqa: E402
 from input_iba.utils import save_text  # noqa: E402
-from input_iba.utils.layout import INPUT_DIR, REPORT, eval_dir  # noqa: E402
+from input_iba.utils.layout import REPORT, WorkDir  # noqa: E402
 from input_iba.visualization import mask_grid  # noqa: E402
 from input_iba.visualization.report import refresh_report, write_compare_report  # noqa: E402
 
@@ -79,15 +80,14 @@ def main(description, argv=None):
         run_dir = osp.join(work_dir, method)
         attributor = attributors[method]
         prepare_statistics(cfg, attributor, work_dir, run.logger)
-        batch_size = cfg.get('attribution', {}).get('batch_size', 1)
-        batch_size = batch_size.get(method, 1) if isinstance(batch_size, dict) else batch_size
-        run_attribution(attributor, dataset, run_dir, visualizer, batch_size,
+        run_attribution(attributor, dataset, run_dir, visualizer,
+                        attribution_batch_size(cfg, run.device, method),
                         run.seed, range(count), logger=run.logger)
         summaries[method] = {}
         for metric in cfg.metrics:
             evaluator = build_evaluator(cfg, metric, model, att_cfg)
             summaries[method][metric] = evaluator.run(
-                dataset, osp.join(run_dir, INPUT_DIR), eval_dir(run_dir), range(count))
+                dataset, WorkDir(run_dir).masks(), WorkDir(run_dir).eval_dir(), range(count))
     table = markdown_table(summaries, cfg.metrics)
     reference = cfg.get('paired_reference')
     if reference is not None:
@@ -99,7 +99,7 @@ def main(description, argv=None):
     curves = []
     for metric in cfg.metrics:
         fig, ax = plt.subplots(figsize=(6, 4))
-        drawn = [plot_metric(eval_dir(osp.join(work_dir, m)), metric, label=m, ax=ax)
+        drawn = [plot_metric(WorkDir(osp.join(work_dir, m)).eval_dir(), metric, label=m, ax=ax)
                  for m in cfg.methods]
         if any(d is not None for d in drawn):
             fig.tight_layout()

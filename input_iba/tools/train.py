@@ -1,6 +1,5 @@
 """tools/vision/train.py and tools/nlp/train_nlp.py: attribute a dataset
 from a config into ``input_masks/``, ``feat_masks/`` and ``meta/``."""
-import os.path as osp
 
 from mmengine import dist
 
@@ -13,24 +12,15 @@ from input_iba.apis import (
     run_attribution,
 )
 from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
+from input_iba.apis.settings import attribution_batch_size
 from input_iba.engine.mask_writer import check_unique_names
-from input_iba.utils.layout import EVAL_PREFIX, INPUT_DIR, REPORT, SAMPLE_DIRS
+from input_iba.utils.layout import EVAL_PREFIX, FAILED, REPORT, SAMPLE_DIRS, WorkDir
 from input_iba.visualization.report import refresh_report
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
 
 #: what a run writes into its work dir (the evaluations of its masks included)
 TRAIN_OUTPUTS = SAMPLE_DIRS + (ESTIMATION_DIR, EVAL_PREFIX + '*', REPORT)
-
-
-def default_batch_size(device):
-    """Samples per batch when neither --batch-size nor the config sets it.
-
-    On a GPU, batching fills the device (8). On a CPU one sample with its
-    noise copies already keeps the cores busy; larger batches measured slower
-    per image and use far more memory (benchmarks/input_iba_throughput.py).
-    """
-    return 8 if str(device).startswith('cuda') else 1
 
 
 def total_summary(summary):
@@ -61,8 +51,7 @@ def main(description, argv=None):
     dist.barrier()
     if run.rank != 0:
         prepare_statistics(cfg, attributor, run.work_dir, run.logger)
-    batch_size = cfg.get('attribution', {}).get('batch_size') or default_batch_size(
-        run.device)
+    batch_size = attribution_batch_size(cfg, run.device)
     summary = run_attribution(attributor, dataset, run.work_dir,
                               build_visualizer(cfg.visualizer), batch_size,
                               run.seed, range(run.rank, count, run.world_size),
@@ -72,8 +61,8 @@ def main(description, argv=None):
         long = (f'; of the new, {summary["truncated"]} truncated to the model and '
                 f'{summary["chunked"]} split into chunks'
                 if summary['truncated'] or summary['chunked'] else '')
-        print(f'Masks written to {osp.join(run.work_dir, INPUT_DIR)} '
+        print(f'Masks written to {WorkDir(run.work_dir).masks()} '
               f'({summary["done"]} new, {summary["skipped"]} already done, '
-              f'{summary["failed"]} failed; see failed.jsonl{long})')
+              f'{summary["failed"]} failed; see {FAILED}{long})')
         refresh_report(run.work_dir, run.logger)
     return summary
