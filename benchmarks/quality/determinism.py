@@ -47,6 +47,7 @@ from input_iba.apis.builders import (
 )
 from input_iba.engine.batch import attribute_items
 from input_iba.evaluation.vision.sanity_check import SanityCheck, ssim
+from input_iba.utils.layout import WorkDir
 
 CONFIG = 'configs/compare/efficientnet_lite0_imagenet_all.py'
 BASELINE = 'b1'
@@ -76,7 +77,7 @@ def run(args):
             np.save(osp.join(out, item['name'] + '.npy'), mask.numpy())
         print(f'{args.variant or args.method} {args.name}: '
               f'{pos + len(part)}/{len(items)}', flush=True)
-    with open(osp.join(out, 'run.json'), 'w') as f:
+    with open(WorkDir(out).record, 'w') as f:
         json.dump(vars(args), f, default=str)
 
 

@@ -47,6 +47,7 @@ from input_iba.evaluation.vision.insertion_deletion import InsertionDeletion
 from input_iba.evaluation.vision.pointing_game import PointingGame
 from input_iba.models.bottlenecks import smooth2d
 from input_iba.utils import default_data_root, sample_seed
+from input_iba.utils.layout import WorkDir
 
 CONFIG = 'configs/input_iba/efficientnet_lite0_imagenet68.py'
 REFERENCES = [osp.join('reference_masks', f'inputiba_reference_efficientnet_lite0{part}.npz')
@@ -110,7 +111,7 @@ def run(args):
                      wall_seconds=wall / len(items))
         print(f'{args.name} seed {args.seed}: {pos + len(items)}/{len(todo)} '
               f'({cpu / len(items):.1f} CPU s per image)', flush=True)
-    with open(osp.join(out, 'run.json'), 'w') as f:
+    with open(WorkDir(out).record, 'w') as f:
         json.dump(dict(cfg_options=args.cfg_options, threads=args.threads,
                        batch_size=args.batch_size), f)
 

@@ -32,6 +32,7 @@ from benchmarks.common import add_common_options, benchmark_parser, parse_args, 
 from input_iba.datasets import ImageNetBoxes
 from input_iba.evaluation.vision.boxes import boxes_to_mask
 from input_iba.utils import default_data_root
+from input_iba.utils.layout import WorkDir
 
 CONFIG = 'configs/input_iba/efficientnet_lite0_imagenet.py'
 REFERENCE = osp.join('reference_masks', 'inputiba_reference_efficientnet_lite0.npz')
@@ -90,8 +91,7 @@ def compare(args):
     rows = []
     for i in range(len(dataset)):
         name = dataset.sample_name(i)
-        paths = {label: osp.join(d, 'input_masks', name + '.npy')
-                 for label, d in runs.items()}
+        paths = {label: WorkDir(d).mask(name) for label, d in runs.items()}
         if name not in reference or not all(map(osp.isfile, paths.values())):
             continue
         ref = reference[name].astype(np.float64)
@@ -100,7 +100,7 @@ def compare(args):
                    ref_in_box=heat_in_boxes(ref, inside) if inside.any() else None)
         for label, path in paths.items():
             ours = np.load(path).astype(np.float64)
-            meta = osp.join(runs[label], 'meta', name + '.json')
+            meta = WorkDir(runs[label]).meta(name)
             if osp.isfile(meta):
                 with open(meta) as f:
                     m = json.load(f)

@@ -17,6 +17,7 @@ from benchmarks.common import benchmark_parser, parse_args
 from input_iba.apis import build_dataset, build_model, load_config
 from input_iba.apis.builders import build_evaluator
 from input_iba.utils import save_npy
+from input_iba.utils.layout import WorkDir
 
 
 def main(argv: Optional[Sequence[str]] = None) -> dict:
@@ -26,14 +27,13 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     cfg = load_config(args.config, args.cfg_options, required=('model', 'data', 'metrics'))
     model = build_model(cfg.model).eval()
     dataset = build_dataset(cfg.data.attribute)
-    run_dir = osp.join(args.work_dir, 'HumanRationale')
+    run_dir = WorkDir(osp.join(args.work_dir, 'HumanRationale'))
     for i in range(len(dataset)):
         item = dataset[i]
-        save_npy(osp.join(run_dir, 'input_masks', item['name'] + '.npy'),
-                 np.asarray(item['rationale'], np.float32))
+        save_npy(run_dir.mask(item['name']), np.asarray(item['rationale'], np.float32))
     summaries = {metric: build_evaluator(cfg, metric, model).run(
-        dataset, osp.join(run_dir, 'input_masks'), osp.join(run_dir, 'eval_input_masks'),
-        range(len(dataset))) for metric in cfg.metrics}
+        dataset, run_dir.masks(), run_dir.eval_dir(), range(len(dataset)))
+        for metric in cfg.metrics}
     print(json.dumps(summaries, indent=1, default=str))
     return summaries
 

@@ -29,7 +29,7 @@ import numpy as np
 from input_iba.engine import AttributedBatch, FailureLog, attribute_dataset
 from input_iba.engine.batch import TARGET_MODES
 from input_iba.utils import atomic_path, save_json
-from input_iba.utils.layout import FAILED
+from input_iba.utils.layout import WorkDir
 from input_iba.utils.ranges import ConfigSection, count
 
 SHARD_DIR = 'shards'
@@ -198,7 +198,7 @@ def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32
     summary = dict(samples=count, shards=num_shards, skipped_shards=num_shards - len(todo),
                    done=0, failed=0, seconds=0.0)
 
-    failures = FailureLog(osp.join(work_dir, FAILED))
+    failures = FailureLog(WorkDir(work_dir).failed)
     method = type(attributor).__name__
     start = time.time()
     for shard in todo:

@@ -3,8 +3,6 @@ samples and runs the engine on the rest with a :class:`MaskWriter`, which
 writes every output file atomically; bad samples go to ``failed.jsonl``.
 """
 import json
-import os
-import os.path as osp
 import time
 from collections import Counter
 from typing import Callable, Iterable, Optional, Sequence
@@ -15,27 +13,10 @@ from mmengine.logging import MMLogger
 from input_iba.datasets.class_names import class_name, class_names_of
 from input_iba.models.attributors import BaseAttributor
 from input_iba.utils import save_json, save_npy
-from input_iba.utils.io import TMP_PREFIX, writer_is_alive
-from input_iba.utils.layout import EXTRA_DIRS, FAILED, FEAT_DIR, INPUT_DIR, META_DIR
+from input_iba.utils.layout import EXTRA_DIRS, FEAT_DIR, WorkDir
 
 from .batch import AttributedBatch
 from .loop import FailureLog, attribute_dataset
-
-
-def clean_work_dir(work_dir, outputs):
-    """Before a run (before any of its processes writes): delete this
-    package's temporaries that a killed run left behind and the previous
-    runs' ``failed.jsonl`` (it describes the last run only) in the work dir
-    and in its entries ``outputs`` (those a run writes); other files, a
-    user's ``.tmp-*`` and a ``failed.jsonl`` in a folder of the user's
-    included, stay, and so do the temporaries of a live process (another
-    shard of a ROAR study writing into the same work dir)."""
-    for folder, _, files in os.walk(work_dir):
-        top = osp.relpath(folder, work_dir).split(os.sep)[0]
-        ours = folder == work_dir or top in outputs
-        for f in files:
-            if (f.startswith(TMP_PREFIX) and not writer_is_alive(f)) or (f == FAILED and ours):
-                os.remove(osp.join(folder, f))
 
 
 def check_unique_names(dataset, indices):
@@ -51,19 +32,6 @@ def check_unique_names(dataset, indices):
         seen[name] = i
 
 
-def is_finished(work_dir, name):
-    """Whether sample ``name`` has a readable input mask (a zero-byte or
-    broken ``.npy``, left by a full disk or another program, is redone)."""
-    path = osp.join(work_dir, INPUT_DIR, name + '.npy')
-    if not osp.isfile(path):
-        return False
-    try:
-        np.load(path, mmap_mode='r')
-    except (ValueError, OSError, EOFError):
-        return False
-    return True
-
-
 class MaskWriter:
     """The engine's sink of the train tools: each sample's masks (``.npy``
     plus the visualizer's picture), its extra maps and its meta, every file
@@ -71,7 +39,8 @@ class MaskWriter:
     marks a finished sample). Counts the documents ``truncated`` to the
     model and ``chunked`` among those written."""
 
-    def __init__(self, work_dir: str, visualizer: Callable, class_names: Optional[Sequence[str]]):
+    def __init__(self, work_dir: WorkDir, visualizer: Callable,
+                 class_names: Optional[Sequence[str]]):
         self.work_dir, self.visualizer, self.class_names = work_dir, visualizer, class_names
         self.counts = Counter(truncated=0, chunked=0)
 
@@ -101,16 +70,16 @@ class MaskWriter:
         name, work_dir, visualizer = item['name'], self.work_dir, self.visualizer
         if result.feat_masks is not None:
             feat = attributed.cut(result.feat_masks, row).numpy()
-            save_npy(osp.join(work_dir, FEAT_DIR, name + '.npy'), feat)
-            visualizer(osp.join(work_dir, FEAT_DIR, name), item, feat, meta)
+            save_npy(work_dir.mask(name, FEAT_DIR), feat)
+            visualizer(work_dir.mask(name, FEAT_DIR, ext=''), item, feat, meta)
         for key, maps in result.extras.items():
             if key not in EXTRA_DIRS:  # --overwrite must be able to name every output
                 raise KeyError(f'extras {key!r} is not in layout.EXTRA_DIRS: add it there.')
-            save_npy(osp.join(work_dir, key, name + '.npy'), attributed.cut(maps, row).numpy())
+            save_npy(work_dir.mask(name, key), attributed.cut(maps, row).numpy())
         mask = attributed.mask(row).numpy()
-        visualizer(osp.join(work_dir, INPUT_DIR, name), item, mask, meta)
-        save_json(osp.join(work_dir, META_DIR, name + '.json'), meta)
-        save_npy(osp.join(work_dir, INPUT_DIR, name + '.npy'), mask)
+        visualizer(work_dir.mask(name, ext=''), item, mask, meta)
+        save_json(work_dir.meta(name), meta)
+        save_npy(work_dir.mask(name), mask)
 
 
 def run_attribution(attributor: BaseAttributor, dataset, work_dir: str, visualizer: Callable,
@@ -132,12 +101,12 @@ def run_attribution(attributor: BaseAttributor, dataset, work_dir: str, visualiz
     """
     indices = list(range(len(dataset))) if indices is None else list(indices)
     check_unique_names(dataset, indices)
-    todo = [i for i in indices
-            if not is_finished(work_dir, dataset.sample_name(i))]
-    writer = MaskWriter(work_dir, visualizer, class_names_of(dataset))
+    out = WorkDir(work_dir)
+    todo = [i for i in indices if not out.is_finished(dataset.sample_name(i))]
+    writer = MaskWriter(out, visualizer, class_names_of(dataset))
     start = time.time()
     counts = attribute_dataset(attributor, dataset, todo, batch_size, writer,
-                               FailureLog(osp.join(work_dir, FAILED)), seed=seed,
+                               FailureLog(out.failed), seed=seed,
                                progress=progress)
     summary = dict(total=len(indices), skipped=len(indices) - len(todo),
                    done=counts['done'], failed=counts['failed'], **writer.counts,

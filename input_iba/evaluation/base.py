@@ -11,7 +11,7 @@ from tqdm import tqdm
 from input_iba.models.attributors.base import build_adapter
 from input_iba.models.hooks import freeze, model_device
 from input_iba.utils import load_mask, save_json
-from input_iba.utils.layout import meta_path
+from input_iba.utils.layout import WorkDir
 from input_iba.utils.ranges import count
 from input_iba.utils.words import document_chunks, words_to_tokens
 
@@ -161,7 +161,7 @@ class MaskEvaluator:
         """The class explained: ``target`` of the run's ``meta/<name>.json``,
         else the dataset's label, else the model's prediction (None for
         metrics without a model, which do not need it)."""
-        meta = meta_path(osp.dirname(mask_dir.rstrip('/')), item['name'])
+        meta = WorkDir(osp.dirname(mask_dir.rstrip('/'))).meta(item['name'])
         if osp.isfile(meta):
             with open(meta) as f:
                 return int(json.load(f)['target'])

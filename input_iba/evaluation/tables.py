@@ -5,7 +5,7 @@ import glob
 import json
 import os.path as osp
 
-from input_iba.utils.layout import eval_dir
+from input_iba.utils.layout import WorkDir
 
 from .base import mean_ci
 from .catalogue import metric
@@ -65,7 +65,7 @@ def paired_table(work_dir, methods, metrics, reference):
     dominates the per-method intervals."""
     cols = [c for m in metrics for c in metric(m).columns]
     lines = [f'| {reference} minus | {_titles(metrics)} |', '|---|' + '---:|' * len(cols)]
-    evals = {m: eval_dir(osp.join(work_dir, m)) for m in methods}
+    evals = {m: WorkDir(osp.join(work_dir, m)).eval_dir() for m in methods}
     for method in methods:
         if method == reference:
             continue

@@ -11,7 +11,7 @@ from input_iba.apis.builders import (
 )
 from input_iba.evaluation.catalogue import metrics
 from input_iba.evaluation.plots import save_metric_plot
-from input_iba.utils.layout import INPUT_DIR, eval_dir
+from input_iba.utils.layout import INPUT_DIR, WorkDir
 from input_iba.visualization.report import refresh_report
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
@@ -34,11 +34,11 @@ def main(description, argv=None):
                         help='default: <work-dir>/eval_<masks>')
     add_sample_flags(parser, batch_size=False)
     args = parser.parse_args(argv)
-    mask_dir = osp.join(args.work_dir, args.masks)
+    mask_dir = WorkDir(args.work_dir).masks(args.masks)
     if not osp.isdir(mask_dir):
         raise FileNotFoundError(f'No masks at {mask_dir}: run tools/vision/train.py '
                                 'first, or pass --masks.')
-    out_dir = args.out_dir or eval_dir(args.work_dir, args.masks)
+    out_dir = args.out_dir or WorkDir(args.work_dir).eval_dir(args.masks)
     run = prepare_run(args, required=('model', 'data'), out_dir=out_dir,
                       checks=('data', 'model', 'attributor', 'metric_evaluation'),
                       outputs=evaluation_outputs())

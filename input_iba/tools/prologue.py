@@ -3,29 +3,22 @@ folded in (``cfg.work_dir``, ``cfg.seed``, ``cfg.device``), the work dir,
 the config dump, the logger, the global seed, the device and the process
 group."""
 import argparse
-import fnmatch
-import hashlib
-import json
 import os
 import os.path as osp
-import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable, List, Sequence, Tuple
+from typing import Callable, Tuple
 
 import torch
 from mmengine import dist
 from mmengine.config import Config, DictAction
 from mmengine.logging import MMLogger
 
-from input_iba import __version__
 from input_iba.apis.builders import load_config
 from input_iba.apis.validation import check_config
-from input_iba.engine.mask_writer import clean_work_dir
-from input_iba.utils import read_json, save_json, set_global_seed
-from input_iba.utils.layout import CONFIG_DUMP, FAILED, LOGS, RECORD
+from input_iba.utils import set_global_seed
+from input_iba.utils.layout import FAILED, WorkDir, run_record
 from input_iba.utils.machine import describe_machine
 from input_iba.utils.ranges import check_values, count, integer
 
@@ -75,92 +68,6 @@ def tool_parser(description, work_dir_help='where results, logs and the '
     return parser
 
 
-#: what every tool writes into its out dir besides its own outputs; the logs
-#: (the folder ``LOGS``) gain a file per run (a refused run must not erase the
-#: log of the results there), and ``--overwrite`` leaves them
-RUN_FILES = (RECORD, CONFIG_DUMP, FAILED)
-
-
-def code_version():
-    """The package version and, in a git checkout, its commit."""
-    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    try:
-        commit = subprocess.run(['git', '-C', root, 'rev-parse', '--short', 'HEAD'],
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit = ''
-    return f'{__version__}+{commit}' if commit else __version__
-
-
-def config_hash(cfg, shards=()):
-    """A hash of everything in ``cfg`` that can change results (not the work
-    dir or the device, nor the dotted keys of ``shards``)."""
-    values = {k: v for k, v in cfg.to_dict().items() if k not in ('work_dir', 'device')}
-    for key in shards:
-        *parents, last = key.split('.')
-        section = values
-        for parent in parents:
-            section = section.get(parent, {})
-        section.pop(last, None)
-    blob = json.dumps(values, sort_keys=True, default=str)
-    return hashlib.sha1(blob.encode()).hexdigest()[:12]
-
-
-def matching(out_dir: str, patterns: Sequence[str]) -> List[str]:
-    """The entries of ``out_dir`` whose name matches one of ``patterns``
-    (``fnmatch``, e.g. ``'eval_*'``), sorted."""
-    return sorted(e for e in os.listdir(out_dir)
-                  if any(fnmatch.fnmatchcase(e, p) for p in patterns))
-
-
-def run_outputs(out_dir: str, outputs: Sequence[str]) -> List[str]:
-    """The entries of ``out_dir`` that a run writes: those of ``outputs``
-    (names or patterns), :data:`RUN_FILES` and :data:`LOGS`; everything else
-    there is someone else's."""
-    return matching(out_dir, tuple(outputs) + RUN_FILES + (LOGS, ))
-
-
-def check_record(out_dir, cfg, seed, overwrite, outputs, shards=()):
-    """``out_dir/run.json`` names the config hash, seed and code version that
-    produced the results there. Another config or seed is refused when
-    results (``outputs``, see :func:`run_outputs`) are there, unless
-    ``overwrite``; keys of ``shards`` may differ (a tool that keeps their
-    results apart, e.g. the ROAR study's seeds and measures, checks them
-    itself). Writes nothing. Returns ``(record, stale, warning)``: the
-    record of this run, whether the old results must go before it starts
-    (see :meth:`Run.commit`), and a warning when the code version changed."""
-    path = osp.join(out_dir, RECORD)
-    record = dict(config_hash=config_hash(cfg, shards), seed=seed, code_version=code_version())
-    if not osp.isfile(path):
-        return record, False, None
-    old = read_json(path, 'the record of the run in the work dir (delete it to start afresh)')
-    another = (old['config_hash'], old['seed']) != (record['config_hash'], seed)
-    if another and matching(out_dir, outputs):
-        if not overwrite:
-            raise RuntimeError(
-                f'{out_dir} holds results of another run (config hash '
-                f"{old['config_hash']}, seed {old['seed']}; this run: "
-                f"{record['config_hash']}, seed {seed}); resuming would mix "
-                'them. Use the same config and seed, another --work-dir, or '
-                '--overwrite to delete the old results (only what a run writes).')
-        return record, True, None
-    if old['code_version'] != record['code_version']:
-        return record, False, (f"{out_dir} was started with code {old['code_version']}; "
-                               f"resuming with {record['code_version']}.")
-    return record, False, None
-
-
-def remove_outputs(out_dir: str, outputs: Sequence[str]) -> List[str]:
-    """Delete the entries of ``out_dir`` that a run writes
-    (:func:`run_outputs`), but not the logs (:data:`LOGS`: this run's is
-    open); returns the entries kept because no run writes them."""
-    ours = run_outputs(out_dir, outputs)
-    for entry in set(ours) - {LOGS}:
-        full = osp.join(out_dir, entry)
-        shutil.rmtree(full) if osp.isdir(full) and not osp.islink(full) else os.remove(full)
-    return sorted(set(os.listdir(out_dir)) - set(ours))
-
-
 def data_paths(section, where='data'):
     """``(dotted key, path)`` of every string in a config ``section`` (nested
     dicts and lists) that names an existing file or folder."""
@@ -199,7 +106,7 @@ def failure_status(summary):
     first = dist.get_rank() == 0
     if failed and first:
         print(f"{failed} of {summary.get('total', summary.get('samples'))} samples failed: "
-              'see failed.jsonl', file=sys.stderr)
+              f'see {FAILED}', file=sys.stderr)
     if os.environ.get(STATUS_FILE_ENV):
         if first:
             with open(os.environ[STATUS_FILE_ENV], 'w') as f:
@@ -275,7 +182,7 @@ def log_file(out_dir: str) -> str:
     after the time when an earlier run started in the same second; the first
     process names it for all, and mmengine adds the rank to the name of each
     process's file): the logs of earlier runs stay."""
-    folder = osp.join(out_dir, LOGS)
+    folder = WorkDir(out_dir).logs
     name = [None]
     if dist.get_rank() == 0:
         os.makedirs(folder, exist_ok=True)
@@ -317,15 +224,16 @@ class Run:
         named in the log); write the run record and the config dump; remove
         temporaries of a killed run (rank 0, then every process waits)."""
         if self.rank == 0:
+            out = WorkDir(self.out_dir)
             if self.stale:
-                kept = remove_outputs(self.out_dir, self.outputs)
+                kept = out.remove_outputs(self.outputs)
                 self.logger.warning(f'--overwrite: removed the results of the previous run '
                                     f'in {self.out_dir}' + (
                                         f'; kept what no run writes: {", ".join(kept)}'
                                         if kept else ''))
-            save_json(osp.join(self.out_dir, RECORD), self.record)
-            self.cfg.dump(osp.join(self.out_dir, CONFIG_DUMP))
-            clean_work_dir(self.out_dir, run_outputs(self.out_dir, self.outputs))
+            out.write_record(self.record)
+            self.cfg.dump(out.config_dump)
+            out.remove_temporaries(out.run_outputs(self.outputs))
         dist.barrier()
 
 
@@ -336,12 +244,13 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
     ``--batch-size`` into it, run the config ``checks``
     (:func:`~input_iba.apis.validation.check_config`), refuse a work dir
     that holds the input data, join the process group, make ``out_dir``
-    (default: the work dir), check its run record (:func:`check_record`),
+    (default: the work dir), claim it (:meth:`~input_iba.utils.layout.WorkDir.claim`),
     open this run's log (:func:`log_file`) and seed everything. ``outputs``: the names (or
     ``fnmatch`` patterns) of what the tool writes into ``out_dir``, or a
     function of the config that gives them; ``--overwrite`` removes only
     those, at :meth:`Run.commit`. ``shards``: config keys that processes
-    sharing the work dir may set differently (see :func:`check_record`)."""
+    sharing the work dir may set differently (a tool that keeps their results
+    apart, e.g. the ROAR study's seeds and measures, checks them itself)."""
     cfg = load_config(args.config, args.cfg_options, required=required)
     for section in SEEDED_SECTIONS:
         if 'seed' in cfg.get(section, {}):
@@ -361,8 +270,10 @@ def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
     device = resolve_device(args.device)
     cfg.merge_from_dict(dict(work_dir=work_dir, seed=seed, device=device))
     outputs = tuple(outputs(cfg) if callable(outputs) else outputs)
-    record, stale, warning = (check_record(out_dir, cfg, seed, args.overwrite, outputs, shards)
-                              if rank == 0 else (None, False, None))
+    record, stale, warning = None, False, None
+    if rank == 0:
+        record = run_record(cfg, seed, shards)
+        stale, warning = WorkDir(out_dir).claim(record, args.overwrite, outputs)
     path = log_file(out_dir)
     logger = MMLogger.get_instance(f'input_iba:{path}', distributed=world > 1,
                                    file_mode='a', log_file=path)

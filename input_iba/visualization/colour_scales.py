@@ -10,6 +10,8 @@ from typing import Dict, Sequence, Tuple
 import matplotlib
 import numpy as np
 
+from input_iba.utils.layout import WorkDir
+
 #: the colour map of image masks
 CMAP = 'jet'
 #: the percentile of each mask whose largest value over the run tops the colour scale
@@ -29,7 +31,7 @@ def run_ranges(work_dir: str, names: Sequence[str],
     ranges = {}
     for folder in folders:
         for name in names:
-            path = osp.join(work_dir, folder, name + '.npy')
+            path = WorkDir(work_dir).mask(name, folder)
             if not osp.isfile(path):
                 continue
             mask = np.squeeze(np.load(path, mmap_mode='r'))

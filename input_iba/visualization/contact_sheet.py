@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from input_iba.utils import read_json  # noqa: E402
-from input_iba.utils.layout import FEAT_DIR, INPUT_DIR, meta_path  # noqa: E402
+from input_iba.utils.layout import FEAT_DIR, GEN_DIR, INPUT_DIR, WorkDir  # noqa: E402
 
 from .captions import class_line  # noqa: E402
 from .colour_scales import CMAP, run_ranges  # noqa: E402
@@ -35,23 +35,23 @@ def add_colour_bars(fig, axes, ranges: Sequence[Optional[tuple]]) -> None:
 def sample_label(work_dir: str, name: str) -> str:
     """``name`` and, from its meta, the explained class and probability (and
     the predicted class when it differs), one a line."""
-    path = meta_path(work_dir, name)
+    path = WorkDir(work_dir).meta(name)
     if not osp.isfile(path):
         return name
     return name + '\n' + class_line(read_json(path, 'a sample meta'), sep='\n')
 
 
 def contact_sheet(work_dir: str, images: Dict[str, np.ndarray],
-                  columns: Sequence[str] = (FEAT_DIR, 'gen_masks', INPUT_DIR),
+                  columns: Sequence[str] = (FEAT_DIR, GEN_DIR, INPUT_DIR),
                   out_file: Optional[str] = None) -> str:
     """Draw ``images`` (``{name: uint8 HxWx3}``) beside their masks found in
     ``work_dir/<column>/<name>.npy``, each row named with its classes and
     probabilities (``meta/<name>.json``), each column on one colour scale
     for the run with its colour bar (:mod:`.colour_scales`); return the path
     of the PNG written (default ``work_dir/contact_sheet.png``)."""
-    columns = [c for c in columns if osp.isdir(osp.join(work_dir, c))]
-    names = [n for n in images
-             if osp.isfile(osp.join(work_dir, INPUT_DIR, n + '.npy'))]
+    work = WorkDir(work_dir)
+    columns = [c for c in columns if osp.isdir(work.masks(c))]
+    names = [n for n in images if osp.isfile(work.mask(n))]
     if not names:
         raise FileNotFoundError(f'No finished masks in {work_dir}/{INPUT_DIR}.')
     ranges = run_ranges(work_dir, names, columns)
@@ -62,7 +62,7 @@ def contact_sheet(work_dir: str, images: Dict[str, np.ndarray],
         axes[row, 0].imshow(images[name])
         axes[row, 0].set_ylabel(sample_label(work_dir, name), fontsize=8)
         for col, folder in enumerate(columns, start=1):
-            path = osp.join(work_dir, folder, name + '.npy')
+            path = work.mask(name, folder)
             if osp.isfile(path) and folder in ranges:
                 axes[row, col].imshow(images[name])
                 axes[row, col].imshow(np.squeeze(np.load(path)), cmap=CMAP, alpha=0.55,

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from input_iba.datasets import load_items  # noqa: E402
-from input_iba.utils.layout import INPUT_DIR  # noqa: E402
+from input_iba.utils.layout import INPUT_DIR, WorkDir  # noqa: E402
 
 from .colour_scales import CMAP, run_ranges  # noqa: E402
 from .contact_sheet import add_colour_bars, sample_label  # noqa: E402
@@ -26,8 +26,7 @@ def mask_grid(work_dir: str, methods: Sequence[str], dataset, count: int,
     image was explained or the dataset has no images (text: a page per
     document instead)."""
     def explained(name):
-        return any(osp.isfile(osp.join(work_dir, m, INPUT_DIR, name + '.npy'))
-                   for m in methods)
+        return any(osp.isfile(WorkDir(osp.join(work_dir, m)).mask(name)) for m in methods)
 
     items = []
     for i in range(len(dataset)):
@@ -48,7 +47,7 @@ def mask_grid(work_dir: str, methods: Sequence[str], dataset, count: int,
         axes[row, 0].set_ylabel(sample_label(osp.join(work_dir, methods[0]), item['name']),
                                 fontsize=7)
         for col, method in enumerate(methods, start=1):
-            path = osp.join(work_dir, method, INPUT_DIR, item['name'] + '.npy')
+            path = WorkDir(osp.join(work_dir, method)).mask(item['name'])
             if osp.isfile(path) and ranges[col - 1] is not None:
                 lo, hi = ranges[col - 1]
                 axes[row, col].imshow(item['image'])

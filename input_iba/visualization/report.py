@@ -39,18 +39,7 @@ from input_iba.datasets.class_names import class_names_of  # noqa: E402
 from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import load_records, plot_metric  # noqa: E402
 from input_iba.utils import read_json, read_jsonl, read_text, save_text  # noqa: E402
-from input_iba.utils.layout import (  # noqa: E402
-    CONFIG_DUMP,
-    EXTRA_DIRS,
-    FAILED,
-    FEAT_DIR,
-    INPUT_DIR,
-    LOGS,
-    RECORD,
-    REPORT,
-    eval_dir,
-    meta_path,
-)
+from input_iba.utils.layout import EXTRA_DIRS, FEAT_DIR, INPUT_DIR, REPORT, WorkDir  # noqa: E402
 
 from .captions import meta_class  # noqa: E402
 from .colour_scales import CMAP, SCALE_NOTE, colour_bar_css, run_ranges  # noqa: E402
@@ -237,7 +226,7 @@ def _views(work_dir: str, name: str) -> str:
     ``.png`` overlay, the ``.html`` document page), relative to the page."""
     links = []
     for ext, what in (('.png', 'full size'), ('.html', 'document page')):
-        if osp.isfile(osp.join(work_dir, INPUT_DIR, name + ext)):
+        if osp.isfile(WorkDir(work_dir).mask(name, ext=ext)):
             href = urllib.parse.quote(f'{INPUT_DIR}/{name}{ext}')
             links.append(f'<a href="{html.escape(href)}">{what}</a>')
     return f'<div class="small">{" · ".join(links)}</div>' if links else ''
@@ -289,14 +278,14 @@ def _masks(work_dir: str, name: str, folders: Sequence[str] = MASK_FOLDERS
            ) -> Dict[str, np.ndarray]:
     out = {}
     for folder in folders:
-        path = osp.join(work_dir, folder, name + '.npy')
+        path = WorkDir(work_dir).mask(name, folder)
         if osp.isfile(path):
             out[folder] = np.squeeze(np.load(path)).astype(np.float32)
     return out
 
 
 def _meta(run_dir: str, name: str) -> dict:
-    path = meta_path(run_dir, name)
+    path = WorkDir(run_dir).meta(name)
     return read_json(path, 'a sample meta') if osp.isfile(path) else {}
 
 
@@ -311,15 +300,15 @@ def _seconds_row(label: str, metas: Sequence[dict]) -> List[tuple]:
 def _logs(work_dir: str) -> List[str]:
     """The logs of the work dir's runs and of the evaluations inside it
     (``logs/*`` and ``*/logs/*``), relative to it."""
-    found = glob.glob(osp.join(work_dir, LOGS, '*')) + glob.glob(
-        osp.join(work_dir, '*', LOGS, '*'))
+    found = glob.glob(osp.join(WorkDir(work_dir).logs, '*')) + glob.glob(
+        osp.join(WorkDir(osp.join(work_dir, '*')).logs, '*'))
     return sorted(osp.relpath(f, work_dir).replace(os.sep, '/') for f in found)
 
 
 def _run_section(work_dir: str, cfg: Optional[Config], seconds: List[tuple]) -> str:
     """The run record, the seed and device, ``seconds`` (rows of the time
     per sample), the time of the page, the links to the logs and the config."""
-    record_path = osp.join(work_dir, RECORD)
+    record_path = WorkDir(work_dir).record
     record = read_json(record_path, 'the run record') if osp.isfile(record_path) else {}
     rows = list(record.items())
     if cfg is not None:
@@ -332,7 +321,7 @@ def _run_section(work_dir: str, cfg: Optional[Config], seconds: List[tuple]) -> 
                     for k, v in rows)
     links = ', '.join(f'<a class="log" href="{html.escape(urllib.parse.quote(f))}">'
                       f'{html.escape(f)}</a>' for f in _logs(work_dir))
-    config_path = osp.join(work_dir, CONFIG_DUMP)
+    config_path = WorkDir(work_dir).config_dump
     config = (f'<details><summary>config.py</summary><pre>'
               f'{html.escape(read_text(config_path))}</pre></details>'
               if osp.isfile(config_path) else '')
@@ -345,7 +334,7 @@ def _failures(run_dirs: Dict[str, str]) -> str:
     label names the run when there are several) with their reasons."""
     items = []
     for label, run_dir in run_dirs.items():
-        path = osp.join(run_dir, FAILED)
+        path = WorkDir(run_dir).failed
         where = f'{label}: ' if len(run_dirs) > 1 else ''
         items += [f'<li>{html.escape(where)}<b>{html.escape(str(r.get("name")))}</b>: '
                   f'{html.escape(str(r.get("reason")))}</li>'
@@ -364,7 +353,7 @@ def _image_legend(ranges: Dict[str, tuple]) -> str:
 def _read_config(work_dir: str, cfg: Optional[Config]) -> tuple:
     """``cfg``, else the work dir's config dump, and a note when that
     cannot be read."""
-    dump = osp.join(work_dir, CONFIG_DUMP)
+    dump = WorkDir(work_dir).config_dump
     if cfg is not None or not osp.isfile(dump):
         return cfg, ''
     try:
@@ -390,7 +379,7 @@ def _items(dataset, names: Sequence[str]) -> Dict[str, dict]:
 
 
 def _mask_names(run_dir: str) -> List[str]:
-    folder = osp.join(run_dir, INPUT_DIR)
+    folder = WorkDir(run_dir).masks()
     return sorted(f[:-4] for f in os.listdir(folder) if f.endswith('.npy')) \
         if osp.isdir(folder) else []
 
@@ -407,7 +396,7 @@ def write_report(work_dir: str, cfg: Optional[Config] = None,
     ``meta/*.json``."""
     if page_size < 1:
         raise ValueError(f'page_size must be at least 1, got {page_size}.')
-    if not osp.isdir(osp.join(work_dir, INPUT_DIR)):
+    if not osp.isdir(WorkDir(work_dir).masks()):
         raise FileNotFoundError(f'No {INPUT_DIR}/ in {work_dir}: run tools/vision/train.py '
                                 'or tools/nlp/train_nlp.py first.')
     cfg, note = _read_config(work_dir, cfg)
@@ -506,7 +495,7 @@ def write_compare_report(work_dir: str, methods: Sequence[str], table: str, data
         seconds += _seconds_row(f'seconds per sample: {method}',
                                 [_meta(run_dir, n) for n in _mask_names(run_dir)])
     text = any('tokens' in item for item in items.values())
-    evaluations = _evaluations({m: eval_dir(d) for m, d in run_dirs.items()})
+    evaluations = _evaluations({m: WorkDir(d).eval_dir() for m, d in run_dirs.items()})
     figures = ''.join(
         _figure(_png_uri(path), metric, metric) for path in curves
         for metric in [osp.splitext(osp.basename(path))[0]])
@@ -533,7 +522,7 @@ def _write_page(work_dir: str, run: str, legend: str, note: str, names: List[str
         first=''.join(cards[:page_size]), pages=pages, page_size=page_size, data=data,
         summary=summary, per_sample=per_sample, curves=curves, failures=failures,
         script=_SCRIPT, rationale_css=RATIONALE_CSS)
-    path = osp.join(work_dir, REPORT)
+    path = WorkDir(work_dir).report
     save_text(path, page)
     return path
 

@@ -115,9 +115,10 @@ def test_a_full_disk_says_so_and_names_the_file(tmp_path, monkeypatch):
 
 def test_the_tools_name_everything_they_write(finished):
     from input_iba.tools.evaluate import evaluation_outputs
-    from input_iba.tools.prologue import run_outputs
     from input_iba.tools.train import TRAIN_OUTPUTS
+    from input_iba.utils.layout import WorkDir
     _, work = finished
-    assert set(os.listdir(work)) - set(run_outputs(work, TRAIN_OUTPUTS)) == {'notes.txt', 'mine'}
+    ours = WorkDir(work).run_outputs(TRAIN_OUTPUTS)
+    assert set(os.listdir(work)) - set(ours) == {'notes.txt', 'mine'}
     out = work / 'eval_input_masks'
-    assert run_outputs(out, evaluation_outputs()) == sorted(os.listdir(out))
+    assert WorkDir(out).run_outputs(evaluation_outputs()) == sorted(os.listdir(out))
