@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from scipy.stats import spearmanr  # noqa: E402
 
 from input_iba.engine import attribute_dataset  # noqa: E402
 from input_iba.evaluation.base import mean_ci  # noqa: E402
@@ -36,6 +37,41 @@ def sample_mse(maps, targets, scales=None):
     method; None for an explainer, which predicts normalised maps)."""
     return {i: float(np.mean((np.asarray(m, np.float64) / (scales[i] if scales else 1.0)
                               - targets[i].numpy())**2)) for i, m in maps.items()}
+
+
+def sample_spearman(maps, targets):
+    """Per-sample Spearman rank correlation of ``maps[i]`` with ``targets[i]``
+    over its positions (ties share their mean rank; 0 where either map is
+    constant, e.g. a constant predictor)."""
+    out = {}
+    for i, m in maps.items():
+        a, b = np.ravel(m).astype(np.float64), targets[i].numpy().ravel().astype(np.float64)
+        n = min(len(a), len(b))
+        if n < 2 or np.ptp(a[:n]) == 0 or np.ptp(b[:n]) == 0:
+            out[i] = 0.0
+        else:
+            out[i] = float(spearmanr(a[:n], b[:n]).statistic)
+    return out
+
+
+def position_prior(targets, indices):
+    """The mean target map over ``indices`` (e.g. the training split), per
+    position: the best a map that ignores the sample can do. Text maps of
+    different lengths are averaged per word position."""
+    maps = [targets[i].numpy() for i in indices]
+    if all(m.shape == maps[0].shape for m in maps):
+        return np.mean(maps, 0)
+    longest = max(len(m) for m in maps)
+    total, count = np.zeros(longest), np.zeros(longest)
+    for m in maps:
+        total[:len(m)] += m
+        count[:len(m)] += 1
+    return total / count
+
+
+def prior_maps(prior, indices, targets):
+    """The prior map cut to each sample's positions."""
+    return {i: prior[tuple(slice(0, s) for s in targets[i].shape)] for i in indices}
 
 
 def set_key(cfg, dotted, value):

@@ -94,48 +94,70 @@ def predict_maps(net, batch, device):
     return pred, None if pm is None else pm.to(device)
 
 
+def pearson(pred, target, weight):
+    """Per-sample Pearson correlation of ``pred`` and ``target`` over the
+    positions where ``weight`` is 1 (0 where either map is constant there)."""
+    n = weight.sum(1).clamp_min(1)
+    centred = [(m - (m * weight).sum(1, keepdim=True) / n[:, None]) * weight
+               for m in (pred, target)]
+    cov = (centred[0] * centred[1]).sum(1)
+    scale = (centred[0].pow(2).sum(1) * centred[1].pow(2).sum(1)).sqrt()
+    return torch.where(scale > 0, cov / scale.clamp_min(1e-12), torch.zeros_like(cov))
+
+
 def explainer_loss(pred, target, padding_mask=None, rank_weight=0.0, pairs=256,
-                   generator=None):
-    """Per-sample MSE over the positions that count; with ``rank_weight``, a
-    pairwise logistic ranking loss on random position pairs is added."""
+                   generator=None, correlation_weight=0.0):
+    """Per-sample MSE over the positions that count. ``rank_weight`` adds a
+    pairwise logistic ranking loss on random position pairs;
+    ``correlation_weight`` adds ``1 - r``, ``r`` the per-sample Pearson
+    correlation with the target: the MSE alone is served well by a map near
+    the mean target, these terms reward each sample's own ordering."""
     weight = (torch.ones_like(pred) if padding_mask is None
               else padding_mask.to(pred.dtype))
     mse = ((pred - target)**2 * weight).flatten(1).sum(1) / weight.flatten(1).sum(1)
-    if not rank_weight:
-        return mse
     p, t, w = pred.flatten(1), target.flatten(1), weight.flatten(1)
+    loss = mse
+    if correlation_weight:
+        loss = loss + correlation_weight * (1 - pearson(p, t, w))
+    if not rank_weight:
+        return loss
     i = torch.randint(p.shape[1], (p.shape[0], pairs), generator=generator)
     j = torch.randint(p.shape[1], (p.shape[0], pairs), generator=generator)
     sign = torch.sign(t.gather(1, i) - t.gather(1, j))
     valid = w.gather(1, i) * w.gather(1, j) * sign.abs()
     rank = F.softplus(-sign * (p.gather(1, i) - p.gather(1, j))) * valid
-    return mse + rank_weight * rank.sum(1) / valid.sum(1).clamp_min(1)
+    return loss + rank_weight * rank.sum(1) / valid.sum(1).clamp_min(1)
 
 
 @torch.no_grad()
-def sample_mses(net, dataset, indices, targets, batch_size=32, device='cpu'):
-    """The explainer's MSE against the target, one value per sample of
-    ``indices`` (padding never counts)."""
+def sample_losses(net, dataset, indices, targets, batch_size=32, device='cpu',
+                  correlation_weight=0.0):
+    """The explainer's loss against the target, one value per sample of
+    ``indices`` (padding never counts): the MSE, plus ``correlation_weight``
+    times ``1 - r`` (:func:`explainer_loss`)."""
     net.eval()
     losses = []
     for start in range(0, len(indices), batch_size):
         batch = _batch(dataset, indices[start:start + batch_size], targets)
         pred, weight = predict_maps(net, batch, device)
         losses.append(explainer_loss(pred.cpu(), batch['target_maps'],
-                                     None if weight is None else weight.cpu()))
+                                     None if weight is None else weight.cpu(),
+                                     correlation_weight=correlation_weight))
     return torch.cat(losses).tolist()
 
 
 def train_explainer(net, dataset, targets, train, val, work_dir, epochs=20,
-                    batch_size=16, lr=1e-3, patience=3, rank_weight=0.0, seed=0,
-                    device='cpu', logger=None):
-    """Adam on the per-sample loss over the ``train`` indices; early stopping
-    when the validation MSE (``val`` indices) has not improved for
-    ``patience`` epochs. Writes the best weights to ``explainer.pth`` (a
-    state dict). Returns the per-epoch history and the best validation MSE."""
+                    batch_size=16, lr=1e-3, patience=3, rank_weight=0.0,
+                    correlation_weight=0.0, seed=0, device='cpu', logger=None):
+    """Adam on the per-sample loss (:func:`explainer_loss`) over the
+    ``train`` indices; early stopping when the validation loss (``val``
+    indices, the same loss without the random pairs of the ranking term) has
+    not improved for ``patience`` epochs. Writes the best weights to
+    ``explainer.pth`` (a state dict). Returns the per-epoch history (with
+    the validation MSE) and the best validation loss."""
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=lr)
     gen = torch.Generator().manual_seed(seed)
-    best, bad, history = float('inf'), 0, []
+    best, best_mse, bad, history = float('inf'), None, 0, []
     path = osp.join(work_dir, 'explainer.pth')
     for epoch in range(epochs):
         net.train()
@@ -147,30 +169,34 @@ def train_explainer(net, dataset, targets, train, val, work_dir, epochs=20,
                            targets)
             pred, weight = predict_maps(net, batch, device)
             loss = explainer_loss(pred, batch['target_maps'].to(device), weight,
-                                  rank_weight, generator=gen).mean()
+                                  rank_weight, generator=gen,
+                                  correlation_weight=correlation_weight).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
             losses.append(loss.item())
-        val_mse = float(np.mean(sample_mses(net, dataset, val, targets, batch_size, device)))
+        val_mse = float(np.mean(sample_losses(net, dataset, val, targets, batch_size, device)))
+        val_loss = val_mse if not correlation_weight else float(np.mean(sample_losses(
+            net, dataset, val, targets, batch_size, device, correlation_weight)))
         history.append(dict(epoch=epoch + 1, train_loss=float(np.mean(losses)),
-                            val_mse=val_mse))
+                            val_mse=val_mse, val_loss=val_loss))
         if logger:
             logger.info(f'epoch {epoch + 1}: train {np.mean(losses):.4f}, '
-                        f'validation MSE {val_mse:.4f}')
-        if val_mse < best:
-            best, bad = val_mse, 0
+                        f'validation MSE {val_mse:.4f}, loss {val_loss:.4f}')
+        if val_loss < best:
+            best, best_mse, bad = val_loss, val_mse, 0
             with atomic_path(path) as tmp:
                 torch.save(net.state_dict(), tmp)
         else:
             bad += 1
             if bad >= patience:
                 break
-    return dict(history=history, best_val_mse=best)
+    return dict(history=history, best_val_loss=best, best_val_mse=best_mse)
 
 
 train_explainer.value_ranges = dict(epochs=count(), batch_size=count(), lr=positive(),
-                                    patience=count(), rank_weight=non_negative())
+                                    patience=count(), rank_weight=non_negative(),
+                                    correlation_weight=non_negative())
 #: the config's ``train`` section (tools/train_explainer.py, which splits off
 #: ``val_fraction`` of the samples for validation)
 train_explainer.config_section = ConfigSection(

@@ -19,7 +19,10 @@ from input_iba.apis.explainer_evaluation import (
     faithfulness,
     place_on_curve,
     plot_convergence,
+    position_prior,
+    prior_maps,
     sample_mse,
+    sample_spearman,
     save_side_by_side,
     set_key,
 )
@@ -50,7 +53,12 @@ def _read_split(work_dir):
         raise FileNotFoundError(f'{path} not found: train the explainer first '
                                 '(tools/train_explainer.py CONFIG --work-dir DIR).')
     with open(path) as f:
-        return json.load(f)['val']
+        split = json.load(f)
+    return split['train'], split['val']
+
+
+def _ci(stats):
+    return f"{stats['mean']:.3f} ± {stats['mean'] - stats['ci95'][0]:.3f}"
 
 
 def _table(summary, label):
@@ -58,7 +66,13 @@ def _table(summary, label):
     lines = [f'| quantity | {label} | empirical explainer |', '|---|---:|---:|',
              f"| MSE to the target (normalised maps) | 0 | {summary['mse']['mean']:.4f} "
              f'[{ci[0]:.4f}, {ci[1]:.4f}] |',
-             f"| MSE of an all-zero map | | {summary['zero_predictor_mse']:.4f} |"]
+             f"| MSE of an all-zero map | | {summary['zero_predictor_mse']:.4f} |",
+             f"| MSE of the mean training map per position | | "
+             f"{summary['prior_mse']['mean']:.4f} |",
+             f"| Spearman ρ to the target (a constant map: 0) | 1 | {_ci(summary['spearman'])} |",
+             f"| Spearman ρ of the mean training map per position | | "
+             f"{_ci(summary['prior_spearman'])} |",
+             f"| ρ, explainer minus that map (paired) | | {_ci(summary['spearman_minus_prior'])} |"]
     for key, value in summary.get('faithfulness', {}).get('target', {}).items():
         e = summary['faithfulness']['explainer'][key]
         lines.append(f"| {key} | {value['mean']:.4f} ± {value['mean'] - value['ci95'][0]:.4f} "
@@ -86,7 +100,7 @@ def main(description, argv=None):
     model, dataset, targets, scales, records = load_explainer_data(cfg, run.device)
     settings = dict(DEFAULTS, **cfg.get('evaluation', {}))
     batch_size = attribution_batch_size(cfg, run.device)
-    val = _read_split(work_dir)
+    train, val = _read_split(work_dir)
     classes = {i: r['target'] for i, r in records.items()}
     adapter = config_adapter(cfg)
     explainer = EmpiricalExplainer(model, checkpoint=osp.join(work_dir, 'explainer.pth'),
@@ -94,9 +108,15 @@ def main(description, argv=None):
     run.commit()
     predicted = attribute_samples(explainer, dataset, val, classes, seed, batch_size)
     mses = sample_mse(predicted, targets)
+    prior = prior_maps(position_prior(targets, train), val, targets)
+    rho, prior_rho = sample_spearman(predicted, targets), sample_spearman(prior, targets)
     summary = dict(val_samples=len(val), mse=mean_ci(list(mses.values())),
                    zero_predictor_mse=float(np.mean([float((targets[i]**2).mean())
-                                                     for i in val])))
+                                                     for i in val])),
+                   prior_mse=mean_ci(list(sample_mse(prior, targets).values())),
+                   spearman=mean_ci(list(rho.values())),
+                   prior_spearman=mean_ci(list(prior_rho.values())),
+                   spearman_minus_prior=mean_ci([rho[i] - prior_rho[i] for i in val]))
     label = cfg.attributor['type']
     conv = settings['convergence']
     if conv:

@@ -9,7 +9,7 @@ from input_iba.apis.builders import config_adapter, with_adapter
 from input_iba.apis.explainer_training import (
     EXPLAINER_SECTIONS,
     load_explainer_data,
-    sample_mses,
+    sample_losses,
     split_indices,
     train_explainer,
 )
@@ -51,7 +51,7 @@ def main(description, argv=None):
                              device=device, logger=run.logger, seed=run.seed, **settings)
     best = EmpiricalExplainer(model, checkpoint=osp.join(work_dir, 'explainer.pth'),
                               **explainer_cfg)
-    summary = dict(val_mse=float(np.mean(sample_mses(best.net, dataset, val, targets,
+    summary = dict(val_mse=float(np.mean(sample_losses(best.net, dataset, val, targets,
                                                      device=device))),
                    zero_predictor_mse=float(np.mean([float((targets[i]**2).mean())
                                                      for i in val])),

@@ -6,13 +6,16 @@ from input_iba.apis.attribution_store import explain_dataset
 from input_iba.apis.explainer_evaluation import (
     attribute_samples,
     place_on_curve,
+    position_prior,
+    prior_maps,
     sample_mse,
+    sample_spearman,
     set_key,
 )
 from input_iba.apis.explainer_training import (
     explainer_loss,
     load_targets,
-    sample_mses,
+    sample_losses,
     split_indices,
     train_explainer,
 )
@@ -49,6 +52,39 @@ def test_loss_ignores_padding_and_ranks():
         torch.tensor(1.0))))
 
 
+def test_correlation_term_rewards_each_samples_order_not_the_mean():
+    target = torch.tensor([[0.0, 1.0, 2.0, 9.0], [3.0, 2.0, 1.0, 0.0]])
+    pm = torch.tensor([[True, True, True, False], [True] * 4])
+    # the order of each row, on any scale: r = 1 (padding left out)
+    scaled = torch.tensor([[10.0, 20.0, 30.0, -5.0], [1.0, 0.5, 0.0, -0.5]])
+    plain = explainer_loss(scaled, target, pm)
+    with_r = explainer_loss(scaled, target, pm, correlation_weight=2.0)
+    torch.testing.assert_close(with_r, plain)
+    # a constant map: r = 0, so the term adds its full weight
+    flat = torch.full_like(target, 1.0)
+    torch.testing.assert_close(explainer_loss(flat, target, pm, correlation_weight=2.0),
+                               explainer_loss(flat, target, pm) + 2.0)
+    # reversed order: r = -1
+    torch.testing.assert_close(
+        explainer_loss(-target, target, pm, correlation_weight=1.0) -
+        explainer_loss(-target, target, pm), torch.tensor([2.0, 2.0]))
+
+
+def test_spearman_and_the_per_position_prior():
+    targets = {0: torch.tensor([0.0, 1.0, 2.0]), 1: torch.tensor([2.0, 1.0, 0.0, 5.0]),
+               2: torch.tensor([1.0, 3.0])}
+    maps = {0: np.array([5.0, 6.0, 7.0]), 1: np.array([1.0, 1.0, 1.0, 1.0]),
+            2: np.array([2.0, 1.0])}
+    rho = sample_spearman(maps, targets)
+    assert rho == pytest.approx({0: 1.0, 1: 0.0, 2: -1.0})  # a constant map scores 0
+    prior = position_prior(targets, [0, 1])  # words: per position, over the rows that reach it
+    np.testing.assert_allclose(prior, [1.0, 1.0, 1.0, 5.0])
+    cut = prior_maps(prior, [2], targets)
+    np.testing.assert_allclose(cut[2], [1.0, 1.0])
+    images = {i: torch.full((2, 2), float(i)) for i in range(3)}
+    np.testing.assert_allclose(position_prior(images, [0, 2]), np.ones((2, 2)))
+
+
 def test_training_lowers_the_loss_and_the_explainer_reloads(tmp_path):
     ds = _docs()
     model = _bilstm(ds)
@@ -72,7 +108,7 @@ def test_training_lowers_the_loss_and_the_explainer_reloads(tmp_path):
     b = reloaded.attribute(batch['inputs'], batch['targets'], padding_mask=batch['padding_mask'])
     assert torch.equal(a.input_masks, b.input_masks)
     # the best epoch's validation MSE is what the reloaded explainer scores
-    assert np.mean(sample_mses(reloaded.net, ds, train, targets)) == pytest.approx(
+    assert np.mean(sample_losses(reloaded.net, ds, train, targets)) == pytest.approx(
         result['best_val_mse'], rel=1e-5)
     # the classifier itself is untouched by the explainer's training
     assert not any(p.requires_grad for p in model.parameters())
@@ -119,7 +155,7 @@ def test_tokenised_text_trains_on_the_word_maps_the_loop_gives(tmp_path):
     assert maps[0].shape == (5, ) and maps[1].shape == (2, )
     # training scores exactly the word maps that the attribution loop gives
     want = [float(((torch.from_numpy(maps[i]) - targets[i])**2).mean()) for i in (0, 1)]
-    assert sample_mses(att.net, ds, [0, 1], targets) == pytest.approx(want, rel=1e-5)
+    assert sample_losses(att.net, ds, [0, 1], targets) == pytest.approx(want, rel=1e-5)
     result = train_explainer(att.net, ds, targets, [0, 1], [0, 1], str(tmp_path), epochs=40,
                              batch_size=2, lr=1e-2, patience=40)
     assert result['best_val_mse'] < 0.2 * np.mean(want)

@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from input_iba.datasets.text import Vocabulary
 from input_iba.tools.evaluate_explainer import main as evaluate
@@ -42,6 +43,11 @@ def test_explain_train_evaluate(tmp_path):
     assert result['val_samples'] == 4 and result['train_samples'] == 16
     out = evaluate('evaluate', [str(cfg), '--work-dir', str(tmp_path / 'ee')])
     assert abs(out['mse']['mean'] - result['val_mse']) < 1e-6
+    # rank agreement with the target, beside the mean training map per position
+    assert -1 <= out['spearman']['mean'] <= 1 and out['spearman']['n'] == 4
+    assert out['spearman_minus_prior']['mean'] == pytest.approx(
+        out['spearman']['mean'] - out['prior_spearman']['mean'])
+    assert 'Spearman' in (tmp_path / 'ee' / 'evaluation.md').read_text()
     assert [p['value'] for p in out['curve']] == [1, 2]
     assert set(out['faithfulness']['explainer']) == {'comprehensiveness', 'sufficiency'}
     assert (tmp_path / 'ee' / 'convergence.png').is_file()
