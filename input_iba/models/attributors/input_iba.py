@@ -27,6 +27,7 @@ from input_iba.registry import ATTRIBUTORS, GENERATORS
 from input_iba.utils.ranges import count, non_negative, one_of, positive
 
 from .base import AttributionResult
+from .empirical_explainer import EmpiricalExplainer
 from .iba import BOTTLENECK_RANGES, IBA
 
 _PUBLISHED = dict(
@@ -54,6 +55,9 @@ SCHEDULES = dict(
 
 
 LR_DECAYS = ('constant', 'cosine')
+#: where the input stage starts: after the feature stage and the GAN, or from an
+#: empirical explainer's prediction (a warm start)
+INITS = ('stages', 'amortised')
 
 
 def step_sizes(lr, steps, decay):
@@ -120,6 +124,16 @@ class InputIBA(IBA):
             many bits (a token of a 384-d transformer layer), which leaves
             the input bottleneck without an information cost; ``'lambda'``
             stays in the feature mask's range.
+        init: ``'stages'`` (default): the three stages above. ``'amortised'``:
+            a warm start that skips the feature stage and the GAN: an
+            empirical explainer trained on this InputIBA's masks predicts the
+            input mask in one forward pass, and the input stage starts from
+            that prediction (clipped to [0.001, 0.999]), with the prediction
+            as its prior, for ``input_iba.steps`` steps (0: the prediction
+            itself). The input bottleneck needs no layer statistics then.
+        explainer: with ``init='amortised'``, the :class:`EmpiricalExplainer`
+            settings (``layer``, ``feature_dim``, ``head``, ``checkpoint``,
+            ...; its model and adapter are this InputIBA's) or a built one.
         activation_gradient_width: the model's ReLU/ReLU6 modules get a
             continuous gradient, a ramp of this half-width at each kink (the
             forward pass stays exact; :mod:`input_iba.models.smooth_gradients`),
@@ -143,8 +157,8 @@ class InputIBA(IBA):
     def __init__(self, model, layer, adapter=dict(type='ImageAdapter'),
                  schedule=None, feat_iba=None, gan=None, input_iba=None,
                  critic=None, generator=None, gan_feature_mask='lambda',
-                 input_mask='sigmoid', prior_init='capacity', activation_gradient_width=0.5,
-                 active_threshold=0.01, min_std=0.01):
+                 input_mask='sigmoid', prior_init='capacity', init='stages', explainer=None,
+                 activation_gradient_width=0.5, active_threshold=0.01, min_std=0.01):
         if activation_gradient_width:
             model = smooth_activation_gradients(model, activation_gradient_width)
         super().__init__(model, layer, adapter, active_threshold=active_threshold,
@@ -166,6 +180,7 @@ class InputIBA(IBA):
                 ('gan_feature_mask', gan_feature_mask, ('lambda', 'capacity')),
                 ('input_mask', input_mask, ('sigmoid', 'smoothed')),
                 ('prior_init', prior_init, ('capacity', 'lambda')),
+                ('init', init, INITS),
                 ('input_iba.lr_decay', self.input_cfg['lr_decay'], LR_DECAYS)):
             if value not in choices:
                 raise ValueError(f'{name} must be one of {choices}, got {value!r}.')
@@ -179,6 +194,25 @@ class InputIBA(IBA):
         self.input_mask = input_mask
         self.prior_init = prior_init
         self._prior_warned = False
+        self.init, self.explainer = init, self._build_explainer(init, explainer)
+
+    def _build_explainer(self, init, explainer):
+        if init != 'amortised':
+            if explainer is not None:
+                raise ValueError("explainer=... is used by init='amortised' only.")
+            return None
+        if explainer is None:
+            raise ValueError("init='amortised' needs explainer=dict(layer=..., feature_dim=..., "
+                             'checkpoint=...): an empirical explainer trained on this '
+                             "InputIBA's masks (tools/train_explainer.py).")
+        if isinstance(explainer, EmpiricalExplainer):
+            return explainer
+        return EmpiricalExplainer(self.model, adapter=self.adapter, **explainer)
+
+    @property
+    def needs_statistics(self):
+        """The warm start runs no feature stage: no layer statistics."""
+        return self.init == 'stages'
 
     def _features_of(self, padding_mask):
         def features(inputs, copies):
@@ -236,9 +270,11 @@ class InputIBA(IBA):
                 'position).', stacklevel=2)
 
     def fit_input_bottleneck(self, x, targets, prior_lam, generators,
-                             padding_mask=None):
+                             padding_mask=None, start=None):
         """Stage 3: return the input mask (shape of x, as ``input_mask``
         chooses), the final cross-entropy and the mean capacity per sample.
+        ``start``: the mask logits to start from (shape of x; default
+        ``init_alpha`` everywhere). With 0 steps the losses are None.
 
         With ``restarts = R > 1`` every sample's mask is optimised ``R``
         times, each run with its own noise, and the masks are averaged: the
@@ -251,8 +287,10 @@ class InputIBA(IBA):
                                  for t in (x, targets, prior_lam))
         pm = self.adapter.repeat(padding_mask, runs)
         weight = self.adapter.input_weight(x, pm)
-        alpha = torch.full_like(x, cfg['init_alpha'], requires_grad=True)
+        alpha = (torch.full_like(x, cfg['init_alpha']) if start is None else
+                 start.to(x.dtype).repeat_interleave(runs, 0).clone()).requires_grad_(True)
         opt = torch.optim.Adam([alpha], lr=cfg['lr'])
+        ce = info = None
         for lr in step_sizes(cfg['lr'], cfg['steps'], cfg['lr_decay']):
             opt.param_groups[0]['lr'] = lr
             lam = self.adapter.smooth_input(torch.sigmoid(alpha), cfg['sigma'])
@@ -272,10 +310,12 @@ class InputIBA(IBA):
                 mask = self.adapter.smooth_input(mask, cfg['sigma']).to(mask.dtype)
 
         def per_sample(t):
-            return t.view(-1, runs, *t.shape[1:]).mean(1)
-        return per_sample(mask), per_sample(ce.detach()), per_sample(info.detach())
+            return None if t is None else t.detach().view(-1, runs, *t.shape[1:]).mean(1)
+        return per_sample(mask), per_sample(ce), per_sample(info)
 
     def explain(self, batch):
+        if self.init == 'amortised':
+            return self._explain_warm(batch)
         x, targets, pm, gens = batch.x, batch.targets, batch.padding_mask, batch.generators
         lam, capacity, r = self.fit_feature_bottleneck(x, targets, gens, pm)
         prior, gan_losses = self.fit_generator(x, lam, capacity, r, gens,
@@ -288,3 +328,18 @@ class InputIBA(IBA):
             extras=dict(gen_masks=to_pos(prior, pm).cpu()),
             meta=dict(input_ce=ce.cpu(), input_info=info.cpu(),
                       **{k: v.cpu() for k, v in gan_losses.items()}))
+
+    def _explain_warm(self, batch):
+        """``init='amortised'``: the explainer's predicted mask is the input
+        stage's start and prior."""
+        x, pm = batch.x, batch.padding_mask
+        with torch.no_grad():
+            predicted = self.explainer.net(batch.inputs, pm).float()
+        start = self.adapter.positions_to_input(predicted.clamp(1e-3, 1 - 1e-3), x)
+        mask, ce, info = self.fit_input_bottleneck(x, batch.targets, start.to(x.dtype),
+                                                   batch.generators, pm,
+                                                   start=torch.logit(start))
+        to_pos = self.adapter.input_mask_to_positions
+        meta = {} if ce is None else dict(input_ce=ce.cpu(), input_info=info.cpu())
+        return AttributionResult(input_masks=to_pos(mask, pm).cpu(),
+                                 extras=dict(gen_masks=to_pos(start, pm).cpu()), meta=meta)
