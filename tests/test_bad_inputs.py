@@ -589,7 +589,7 @@ def _eraser(tmp, content):
 
 
 def _vocab(tmp, content):
-    from input_iba.datasets.text.vocab import Vocabulary
+    from input_iba.utils.vocabulary import Vocabulary
     (tmp / 'vocab.json').write_bytes(content)
     return Vocabulary.load, tmp / 'vocab.json'
 

@@ -26,7 +26,7 @@ class ConfidentSamples(Subset):
 
     def __init__(self, dataset, model, threshold=0.6,
                  adapter=dict(type='ImageAdapter'), batch_size=16, device='cpu'):
-        from input_iba.models.attributors.base import build_adapter
+        from input_iba.models.adapters import build_adapter
         from input_iba.models.hooks import freeze
         inner = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
         model = MODELS.build(model) if isinstance(model, dict) else model

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from input_iba.models.attributors.base import build_adapter
+from input_iba.models.adapters import build_adapter
 from input_iba.models.hooks import freeze, model_device
 from input_iba.utils import load_mask, save_json
 from input_iba.utils.layout import WorkDir

@@ -9,10 +9,10 @@ import torch
 
 from input_iba.registry import DATASETS
 from input_iba.utils import default_data_root, read_jsonl, read_text, require_dir
+from input_iba.utils.vocabulary import Vocabulary, tokenize
 
 from ..base import AttributionDataset
 from .tokenized import encode_documents
-from .vocab import Vocabulary, tokenize
 
 
 def file_safe(stem):

@@ -8,9 +8,9 @@ import numpy as np
 
 from input_iba.registry import DATASETS
 from input_iba.utils import read_jsonl, read_text, require_dir
+from input_iba.utils.vocabulary import tokenize
 
 from .text_datasets import TextClassificationDataset, file_safe
-from .vocab import tokenize
 
 
 def _rows(path):

@@ -3,7 +3,7 @@ backgrounds (the image evaluation of MaRC, Brinner & Zarriess, 2023)."""
 import numpy as np
 import torch
 
-from input_iba.models.attributors.reference_inputs import reference_inputs
+from input_iba.models.adapters.reference_inputs import reference_inputs
 from input_iba.registry import EVALUATORS
 
 from ..base import MaskEvaluator

@@ -3,7 +3,7 @@ import numpy as np
 import torch
 from torchvision.transforms.functional import gaussian_blur
 
-from input_iba.models.attributors.reference_inputs import reference_input
+from input_iba.models.adapters.reference_inputs import reference_input
 from input_iba.models.bottlenecks import smooth2d
 from input_iba.registry import EVALUATORS
 

@@ -1,7 +1,7 @@
-from .base import InputAdapter
+from .base import InputAdapter, build_adapter
 from .image import ImageAdapter
 from .text import TokenEmbeddingAdapter
 from .token_image import TokenImageAdapter
 
-__all__ = ['InputAdapter', 'ImageAdapter', 'TokenEmbeddingAdapter',
+__all__ = ['InputAdapter', 'build_adapter', 'ImageAdapter', 'TokenEmbeddingAdapter',
            'TokenImageAdapter']

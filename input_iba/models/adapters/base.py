@@ -7,6 +7,7 @@ and how to turn masks into one value per position (pixel or token).
 """
 import torch
 
+from input_iba.registry import ADAPTERS
 from input_iba.utils import randn_per_sample
 
 
@@ -94,3 +95,9 @@ class InputAdapter:
         """An uninformative input of ``x``'s shape (e.g. a black image, the
         padding embedding), named by ``kind``."""
         raise NotImplementedError
+
+
+def build_adapter(adapter):
+    """An adapter from its config dict (``ADAPTERS``); an adapter object as
+    it is."""
+    return ADAPTERS.build(adapter) if isinstance(adapter, dict) else adapter

@@ -8,8 +8,9 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
+from input_iba.models.adapters import build_adapter
 from input_iba.models.hooks import freeze, get_layer, model_device, run_until
-from input_iba.registry import ADAPTERS, ESTIMATORS
+from input_iba.registry import ESTIMATORS
 from input_iba.utils import make_generators
 
 
@@ -76,10 +77,6 @@ def each_text_without_padding(batch, explain):
         feat_masks=None if first.feat_masks is None else join([p.feat_masks for p in parts]),
         extras={k: join([p.extras[k] for p in parts]) for k in first.extras},
         meta={k: torch.cat([p.meta[k] for p in parts]) for k in first.meta})
-
-
-def build_adapter(adapter):
-    return ADAPTERS.build(adapter) if isinstance(adapter, dict) else adapter
 
 
 def check_targets(logits, targets):

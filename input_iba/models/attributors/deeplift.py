@@ -2,12 +2,12 @@
 import torch
 from captum.attr import DeepLift as CaptumDeepLift
 
+from input_iba.models.adapters.reference_inputs import reference_inputs
 from input_iba.registry import ATTRIBUTORS
 
+from ._utils.module_forward import AdapterForward, RescaledClamp, clamps_as_relus
 from .base import AttributionResult
 from .gradients import CaptumAttributor
-from .module_forward import AdapterForward, RescaledClamp, clamps_as_relus
-from .reference_inputs import reference_inputs
 
 
 @ATTRIBUTORS.register_module()

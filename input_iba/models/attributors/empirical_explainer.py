@@ -7,11 +7,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from input_iba.models.adapters import build_adapter
 from input_iba.models.hooks import get_layer, run_until
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils import load_weights
 
-from .base import AttributionResult, BaseAttributor, build_adapter
+from .base import AttributionResult, BaseAttributor
 
 HEADS = ('token', 'flat', 'decoder')
 

@@ -4,7 +4,7 @@ from captum.attr import FeatureAblation as CaptumFeatureAblation
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils.ranges import count, non_negative
 
-from .feature_groups import position_features
+from ._utils.feature_groups import position_features
 from .gradients import CaptumAttributor
 
 

@@ -1,7 +1,7 @@
 """Grad-CAM (Selvaraju et al., 2017)."""
 from input_iba.registry import ATTRIBUTORS
 
-from .cam_base import CAMAttributor
+from ._utils.cam_base import CAMAttributor
 
 
 @ATTRIBUTORS.register_module()

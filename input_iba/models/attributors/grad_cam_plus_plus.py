@@ -1,7 +1,7 @@
 """Grad-CAM++ (Chattopadhyay et al., WACV 2018)."""
 from input_iba.registry import ATTRIBUTORS
 
-from .cam_base import CAMAttributor
+from ._utils.cam_base import CAMAttributor
 
 
 @ATTRIBUTORS.register_module()

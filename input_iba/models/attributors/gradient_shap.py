@@ -3,13 +3,13 @@ Erion et al., 2021): input-minus-baseline times the gradient at a random
 point between them, averaged over baselines and points."""
 import torch
 
+from input_iba.models.adapters.reference_inputs import reference_inputs
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils.ranges import count, non_negative
 
+from ._utils.sampled_gradients import target_gradients
 from .base import AttributionResult
 from .gradients import CaptumAttributor
-from .reference_inputs import reference_inputs
-from .sampled_gradients import target_gradients
 
 
 @ATTRIBUTORS.register_module()

@@ -10,11 +10,11 @@ from captum.attr import IntegratedGradients as CaptumIntegratedGradients
 from captum.attr import Occlusion as CaptumOcclusion
 from captum.attr import Saliency as CaptumSaliency
 
+from input_iba.models.adapters.reference_inputs import reference_input, single_baseline
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils.ranges import count, non_negative
 
 from .base import AttributionResult, BaseAttributor, each_text_without_padding
-from .reference_inputs import reference_input, single_baseline
 
 REDUCTIONS = ('mean_abs', 'l2', 'abs_sum', 'sum')
 

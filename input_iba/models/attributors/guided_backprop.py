@@ -3,8 +3,8 @@ from captum.attr import GuidedBackprop as CaptumGuidedBackprop
 
 from input_iba.registry import ATTRIBUTORS
 
+from ._utils.module_forward import AdapterForward, GuidedClamp, clamps_as_relus
 from .gradients import CaptumAttributor
-from .module_forward import AdapterForward, GuidedClamp, clamps_as_relus
 
 
 @ATTRIBUTORS.register_module()

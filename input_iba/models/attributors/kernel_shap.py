@@ -4,7 +4,7 @@ import torch
 
 from input_iba.registry import ATTRIBUTORS
 
-from .surrogate import SurrogateAttributor
+from ._utils.surrogate import SurrogateAttributor
 
 #: weight of the empty and the full coalition, which pins the intercept to
 #: f(baseline) and the sum of the attributions to f(x) - f(baseline)

@@ -1,7 +1,7 @@
 """Layer-CAM (Jiang et al., IEEE TIP 2021)."""
 from input_iba.registry import ATTRIBUTORS
 
-from .cam_base import CAMAttributor
+from ._utils.cam_base import CAMAttributor
 
 
 @ATTRIBUTORS.register_module()

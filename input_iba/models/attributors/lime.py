@@ -4,7 +4,7 @@ import torch
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils.ranges import positive
 
-from .surrogate import SurrogateAttributor
+from ._utils.surrogate import SurrogateAttributor
 
 
 @ATTRIBUTORS.register_module()

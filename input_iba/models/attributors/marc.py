@@ -16,8 +16,8 @@ chunk of a long document) stops on its own rule while the rest of the batch
 goes on; a stopped sample's parameters no longer change.
 
 Where the parameters live (an image grid, or the words of document chunks)
-is the layout chosen by the adapter (mask_layouts.py); the kernel sums
-and their memory are in gaussian_kernels.py.
+is the layout chosen by the adapter (_utils/mask_layouts.py); the kernel sums
+and their memory are in _utils/gaussian_kernels.py.
 """
 import math
 
@@ -26,9 +26,9 @@ import torch
 from input_iba.models.bottlenecks import mix
 from input_iba.registry import ATTRIBUTORS
 
+from ._utils.gaussian_kernels import total_variation
+from ._utils.mask_layouts import ImageGrid, WordChunks
 from .base import AttributionBatch, BaseAttributor
-from .gaussian_kernels import total_variation
-from .mask_layouts import ImageGrid, WordChunks
 
 # The reference's defaults (movie_reviews/ and imagenet/ MaRC code, CNNs).
 TEXT_DEFAULTS = dict(

@@ -4,11 +4,11 @@ import math
 import torch
 import torch.nn.functional as F
 
+from input_iba.models.adapters.reference_inputs import reference_input
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils.ranges import count, non_negative, positive
 
 from .base import AttributionResult, BaseAttributor, check_targets
-from .reference_inputs import reference_input
 
 
 @ATTRIBUTORS.register_module()

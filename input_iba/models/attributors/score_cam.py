@@ -2,11 +2,11 @@
 import torch
 import torch.nn.functional as F
 
+from input_iba.models.adapters.reference_inputs import reference_input
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils.ranges import count, non_negative
 
-from .cam_base import CAMAttributor
-from .reference_inputs import reference_input
+from ._utils.cam_base import CAMAttributor
 
 
 @ATTRIBUTORS.register_module()

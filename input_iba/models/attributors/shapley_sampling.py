@@ -2,12 +2,12 @@
 contribution of each feature over random feature orders."""
 import torch
 
+from input_iba.models.adapters.reference_inputs import reference_input, single_baseline
 from input_iba.registry import ATTRIBUTORS
 from input_iba.utils.ranges import count, non_negative
 
+from ._utils.feature_groups import coalition_scores, position_features
 from .base import AttributionResult, BaseAttributor
-from .feature_groups import coalition_scores, position_features
-from .reference_inputs import reference_input, single_baseline
 
 
 @ATTRIBUTORS.register_module()

@@ -4,9 +4,9 @@ from input_iba.registry import ATTRIBUTORS
 from input_iba.utils import randn_per_sample
 from input_iba.utils.ranges import count, non_negative
 
+from ._utils.sampled_gradients import target_gradients
 from .base import AttributionResult, each_text_without_padding
 from .gradients import CaptumAttributor
-from .sampled_gradients import target_gradients
 
 VARIANTS = ('smoothgrad', 'smoothgrad_sq', 'vargrad')
 

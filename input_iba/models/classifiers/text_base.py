@@ -9,6 +9,7 @@ import torch.nn as nn
 
 from input_iba.utils import load_weights
 from input_iba.utils.paths import resolve_data_path
+from input_iba.utils.vocabulary import Vocabulary
 
 
 def vocab_size_of(vocab_size, vocab_file):
@@ -16,7 +17,6 @@ def vocab_size_of(vocab_size, vocab_file):
         return vocab_size
     if vocab_file is None:
         raise ValueError('Give the model vocab_size=... or vocab_file=<vocab.json>.')
-    from input_iba.datasets.text import Vocabulary
     return len(Vocabulary.load(vocab_file))
 
 

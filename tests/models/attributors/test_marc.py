@@ -6,7 +6,7 @@ import torch.nn as nn
 
 from input_iba.models.adapters import ImageAdapter, TokenEmbeddingAdapter
 from input_iba.models.attributors import MaRC
-from input_iba.models.attributors.gaussian_kernels import (
+from input_iba.models.attributors._utils.gaussian_kernels import (
     gaussian_mask_1d,
     gaussian_mask_2d,
     total_variation,

@@ -155,7 +155,7 @@ PIXELS = torch.tensor([[[[-1.0, 1.0, 2.0, 4.0]]]])
 
 
 def test_clamps_as_relus_keeps_the_logits_and_the_model():
-    from input_iba.models.attributors.module_forward import (
+    from input_iba.models.attributors._utils.module_forward import (
         GuidedClamp,
         RescaledClamp,
         clamps_as_relus,

@@ -5,7 +5,7 @@ import math
 
 import torch
 
-from .base import check_targets
+from ..base import check_targets
 
 
 def grid_features(height, width, cell, device=None):

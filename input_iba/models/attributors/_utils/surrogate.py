@@ -4,11 +4,11 @@ perturbed inputs in batches, and fit a weighted linear model of the score
 on the on/off pattern; its coefficients are the attributions."""
 import torch
 
+from input_iba.models.adapters.reference_inputs import reference_input, single_baseline
 from input_iba.utils.ranges import count, non_negative
 
-from .base import AttributionResult, BaseAttributor, each_text_without_padding
+from ..base import AttributionResult, BaseAttributor, each_text_without_padding
 from .feature_groups import coalition_scores, position_features
-from .reference_inputs import reference_input, single_baseline
 
 OUTPUTS = ('logit', 'probability')
 

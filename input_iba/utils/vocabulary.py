@@ -1,7 +1,7 @@
 """A small vocabulary: whitespace tokens, lower-cased, with special tokens."""
 from collections import Counter
 
-from input_iba.utils import read_json, save_json
+from .io import read_json, save_json
 
 PAD, UNK, MASK = '<pad>', '<unk>', '<mask>'
 SPECIALS = (PAD, UNK, MASK)

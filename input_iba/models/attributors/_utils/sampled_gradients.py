@@ -2,7 +2,7 @@
 interpolated copies of SmoothGrad and GradientShap), in chunks."""
 import torch
 
-from .base import check_targets
+from ..base import check_targets
 
 
 def target_gradients(forward, xs, targets, internal_batch_size):

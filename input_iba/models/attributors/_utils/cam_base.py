@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from input_iba.models.hooks import get_layer
 
-from .base import AttributionResult, BaseAttributor, check_targets
+from ..base import AttributionResult, BaseAttributor, check_targets
 
 
 class CAMAttributor(BaseAttributor):

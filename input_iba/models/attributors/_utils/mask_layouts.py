@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from input_iba.utils import make_generators, sample_seed
 from input_iba.utils.words import blend_chunks, document_chunks
 
-from .base import AttributionResult
+from ..base import AttributionResult
 from .gaussian_kernels import gaussian_mask_1d, gaussian_mask_2d
 
 
