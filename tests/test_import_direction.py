@@ -24,6 +24,8 @@ NEVER = {
     'evaluation': (('input_iba.models.attributors', ),
                    'a metric re-runs a method through the ATTRIBUTORS registry; baselines are '
                    "the adapters' (models/adapters/reference_inputs.py)"),
+    'apis': (('input_iba.visualization', 'matplotlib', 'html'),
+             'apis reads, checks and builds configs: no plotting or HTML'),
 }
 #: the imports the rules look at: the package's and the drawing libraries
 WATCHED = ('input_iba', 'matplotlib', 'html')

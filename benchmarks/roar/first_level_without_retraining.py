@@ -19,8 +19,8 @@ from mmengine.config import Config
 
 from benchmarks.common import benchmark_parser, parse_args
 from input_iba.evaluation.roar import MaskedTokens
-from input_iba.models.classifiers.training import accuracy
-from input_iba.tools.roar import build_study
+from input_iba.evaluation.roar.build import build_study
+from input_iba.training.classifier import accuracy
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

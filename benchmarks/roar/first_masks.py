@@ -17,10 +17,10 @@ from mmengine.config import Config
 
 from benchmarks.common import benchmark_parser, parse_args
 from input_iba.apis.builders import config_adapter, with_adapter
+from input_iba.evaluation.roar.build import build_study, dataset_tokenizer
 from input_iba.evaluation.roar.study import MaskedTokens, compute_importance
 from input_iba.models.attributors.mutual_information import mutual_information
 from input_iba.registry import ATTRIBUTORS
-from input_iba.tools.roar import build_study, dataset_tokenizer
 
 
 def token_name(dataset, token_id):

@@ -29,8 +29,8 @@ from mmengine.config import Config
 
 from benchmarks.common import benchmark_parser, parse_args
 from input_iba.datasets import Subset
+from input_iba.evaluation.roar.build import build_study
 from input_iba.evaluation.roar.study import compute_importance
-from input_iba.tools.roar import build_study
 
 LEVELS = (10, 20, 30, 50, 70, 90)
 

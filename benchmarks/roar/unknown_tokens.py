@@ -24,10 +24,10 @@ from mmengine.config import Config
 
 from benchmarks.common import benchmark_parser, parse_args
 from input_iba.evaluation.roar import MaskedTokens, compute_importance, racu
+from input_iba.evaluation.roar.build import build_study
 from input_iba.evaluation.roar.masking import mask_top_tokens, tokens_to_mask
-from input_iba.models.classifiers.training import accuracy
 from input_iba.registry import ATTRIBUTORS
-from input_iba.tools.roar import build_study
+from input_iba.training.classifier import accuracy
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

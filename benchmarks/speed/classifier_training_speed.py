@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from benchmarks.common import benchmark_parser, parse_args
 from input_iba.datasets.text.text_datasets import SST2
 from input_iba.models.classifiers.bilstm_attention import BiLSTMAttention
-from input_iba.models.classifiers.training import batches_of
+from input_iba.training.classifier import batches_of
 
 
 def timed_training(model, batches, **kernel):

@@ -23,8 +23,8 @@ from input_iba.apis.builders import (
     prepare_statistics,
     with_adapter,
 )
-from input_iba.apis.explainer_evaluation import attribute_samples
-from input_iba.apis.explainer_training import EXPLAINER_SECTIONS, load_explainer_data
+from input_iba.empirical_explainer.evaluation import attribute_samples
+from input_iba.empirical_explainer.targets import EXPLAINER_SECTIONS, load_explainer_data
 from input_iba.models.attributors import EmpiricalExplainer
 from input_iba.utils import save_json
 

@@ -6,12 +6,12 @@ every value against the types and ranges its consumer declares
 import difflib
 import inspect
 
-from input_iba.apis.attribution_store import explain_dataset
 from input_iba.apis.builders import DATA_RANGES
-from input_iba.apis.explainer_training import train_explainer
+from input_iba.engine.attribution_store import explain_dataset
 from input_iba.evaluation.roar.study import RoarStudy
-from input_iba.models.classifiers.training import train_classifier
 from input_iba.registry import ATTRIBUTORS, DATASETS, EVALUATORS, MODELS
+from input_iba.training.classifier import train_classifier
+from input_iba.training.explainer import train_explainer
 from input_iba.utils.ranges import check_values
 
 #: what a ``data`` section may hold

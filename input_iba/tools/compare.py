@@ -14,7 +14,6 @@ from input_iba.apis import (  # noqa: E402
     build_model,
     build_visualizer,
     prepare_statistics,
-    run_attribution,
 )
 from input_iba.apis.builders import (  # noqa: E402
     ESTIMATION_DIR,
@@ -23,7 +22,7 @@ from input_iba.apis.builders import (  # noqa: E402
     config_adapter,
 )
 from input_iba.apis.settings import attribution_batch_size  # noqa: E402
-from input_iba.engine.mask_writer import check_unique_names  # noqa: E402
+from input_iba.engine.mask_writer import check_unique_names, run_attribution  # noqa: E402
 from input_iba.evaluation.catalogue import metrics  # noqa: E402
 from input_iba.evaluation.plots import plot_metric  # noqa: E402
 from input_iba.evaluation.tables import markdown_table, paired_table  # noqa: E402

@@ -13,26 +13,25 @@ from input_iba.apis.builders import (
     prepare_statistics,
     with_adapter,
 )
-from input_iba.apis.explainer_evaluation import (
+from input_iba.apis.settings import attribution_batch_size
+from input_iba.apis.validation import check_keys
+from input_iba.empirical_explainer.evaluation import (
     attribute_samples,
     convergence_curve,
     faithfulness,
     place_on_curve,
-    plot_convergence,
     position_prior,
     prior_maps,
     sample_mse,
     sample_spearman,
-    save_side_by_side,
     set_key,
 )
-from input_iba.apis.explainer_training import EXPLAINER_SECTIONS, load_explainer_data
-from input_iba.apis.settings import attribution_batch_size
-from input_iba.apis.validation import check_keys
+from input_iba.empirical_explainer.targets import EXPLAINER_SECTIONS, load_explainer_data
 from input_iba.evaluation.base import mean_ci
 from input_iba.models.attributors import EmpiricalExplainer
 from input_iba.registry import EVALUATORS
 from input_iba.utils import save_json, save_text
+from input_iba.visualization.empirical_explainer import plot_convergence, save_side_by_side
 
 from .prologue import prepare_run, tool_parser
 

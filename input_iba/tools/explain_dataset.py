@@ -1,12 +1,12 @@
 """tools/explain_dataset.py: a config's attributor over its dataset, stored
-in resumable shards (see :mod:`input_iba.apis.attribution_store`)."""
+in resumable shards (see :mod:`input_iba.engine.attribution_store`)."""
 import json
 import os.path as osp
 
 from input_iba.apis import build_attributor, build_dataset, build_model, prepare_statistics
-from input_iba.apis.attribution_store import LAYOUT, SHARD_DIR, AttributionStore, explain_dataset
 from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
 from input_iba.apis.settings import attribution_batch_size
+from input_iba.engine.attribution_store import LAYOUT, SHARD_DIR, AttributionStore, explain_dataset
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
 

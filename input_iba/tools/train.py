@@ -9,11 +9,10 @@ from input_iba.apis import (
     build_model,
     build_visualizer,
     prepare_statistics,
-    run_attribution,
 )
 from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
 from input_iba.apis.settings import attribution_batch_size
-from input_iba.engine.mask_writer import check_unique_names
+from input_iba.engine.mask_writer import check_unique_names, run_attribution
 from input_iba.utils.layout import EVAL_PREFIX, FAILED, REPORT, SAMPLE_DIRS, WorkDir
 from input_iba.visualization.report import refresh_report
 

@@ -4,7 +4,7 @@ import json
 import os.path as osp
 
 from input_iba.apis import build_dataset, build_model
-from input_iba.models.classifiers.training import train_classifier
+from input_iba.training.classifier import train_classifier
 from input_iba.utils import save_json
 
 from .prologue import prepare_run, tool_parser
@@ -61,7 +61,7 @@ def main(description, argv=None):
     result = train_classifier(model, train_set, val_set, work_dir, device=run.device,
                               logger=run.logger, seed=run.seed, **cfg.train)
     if cfg.data.get('test') is not None:  # the best weights on a held-out split
-        from input_iba.models.classifiers.training import accuracy
+        from input_iba.training.classifier import accuracy
         from input_iba.utils import load_weights
         model.load_state_dict(load_weights(osp.join(work_dir, 'best.pth'), 'no best.pth')['model'])
         test_cfg = dict(cfg.data.test) if vocab_path is None else dict(cfg.data.test,

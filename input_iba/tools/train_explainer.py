@@ -6,14 +6,13 @@ import os.path as osp
 import numpy as np
 
 from input_iba.apis.builders import config_adapter, with_adapter
-from input_iba.apis.explainer_training import (
+from input_iba.empirical_explainer.targets import (
     EXPLAINER_SECTIONS,
     load_explainer_data,
-    sample_losses,
     split_indices,
-    train_explainer,
 )
 from input_iba.models.attributors import EmpiricalExplainer
+from input_iba.training.explainer import sample_losses, train_explainer
 from input_iba.utils import save_json, set_global_seed
 
 from .evaluate_explainer import EVALUATION_OUTPUTS

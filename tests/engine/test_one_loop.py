@@ -19,8 +19,8 @@ CHUNKS = re.compile(r'for \w+ in (tqdm\()?range\(\s*0\s*,\s*len\(')
 OTHER_CHUNKS = {
     'datasets/base.py': 'iter_batches: collated batches for layer statistics',
     'datasets/confident.py': 'predictions that select the confident samples',
-    'models/classifiers/training.py': 'classifier training batches',
-    'apis/explainer_training.py': 'explainer training batches',
+    'training/classifier.py': 'classifier training batches',
+    'training/explainer.py': 'explainer training batches',
     'evaluation/text/eraser_faithfulness.py': 'forward passes of masked documents',
 }
 

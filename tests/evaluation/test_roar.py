@@ -306,7 +306,7 @@ def test_mutual_information_attributor_reads_its_table_per_token():
 
 
 def test_macro_f1_by_hand():
-    from input_iba.models.classifiers.training import macro_f1
+    from input_iba.training.classifier import macro_f1
     # class 0: TP 1, FP 1, FN 1 -> 2/4; class 1: TP 2, FP 1, FN 1 -> 4/6
     assert macro_f1([0, 0, 1, 1, 1], [0, 1, 0, 1, 1]) == pytest.approx((1 / 2 + 2 / 3) / 2)
     # a class never predicted scores 0; one only predicted too

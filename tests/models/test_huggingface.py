@@ -13,7 +13,7 @@ from fixtures.tiny_bert import TINY_BERT, tiny_bert_folder, tiny_tokenizer  # no
 from input_iba.datasets import TextFolder  # noqa: E402
 from input_iba.models.classifiers import HuggingFaceClassifier  # noqa: E402
 from input_iba.models.classifiers.pretrained import has_package  # noqa: E402
-from input_iba.models.classifiers.training import learning_rate_factor, train_classifier  # noqa: E402
+from input_iba.training.classifier import learning_rate_factor, train_classifier  # noqa: E402
 
 NO_DROPOUT = dict(hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
 requires_minilm = pytest.mark.skipif(

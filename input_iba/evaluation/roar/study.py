@@ -18,8 +18,8 @@ import torch
 
 from input_iba.datasets import AttributionDataset, iter_batches
 from input_iba.engine import attribute_dataset
-from input_iba.models.classifiers.training import macro_f1, predictions, train_classifier
 from input_iba.registry import ATTRIBUTORS, MODELS
+from input_iba.training.classifier import macro_f1, predictions, train_classifier
 from input_iba.utils import atomic_path, load_weights, save_json
 from input_iba.utils.ranges import ConfigSection, count
 

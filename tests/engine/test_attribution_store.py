@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from input_iba.apis.attribution_store import AttributionStore, explain_dataset
 from input_iba.datasets import TextClassificationDataset
+from input_iba.engine.attribution_store import AttributionStore, explain_dataset
 from input_iba.models.attributors import InputXGradient
 from input_iba.registry import MODELS
 

@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-from input_iba.apis.attribution_store import explain_dataset
-from input_iba.apis.explainer_evaluation import (
+from input_iba.datasets import AugmentedCopies, TextClassificationDataset
+from input_iba.datasets.base import AttributionDataset
+from input_iba.empirical_explainer.evaluation import (
     attribute_samples,
     place_on_curve,
     position_prior,
@@ -12,17 +13,11 @@ from input_iba.apis.explainer_evaluation import (
     sample_spearman,
     set_key,
 )
-from input_iba.apis.explainer_training import (
-    explainer_loss,
-    load_targets,
-    sample_losses,
-    split_indices,
-    train_explainer,
-)
-from input_iba.datasets import AugmentedCopies, TextClassificationDataset
-from input_iba.datasets.base import AttributionDataset
+from input_iba.empirical_explainer.targets import load_targets, split_indices
+from input_iba.engine.attribution_store import explain_dataset
 from input_iba.models.attributors import EmpiricalExplainer, InputXGradient
 from input_iba.registry import MODELS
+from input_iba.training.explainer import explainer_loss, sample_losses, train_explainer
 
 TEXT = dict(type='TokenEmbeddingAdapter')
 

@@ -1,26 +1,22 @@
-"""How good an empirical explainer is (methods.md §4): its MSE against the
-expensive target, where that MSE falls on the target's convergence curve,
-faithfulness next to the target's, and side-by-side pictures."""
+"""How good an empirical explainer is (methods.md §4): its MSE and rank
+correlation against the expensive target, against the mean training map,
+where that MSE falls on the target's convergence curve and faithfulness next
+to the target's (the pictures:
+:mod:`input_iba.visualization.empirical_explainer`)."""
 import copy
 import time
 
-import matplotlib
+import numpy as np
+from scipy.stats import spearmanr
 
-matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from scipy.stats import spearmanr  # noqa: E402
-
-from input_iba.engine import attribute_dataset  # noqa: E402
-from input_iba.evaluation.base import mean_ci  # noqa: E402
-from input_iba.utils import atomic_path, save_text  # noqa: E402
-from input_iba.visualization import heatmap_overlay, html_page, save_png, token_heatmap_html  # noqa: E402
+from input_iba.engine import attribute_dataset
+from input_iba.evaluation.base import mean_ci
 
 
 def attribute_samples(attributor, dataset, indices, classes, seed=0, batch_size=16):
     """``{index: map}`` (numpy, padding cut off) of ``attributor`` for the
     ``indices``, explaining ``classes[index]``, with the per-sample seeds of
-    :func:`~input_iba.apis.attribution_store.explain_dataset`."""
+    :func:`~input_iba.engine.attribution_store.explain_dataset`."""
     out = {}
 
     def keep(index, attributed, row):
@@ -129,35 +125,3 @@ def faithfulness(evaluator, dataset, maps, classes):
     records = [evaluator.evaluate_sample(dataset[i], np.asarray(m), classes[i])
                for i, m in maps.items()]
     return {k: mean_ci([r[k] for r in records]) for k in evaluator.summary_keys}
-
-
-def save_side_by_side(path_stem, item, target_map, explainer_map):
-    """``<stem>.png`` (two heatmap overlays: target left, explainer right) for
-    images, ``<stem>.html`` (two token heatmaps) for text."""
-    if 'image' in item:
-        gap = np.full((item['image'].shape[0], 8, 3), 255, np.uint8)
-        save_png(path_stem + '.png', np.concatenate(
-            [heatmap_overlay(item['image'], target_map), gap,
-             heatmap_overlay(item['image'], explainer_map)], axis=1))
-    else:
-        body = (token_heatmap_html(item['tokens'], target_map, 'target') +
-                token_heatmap_html(item['tokens'], explainer_map, 'empirical explainer'))
-        save_text(path_stem + '.html', html_page(body, item['name']))
-
-
-def plot_convergence(path, curve, explainer_mse, key, label):
-    """The target's convergence curve with the explainer's MSE as a line."""
-    values = [p['value'] for p in curve]
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    ax.errorbar(values, [p['mse']['mean'] for p in curve],
-                yerr=[p['mse']['mean'] - p['mse']['ci95'][0] for p in curve],
-                marker='o', capsize=3, label=f'{label} with fewer {key}')
-    ax.axhline(explainer_mse, color='tab:red', linestyle='--', label='empirical explainer')
-    ax.set_xlabel(key)
-    ax.set_ylabel('MSE to the target')
-    ax.set_yscale('log')
-    ax.legend()
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format='png', dpi=120)
-    plt.close(fig)

@@ -26,11 +26,12 @@ import zipfile
 
 import numpy as np
 
-from input_iba.engine import AttributedBatch, FailureLog, attribute_dataset
-from input_iba.engine.batch import TARGET_MODES
 from input_iba.utils import atomic_path, save_json
 from input_iba.utils.layout import WorkDir
 from input_iba.utils.ranges import ConfigSection, count
+
+from .batch import TARGET_MODES, AttributedBatch
+from .loop import FailureLog, attribute_dataset
 
 SHARD_DIR = 'shards'
 LAYOUT = 'layout.json'

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from input_iba.datasets.text.text_datasets import TextClassificationDataset
-from input_iba.models.classifiers.training import batches_of, train_classifier
+from input_iba.training.classifier import batches_of, train_classifier
 
 
 class Lengths(torch.utils.data.Dataset):
