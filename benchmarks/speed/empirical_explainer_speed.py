@@ -52,7 +52,8 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     for _ in range(args.repeats):
         for name, attributor in (('expensive', expensive), ('explainer', explainer)):
             start = time.perf_counter()
-            attribute_samples(attributor, dataset, samples, classes, batch_size=batch_size)
+            attribute_samples(attributor, dataset, samples, classes, seed=0,
+                              batch_size=batch_size)
             times[name].append(time.perf_counter() - start)
     rate = {k: len(samples) / statistics.median(v) for k, v in times.items()}
     result = dict(config=args.config, device=str(device), threads=args.threads,

@@ -13,7 +13,7 @@ from input_iba.engine import attribute_dataset
 from input_iba.evaluation.base import mean_ci
 
 
-def attribute_samples(attributor, dataset, indices, classes, seed=0, batch_size=16):
+def attribute_samples(attributor, dataset, indices, classes, seed, batch_size):
     """``{index: map}`` (numpy, padding cut off) of ``attributor`` for the
     ``indices``, explaining ``classes[index]``, with the per-sample seeds of
     :func:`~input_iba.engine.attribution_store.explain_dataset`."""
@@ -83,7 +83,7 @@ def set_key(cfg, dotted, value):
 
 
 def convergence_curve(build, key, values, dataset, indices, classes, targets, scales,
-                      seed=0, batch_size=16):
+                      seed, batch_size):
     """The expensive method run with ``key`` (e.g. ``'steps'`` of Integrated
     Gradients, ``'input_iba.steps'`` of InputIBA) set to each of ``values``:
     per value, the MSE against the target (mean, CI) and seconds per sample.

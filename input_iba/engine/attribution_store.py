@@ -173,7 +173,7 @@ def _record(index: int, attributed: AttributedBatch, row: int) -> dict:
                 input_ids=ids.numpy() if not ids.is_floating_point() else None)
 
 
-def explain_dataset(attributor, dataset, work_dir, shard_size=256, batch_size=32,
+def explain_dataset(attributor, dataset, work_dir, *, batch_size, shard_size=256,
                     seed=0, num_samples=None, target='prediction', progress=True,
                     logger=None):
     """Attribute the first ``num_samples`` samples of ``dataset`` (all by

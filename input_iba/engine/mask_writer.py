@@ -83,7 +83,7 @@ class MaskWriter:
 
 
 def run_attribution(attributor: BaseAttributor, dataset, work_dir: str, visualizer: Callable,
-                    batch_size: int = 1, seed: int = 0, indices: Optional[Iterable[int]] = None,
+                    batch_size: int, seed: int = 0, indices: Optional[Iterable[int]] = None,
                     progress: bool = True, logger: Optional[MMLogger] = None) -> dict:
     """Attribute every sample of ``dataset`` (or ``indices``) into ``work_dir``.
 

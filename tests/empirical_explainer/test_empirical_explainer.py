@@ -84,7 +84,7 @@ def test_training_lowers_the_loss_and_the_explainer_reloads(tmp_path):
     ds = _docs()
     model = _bilstm(ds)
     explain_dataset(InputXGradient(model, adapter=TEXT), ds, str(tmp_path / 'targets'),
-                    shard_size=16, progress=False)
+                    shard_size=16, batch_size=32, progress=False)
     targets, scales, _ = load_targets(str(tmp_path / 'targets'), ds)
     assert all(float(t.abs().max()) == pytest.approx(1.0) for t in targets.values())
     train, val = split_indices(ds, sorted(targets), 0.25, seed=0)
@@ -142,7 +142,7 @@ def test_tokenised_text_trains_on_the_word_maps_the_loop_gives(tmp_path):
     att = EmpiricalExplainer(model, layer='hf.bert.encoder.layer.1.output', feature_dim=16,
                              adapter=TEXT)
     targets = {0: torch.tensor([1.0, 0.0, -1.0, 0.5, 0.0]), 1: torch.tensor([0.0, 1.0])}
-    maps = attribute_samples(att, ds, [0, 1], {0: 0, 1: 1})
+    maps = attribute_samples(att, ds, [0, 1], {0: 0, 1: 1}, seed=0, batch_size=16)
     with torch.no_grad():
         tokens = att.net(ds[0]['inputs'][None])[0]
     # a word's value is the mean over its pieces

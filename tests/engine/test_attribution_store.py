@@ -71,37 +71,39 @@ def test_shards_hold_predictions_labels_and_unpadded_maps(tmp_path):
 
 def test_rerun_skips_finished_shards(tmp_path):
     ds = _docs()
-    explain_dataset(_attributor(ds), ds, str(tmp_path), shard_size=4, progress=False)
+    explain_dataset(_attributor(ds), ds, str(tmp_path), shard_size=4, batch_size=32, progress=False)
     store = AttributionStore(str(tmp_path))
     before = store.load()
     os.remove(store.shard_path(1))
     counting = CountingAttributor(_attributor(ds))
-    summary = explain_dataset(counting, ds, str(tmp_path), shard_size=4, progress=False)
+    summary = explain_dataset(counting, ds, str(tmp_path), shard_size=4, batch_size=32,
+                              progress=False)
     assert counting.count == 4 and summary['skipped_shards'] == 2
     after = store.load()
     for i in range(10):
         np.testing.assert_array_equal(before[i]['attributions'], after[i]['attributions'])
     # a run on fewer samples leaves the last shard short: it is redone later
     other = tmp_path / 'short'
-    explain_dataset(_attributor(ds), ds, str(other), shard_size=4, num_samples=5,
+    explain_dataset(_attributor(ds), ds, str(other), shard_size=4, batch_size=32, num_samples=5,
                     progress=False)
     counting.count = 0
-    explain_dataset(counting, ds, str(other), shard_size=4, progress=False)
+    explain_dataset(counting, ds, str(other), shard_size=4, batch_size=32, progress=False)
     assert counting.count == 6 and len(AttributionStore(str(other)).load()) == 10
     with pytest.raises(ValueError, match='shard_size=4'):
-        explain_dataset(counting, ds, str(tmp_path), shard_size=5, progress=False)
+        explain_dataset(counting, ds, str(tmp_path), shard_size=5, batch_size=32, progress=False)
 
 
 @pytest.mark.parametrize('content', [b'', b'PK\x03\x04 cut short'])
 def test_a_damaged_shard_is_redone_and_named_when_read(content, tmp_path):
     ds = _docs()
-    explain_dataset(_attributor(ds), ds, str(tmp_path), shard_size=4, progress=False)
+    explain_dataset(_attributor(ds), ds, str(tmp_path), shard_size=4, batch_size=32, progress=False)
     store = AttributionStore(str(tmp_path))
     with open(store.shard_path(1), 'wb') as f:
         f.write(content)
     with pytest.raises(ValueError, match='shard-00001.npz is not a readable shard'):
         store.load()
     counting = CountingAttributor(_attributor(ds))
-    summary = explain_dataset(counting, ds, str(tmp_path), shard_size=4, progress=False)
+    summary = explain_dataset(counting, ds, str(tmp_path), shard_size=4, batch_size=32,
+                              progress=False)
     assert counting.count == 4 and summary['skipped_shards'] == 2
     assert len(store.load()) == 10

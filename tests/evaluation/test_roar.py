@@ -103,7 +103,7 @@ def test_recursive_roar_with_the_true_importance_falls_faster_than_random(tmp_pa
                               type='TokenEmbeddingAdapter')),
                           random=dict(type='Random', adapter=dict(type='TokenEmbeddingAdapter'))),
                       ks=[25, 50, 75, 100], train=dict(epochs=4, batch_size=32, lr=0.1),
-                      seeds=[0, 1], device='cpu')
+                      importance_batch_size=64, seeds=[0, 1], device='cpu')
     everything = study.run()
     results = everything['accuracy']
     assert results['true'][0][0] > 0.95  # the unmasked model solves the task
@@ -152,7 +152,7 @@ def test_a_finished_study_is_summarised_from_its_result_files_alone(tmp_path):
         return RoarStudy(str(tmp_path), dict(type='SyntheticBagOfWords', vocab_size=len(vocab)),
                          datasets, dict(random=dict(type='Random', adapter=adapter)),
                          ks=[50, 100], train=dict(epochs=1, batch_size=32, lr=0.1),
-                         seeds=[0], device='cpu')
+                         importance_batch_size=64, seeds=[0], device='cpu')
 
     results = study().run()
     for path in list(tmp_path.rglob('*.pt')) + list(tmp_path.rglob('*.pth')):
@@ -186,13 +186,14 @@ def _study(tmp_path, measures, ks, **kwargs):
     adapter = dict(type='TokenEmbeddingAdapter')
     return RoarStudy(str(tmp_path), dict(type='SyntheticBagOfWords', vocab_size=len(vocab)),
                      datasets, {m: dict(type=m, adapter=adapter) for m in measures}, ks=ks,
-                     train=dict(epochs=1, batch_size=32, lr=0.1), seeds=[0], device='cpu',
-                     **kwargs)
+                     train=dict(epochs=1, batch_size=32, lr=0.1), importance_batch_size=64,
+                     seeds=[0], device='cpu', **kwargs)
 
 
 def test_levels_and_their_sources():
     def levels(ks, **kwargs):
-        return RoarStudy('unused', {}, {}, {}, ks=ks, train={}, **kwargs).levels()
+        return RoarStudy('unused', {}, {}, {}, ks=ks, train={}, importance_batch_size=64,
+                         **kwargs).levels()
 
     assert levels([25, 50, 100]) == [(25, 0), (50, 25), (100, None)]
     assert levels([25, 50, 100], recursive=False) == [(25, 0), (50, 0), (100, None)]
@@ -391,7 +392,8 @@ def test_a_transformer_study_masks_word_pieces_with_its_mask_token(tmp_path):
                       dict(random=dict(type='Random', adapter=adapter),
                            mutual_information=dict(type='MutualInformation', adapter=adapter)),
                       ks=[50, 100], train=dict(epochs=1, batch_size=4, lr=1e-3), seeds=[0],
-                      mask_id=tok.mask_token_id, protected_ids=special, device='cpu')
+                      importance_batch_size=64, mask_id=tok.mask_token_id,
+                      protected_ids=special, device='cpu')
     results = study.run()
     assert set(results['macro_f1']['mutual_information'][0]) == {0, 50, 100}
     masked = torch.load(tmp_path / 'roar' / 'mutual_information' / 'seed0' / 'k50' /

@@ -129,7 +129,7 @@ def test_the_paper_grid_configs_schedule_every_level(name):
     from input_iba.evaluation.roar import RoarStudy
     cfg = _roar_config(name)
     assert 'mutual_information' in cfg.measures and len(cfg.roar.seeds) == 5
-    study = RoarStudy('unused', {}, {}, {}, train={}, **cfg.roar)
+    study = RoarStudy('unused', {}, {}, {}, train={}, importance_batch_size=64, **cfg.roar)
     assert study.levels() == [(10, 0), (20, 10), (30, 20), (40, 30), (50, 40), (60, 50),
                               (70, 60), (80, 70), (90, 80), (100, None)]
 

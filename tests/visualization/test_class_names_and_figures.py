@@ -49,7 +49,8 @@ class Ramp(BaseAttributor):
 def test_meta_names_the_target_and_the_prediction_with_probabilities(tmp_path):
     seen = []
     run_attribution(Ramp(Brightness()), Pictures(), str(tmp_path),
-                    lambda stem, item, mask, meta: seen.append(meta), progress=False)
+                    lambda stem, item, mask, meta: seen.append(meta), batch_size=1,
+                    progress=False)
     meta = json.loads((tmp_path / 'meta' / 'p1.json').read_text())
     # target -1: the prediction, class 0 ("cat"): softmax of (2, -2)
     assert meta['target'] == meta['prediction'] == 0
@@ -64,7 +65,7 @@ def test_meta_names_are_none_without_class_names(tmp_path):
         class_names = None
 
     run_attribution(Ramp(Brightness()), Unnamed(), str(tmp_path), lambda *a: None,
-                    progress=False)
+                    batch_size=1, progress=False)
     meta = json.loads((tmp_path / 'meta' / 'p0.json').read_text())
     assert meta['target_name'] is None and meta['prediction_name'] is None
     assert class_line(meta) == f'target class 0, p = {meta["target_probability"]:.3f}'
@@ -129,7 +130,7 @@ def drawn(monkeypatch):
 
 def test_the_contact_sheet_names_classes_and_draws_colour_bars(tmp_path, drawn):
     run_attribution(Ramp(Brightness()), Pictures(), str(tmp_path), lambda *a: None,
-                    progress=False)
+                    batch_size=1, progress=False)
     images = {Pictures()[i]['name']: Pictures()[i]['image'] for i in range(3)}
     path = contact_sheet(str(tmp_path), images)
     assert path.endswith('contact_sheet.png')

@@ -80,6 +80,9 @@ class RoarStudy:
             largest multiple of ``step`` below k (0: the unmasked model);
             those levels are trained even when not in ``ks``. None: from the
             level of ``ks`` before.
+        importance_batch_size: documents attributed together for the
+            importance (no default: the tool passes the one batch-size policy's,
+            :func:`~input_iba.apis.settings.attribution_batch_size`).
         estimation_samples: documents for layer statistics (IBA, InputIBA).
     """
 
@@ -89,10 +92,9 @@ class RoarStudy:
         'roar', passed=('work_dir', 'model', 'datasets', 'measures', 'train', 'device',
                         'mask_id', 'protected_ids', 'importance_batch_size'))
 
-    def __init__(self, work_dir, model, datasets, measures, ks, train,
+    def __init__(self, work_dir, model, datasets, measures, ks, train, importance_batch_size,
                  strategy='quantile', recursive=True, step=None, seeds=(0, 1, 2), mask_id=2,
-                 protected_ids=(0, ), importance_batch_size=64,
-                 estimation_samples=500, device='cpu'):
+                 protected_ids=(0, ), estimation_samples=500, device='cpu'):
         self.work_dir, self.model_cfg, self.datasets = work_dir, model, datasets
         self.measures, self.ks = dict(measures), sorted(ks)
         self.train_cfg, self.strategy, self.recursive = dict(train), strategy, recursive
