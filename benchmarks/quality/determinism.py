@@ -45,7 +45,7 @@ from input_iba.apis.builders import (
     load_config,
     prepare_statistics,
 )
-from input_iba.engine.batch import attribute_items
+from input_iba.engine import attribute_dataset
 from input_iba.evaluation.vision.sanity_check import SanityCheck, ssim
 from input_iba.utils.layout import WorkDir
 
@@ -68,15 +68,13 @@ def run(args):
     out = osp.join(args.work_dir, args.variant or args.method, args.name)
     os.makedirs(out, exist_ok=True)
     indices = args.images if args.images is not None else range(args.num_images)
-    items = [dataset[i] for i in indices]
-    for pos in range(0, len(items), args.batch_size):
-        part = items[pos:pos + args.batch_size]
-        done = attribute_items(attributor, part, dataset.collate, seed=args.seed,
-                               targets='prediction')
-        for item, mask in zip(part, done.result.input_masks):
-            np.save(osp.join(out, item['name'] + '.npy'), mask.numpy())
-        print(f'{args.variant or args.method} {args.name}: '
-              f'{pos + len(part)}/{len(items)}', flush=True)
+
+    def save(index, attributed, row):
+        np.save(osp.join(out, attributed.items[row]['name'] + '.npy'),
+                attributed.result.input_masks[row].numpy())
+
+    attribute_dataset(attributor, dataset, indices, args.batch_size, save, seed=args.seed,
+                      targets='prediction', desc=f'{args.variant or args.method} {args.name}')
     with open(WorkDir(out).record, 'w') as f:
         json.dump(vars(args), f, default=str)
 

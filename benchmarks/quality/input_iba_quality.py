@@ -23,12 +23,9 @@ import glob
 import json
 import os
 import os.path as osp
-import resource
-import time
 from typing import Optional, Sequence
 
 import numpy as np
-import torch
 
 from benchmarks.common import benchmark_parser, parse_args, smoke_options
 from input_iba.apis.builders import (
@@ -39,6 +36,7 @@ from input_iba.apis.builders import (
     load_config,
     prepare_statistics,
 )
+from input_iba.engine import attribute_dataset
 from input_iba.evaluation.base import mean_ci
 from input_iba.evaluation.vision.boxes import boxes_to_mask
 from input_iba.evaluation.vision.effective_heat_ratio import EffectiveHeatRatio
@@ -46,7 +44,7 @@ from input_iba.evaluation.vision.effective_heat_share import EffectiveHeatShare
 from input_iba.evaluation.vision.insertion_deletion import InsertionDeletion
 from input_iba.evaluation.vision.pointing_game import PointingGame
 from input_iba.models.bottlenecks import smooth2d
-from input_iba.utils import default_data_root, sample_seed
+from input_iba.utils import default_data_root
 from input_iba.utils.layout import WorkDir
 
 CONFIG = 'configs/input_iba/efficientnet_lite0_imagenet68.py'
@@ -61,11 +59,6 @@ def reference_masks():
         with np.load(osp.join(default_data_root(), path)) as ref:
             masks.update({k: ref[k].astype(np.float32) for k in ref.files})
     return masks
-
-
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def setup(cfg_options):
@@ -89,28 +82,23 @@ def run(args):
     indices = args.images or list(range(len(dataset)))
     todo = [i for i in indices
             if not osp.isfile(osp.join(out, dataset.sample_name(i) + '.npz'))]
-    for pos in range(0, len(todo), args.batch_size):
-        items = [dataset[i] for i in todo[pos:pos + args.batch_size]]
-        inputs = torch.stack([it['inputs'] for it in items])
-        targets = attributor.predict(inputs).argmax(-1)
-        seeds = [sample_seed(args.seed, it['name']) for it in items]
-        cpu0, wall0 = cpu_seconds(), time.time()
-        result = attributor.attribute(inputs, targets, seeds=seeds)
-        cpu, wall = cpu_seconds() - cpu0, time.time() - wall0
-        sigma = attributor.input_cfg['sigma']
-        for row, item in enumerate(items):
-            # smoothing is linear and the same for every channel, so the
-            # smoothed mask is the smoothed channel mean of sigmoid(alpha)
-            smoothed = smooth2d(result.input_masks[row][None, None], sigma)[0, 0]
-            maps = dict(input=result.input_masks[row], smoothed=smoothed,
-                        feat=result.feat_masks[row],
-                        **{k: v[row] for k, v in result.extras.items()})
-            np.savez(osp.join(out, item['name'] + '.npz'),
-                     **{k: v.numpy().astype(np.float32) for k, v in maps.items()},
-                     target=int(targets[row]), cpu_seconds=cpu / len(items),
-                     wall_seconds=wall / len(items))
-        print(f'{args.name} seed {args.seed}: {pos + len(items)}/{len(todo)} '
-              f'({cpu / len(items):.1f} CPU s per image)', flush=True)
+    sigma = attributor.input_cfg['sigma']
+
+    def save(index, attributed, row):
+        result = attributed.result
+        # smoothing is linear and the same for every channel, so the
+        # smoothed mask is the smoothed channel mean of sigmoid(alpha)
+        smoothed = smooth2d(result.input_masks[row][None, None], sigma)[0, 0]
+        maps = dict(input=result.input_masks[row], smoothed=smoothed,
+                    feat=result.feat_masks[row],
+                    **{k: v[row] for k, v in result.extras.items()})
+        np.savez(osp.join(out, attributed.items[row]['name'] + '.npz'),
+                 **{k: v.numpy().astype(np.float32) for k, v in maps.items()},
+                 target=int(attributed.targets[row]), cpu_seconds=attributed.cpu_seconds,
+                 wall_seconds=attributed.seconds)
+
+    attribute_dataset(attributor, dataset, todo, args.batch_size, save, seed=args.seed,
+                      targets='prediction', desc=f'{args.name} seed {args.seed}')
     with open(WorkDir(out).record, 'w') as f:
         json.dump(dict(cfg_options=args.cfg_options, threads=args.threads,
                        batch_size=args.batch_size), f)

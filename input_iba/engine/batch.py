@@ -20,14 +20,15 @@ CHUNK_OVERLAP = 100
 @dataclass
 class AttributedBatch:
     """The outcome of :func:`attribute_items`. ``logits`` (CPU) are there
-    when the targets came from the model; ``seconds``: attribution time per
-    sample."""
+    when the targets came from the model; ``seconds`` and ``cpu_seconds``:
+    attribution time per sample, on the clock and of the process's CPU."""
     items: list
     batch: dict
     targets: torch.Tensor
     logits: Optional[torch.Tensor]
     result: AttributionResult
     seconds: float
+    cpu_seconds: float
 
     def cut(self, maps, row):
         """Sample ``row`` of per-position ``maps`` without the batch's padding
@@ -122,7 +123,7 @@ def attribute_items(attributor, items, collate, seed=0, targets='label'):
     if isinstance(targets, str):
         targets, logits = resolve_targets(attributor, batch, targets, rows)
     seeds = [sample_seed(seed, it['name']) for it in items]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     if rows is None:
         result = attributor.attribute(batch['inputs'], targets, seeds=seeds,
                                       padding_mask=batch.get('padding_mask'),
@@ -132,9 +133,10 @@ def attribute_items(attributor, items, collate, seed=0, targets='label'):
                                       seeds=_row_seeds(rows, seeds),
                                       padding_mask=rows.padding_mask)
     seconds = (time.perf_counter() - start) / len(items)
+    cpu_seconds = (time.process_time() - cpu_start) / len(items)
     if batch.get('word_ids') is not None:
         result = _per_word(result, batch, rows)
-    return AttributedBatch(items, batch, targets, logits, result, seconds)
+    return AttributedBatch(items, batch, targets, logits, result, seconds, cpu_seconds)
 
 
 def _row_seeds(rows, seeds):
