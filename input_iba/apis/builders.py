@@ -3,12 +3,16 @@ import hashlib
 import json
 import os.path as osp
 import warnings
+from typing import Callable, Mapping, Optional, Sequence
 
 import torch
 from mmengine.config import Config
+from mmengine.logging import MMLogger
 
-from input_iba.datasets import iter_batches, load_items
+from input_iba.datasets import AttributionDataset, iter_batches, load_items
 from input_iba.evaluation import catalogue
+from input_iba.evaluation.base import MaskEvaluator
+from input_iba.models.attributors import BaseAttributor
 from input_iba.models.hooks import model_device
 from input_iba.registry import ATTRIBUTORS, DATASETS, ESTIMATORS, EVALUATORS, MODELS, VISUALIZERS
 from input_iba.utils.ranges import count
@@ -18,8 +22,8 @@ from input_iba.utils.ranges import count
 DATA_RANGES = dict(estimation_batch_size=count(), num_estimation_samples=count(2))
 
 
-def load_config(path, cfg_options=None,
-                required=('model', 'attributor', 'data')):
+def load_config(path: str, cfg_options: Optional[Mapping] = None,
+                required: Sequence[str] = ('model', 'attributor', 'data')) -> Config:
     """Read a Python config (``_base_`` inheritance), apply overrides and
     check that the ``required`` sections are there."""
     if not osp.isfile(path):
@@ -34,11 +38,11 @@ def load_config(path, cfg_options=None,
     return cfg
 
 
-def build_model(cfg, device='cpu'):
+def build_model(cfg: Mapping, device: str = 'cpu') -> torch.nn.Module:
     return MODELS.build(cfg).to(device)
 
 
-def config_adapter(cfg):
+def config_adapter(cfg: Mapping) -> Optional[dict]:
     """The input adapter a config gives every attributor and evaluator that
     names none: its top-level ``adapter``, else an ``ImageAdapter`` when the
     config has an image ``pipeline`` (top level, else ``data.attribute``),
@@ -55,22 +59,23 @@ def config_adapter(cfg):
     return adapter
 
 
-def with_adapter(cfg, adapter):
+def with_adapter(cfg: Mapping, adapter: Optional[dict]) -> dict:
     """``cfg`` (a dict) with ``adapter`` where it names none."""
     return dict(cfg) if adapter is None or 'adapter' in cfg else dict(cfg, adapter=adapter)
 
 
-def build_attributor(cfg, model, adapter=None):
+def build_attributor(cfg: Mapping, model: torch.nn.Module,
+                     adapter: Optional[dict] = None) -> BaseAttributor:
     """An attributor for ``model`` from its config dict; ``adapter`` (e.g.
     :func:`config_adapter`) where the dict names none."""
     return ATTRIBUTORS.build(dict(with_adapter(cfg, adapter), model=model))
 
 
-def build_dataset(cfg):
+def build_dataset(cfg: Mapping) -> AttributionDataset:
     return DATASETS.build(cfg)
 
 
-def embedding_rows(model):
+def embedding_rows(model: torch.nn.Module) -> Optional[int]:
     """How many token ids a text model (one with ``embed(ids)``) embeds: the
     rows of the first embedding that ``embed`` calls; None for other models."""
     if not hasattr(model, 'embed'):
@@ -87,7 +92,8 @@ def embedding_rows(model):
     return rows[0] if rows else None
 
 
-def check_vocabulary_fits(model, dataset, where='data.attribute'):
+def check_vocabulary_fits(model: torch.nn.Module, dataset: AttributionDataset,
+                          where: str = 'data.attribute') -> None:
     """Refuse a text dataset that gives token ids the model cannot embed
     (its tokenizer or vocabulary is not the model's): else every document
     fails with 'index out of range'."""
@@ -104,7 +110,7 @@ def check_vocabulary_fits(model, dataset, where='data.attribute'):
                          'was trained with.')
 
 
-def build_visualizer(cfg):
+def build_visualizer(cfg: Mapping) -> Callable:
     return VISUALIZERS.build(cfg)
 
 
@@ -120,7 +126,8 @@ def _estimation_key(cfg, attributor):
     return hashlib.sha1(blob.encode()).hexdigest()[:12]
 
 
-def prepare_statistics(cfg, attributor, work_dir, logger=None):
+def prepare_statistics(cfg: Config, attributor: BaseAttributor, work_dir: str,
+                       logger: Optional[MMLogger] = None) -> Optional[str]:
     """Estimate the hooked layer's statistics, or reuse those cached in
     ``work_dir/estimation/`` for the same model, layer and estimation set."""
     if not attributor.needs_statistics:
@@ -160,7 +167,8 @@ def prepare_statistics(cfg, attributor, work_dir, logger=None):
     return path
 
 
-def build_evaluator(cfg, metric, model, attributor_cfg=None):
+def build_evaluator(cfg: Config, metric: str, model: torch.nn.Module,
+                    attributor_cfg: Optional[Mapping] = None) -> MaskEvaluator:
     """The evaluator of ``metric``, with the config's ``evaluation`` overrides
     and its adapter (:func:`config_adapter`), which must be of one of the
     metric's ``modalities``. A metric that ``reruns_attributor`` (the sanity

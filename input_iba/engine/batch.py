@@ -4,11 +4,16 @@ attribute, cut the padding off."""
 import inspect
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, List, Optional, Sequence, Union
 
 import torch
 
-from input_iba.models.attributors.base import AttributionResult, check_finite_inputs, check_targets
+from input_iba.models.attributors.base import (
+    AttributionResult,
+    BaseAttributor,
+    check_finite_inputs,
+    check_targets,
+)
 from input_iba.utils import sample_seed
 from input_iba.utils.words import DocumentRows
 
@@ -30,13 +35,13 @@ class AttributedBatch:
     seconds: float
     cpu_seconds: float
 
-    def cut(self, maps, row):
+    def cut(self, maps: torch.Tensor, row: int) -> torch.Tensor:
         """Sample ``row`` of per-position ``maps`` without the batch's padding
         (per word, for tokenised text)."""
         pm = self.batch.get('word_mask', self.batch.get('padding_mask'))
         return maps[row] if pm is None else maps[row, :int(pm[row].sum())]
 
-    def mask(self, row):
+    def mask(self, row: int) -> torch.Tensor:
         """The input mask of sample ``row``, padding cut off."""
         return self.cut(self.result.input_masks, row)
 
@@ -101,7 +106,9 @@ def resolve_targets(attributor, batch, mode, rows=None):
     return targets, logits
 
 
-def attribute_items(attributor, items, collate, seed=0, targets='label'):
+def attribute_items(attributor: BaseAttributor, items: Sequence[dict],
+                    collate: Callable[[List[dict]], dict], seed: int = 0,
+                    targets: Union[str, torch.Tensor] = 'label') -> AttributedBatch:
     """Attribute loaded dataset ``items`` as one batch (``collate``: the
     dataset's). ``targets``: a mode of :func:`resolve_targets` or a tensor.
     Each sample's seed derives from ``seed`` and its name, so its result

@@ -19,7 +19,7 @@ from .batch import AttributedBatch
 from .loop import FailureLog, attribute_dataset
 
 
-def check_unique_names(dataset, indices):
+def check_unique_names(dataset, indices: Iterable[int]) -> None:
     """Outputs are named after samples: two samples with one name (``x.jpg``
     and ``x.png``) would overwrite each other, so they are refused."""
     seen = {}

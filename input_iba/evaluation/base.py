@@ -2,7 +2,7 @@
 import json
 import math
 import os.path as osp
-from typing import ClassVar, Tuple
+from typing import ClassVar, Iterable, Optional, Tuple
 
 import numpy as np
 import torch
@@ -154,7 +154,8 @@ class MaskEvaluator:
         return self.target_scores(torch.split(x, self.batch_size), target,
                                   softmax=False, chunks=chunks)
 
-    def evaluate_sample(self, item, mask, target):
+    def evaluate_sample(self, item: dict, mask: np.ndarray,
+                        target: Optional[int]) -> Optional[dict]:
         raise NotImplementedError
 
     def resolve_target(self, item, mask_dir):
@@ -173,7 +174,8 @@ class MaskEvaluator:
         with torch.no_grad():
             return int(self.adapter.forward(self.model, x).argmax(-1))
 
-    def run(self, dataset, mask_dir, out_dir, indices=None, progress=True):
+    def run(self, dataset, mask_dir: str, out_dir: str, indices: Optional[Iterable[int]] = None,
+            progress: bool = True) -> dict:
         """Evaluate every sample with a mask in ``mask_dir``; per-sample JSON
         goes to ``out_dir/<metric>/<name>.json`` (skipped when present) and the
         summary to ``out_dir/<metric>.json``. Returns the summary."""

@@ -8,7 +8,7 @@ import os.path as osp
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Tuple
+from typing import Callable, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine import dist
@@ -207,12 +207,12 @@ class Run:
     logger: MMLogger
     rank: int = 0
     world_size: int = 1
-    num_samples: int = None
+    num_samples: Optional[int] = None
     record: dict = field(default_factory=dict)
     stale: bool = False
     outputs: Tuple[str, ...] = ()
 
-    def count(self, dataset):
+    def count(self, dataset) -> int:
         """How many samples to process: ``--num-samples``, at most all."""
         return len(dataset) if self.num_samples is None else min(self.num_samples,
                                                                   len(dataset))
@@ -237,8 +237,10 @@ class Run:
         dist.barrier()
 
 
-def prepare_run(args, required=('model', 'attributor', 'data'), out_dir=None,
-                checks=(), shards=(), outputs=()):
+def prepare_run(args: argparse.Namespace, required: Sequence[str] = ('model', 'attributor', 'data'),
+                out_dir: Optional[str] = None, checks: Sequence[Union[str, Callable]] = (),
+                shards: Sequence[str] = (),
+                outputs: Union[Sequence[str], Callable[[Config], Sequence[str]]] = ()) -> Run:
     """Load ``args.config`` with ``--cfg-options``, fold ``--work-dir``,
     ``--seed`` (default: the config's ``seed``, else 0), ``--device`` and
     ``--batch-size`` into it, run the config ``checks``

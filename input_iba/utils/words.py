@@ -5,6 +5,7 @@ positions is split into (for attribution, prediction and metrics alike).
 A document's ``word_ids`` give the word of every token, ``-1`` for tokens
 of no word (``[CLS]``, ``[SEP]``, padding)."""
 from dataclasses import dataclass
+from typing import List, Optional, Tuple
 
 import torch
 
@@ -136,11 +137,13 @@ class DocumentRows:
     padding_mask: torch.Tensor
     word_ids: torch.Tensor
     owner: torch.Tensor
-    chunks: list
+    chunks: List[List[Tuple[int, int]]]
     num_words: int
 
     @classmethod
-    def split(cls, inputs, padding_mask, word_ids, num_words, max_positions, overlap):
+    def split(cls, inputs: torch.Tensor, padding_mask: Optional[torch.Tensor],
+              word_ids: torch.Tensor, num_words: int, max_positions: Optional[int],
+              overlap: int) -> 'DocumentRows':
         """Rows of documents ``inputs (B, L)`` (padding where ``padding_mask``
         is False; None: none) whose tokens' words are ``word_ids``, of at
         most ``num_words`` words each; chunks hold at most ``max_positions``
@@ -172,11 +175,11 @@ class DocumentRows:
         return cls(out, pm, wids, owner, chunks, num_words)
 
     @property
-    def split_any(self):
+    def split_any(self) -> bool:
         """Whether some document became more than one row."""
         return len(self.owner) > len(self.chunks)
 
-    def mean(self, values):
+    def mean(self, values: torch.Tensor) -> torch.Tensor:
         """Per-row ``values (R, ...)`` -> per-document means ``(B, ...)``."""
         owner = self.owner.to(values.device)
         total = values.new_zeros((len(self.chunks), ) + values.shape[1:])
@@ -184,7 +187,7 @@ class DocumentRows:
         counts = torch.bincount(owner, minlength=len(self.chunks))
         return total / counts.view(-1, *[1] * (values.dim() - 1)).to(values.dtype)
 
-    def to_words(self, maps):
+    def to_words(self, maps: torch.Tensor) -> torch.Tensor:
         """Per-token ``maps (R, L)`` of the rows -> one value per word of each
         document ``(B, num_words)``: each row's tokens pooled to its words
         (:func:`pool_to_words`), a document's chunks blended over their

@@ -2,7 +2,7 @@
 import inspect
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Dict, Optional, Tuple
+from typing import Any, ClassVar, Dict, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -220,7 +220,10 @@ class BaseAttributor:
         """``tensors`` on the model's device (None stays None)."""
         return [None if t is None else t.to(self.device) for t in tensors]
 
-    def attribute(self, inputs, targets=None, seeds=None, padding_mask=None, **kwargs):
+    def attribute(self, inputs: torch.Tensor,
+                  targets: Union[None, torch.Tensor, Sequence[int]] = None,
+                  seeds: Optional[Sequence[int]] = None,
+                  padding_mask: Optional[torch.Tensor] = None, **kwargs) -> AttributionResult:
         """An :class:`AttributionResult` for ``targets``: one class per
         sample (a LongTensor, a list of ints), or None for the predicted
         classes (see :func:`target_indices`); ``inputs`` is a batch tensor as
@@ -239,13 +242,14 @@ class BaseAttributor:
         warn_non_finite(result)
         return result
 
-    def explain(self, batch):
+    def explain(self, batch: AttributionBatch) -> AttributionResult:
         """The method: an :class:`AttributionResult` for an
         :class:`AttributionBatch`."""
         raise NotImplementedError(f'{type(self).__name__} implements neither '
                                   'explain(batch) nor attribute(...).')
 
-    def predict(self, inputs, padding_mask=None):
+    def predict(self, inputs: torch.Tensor,
+                padding_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Logits for raw ``inputs`` (no gradient)."""
         with torch.no_grad():
             x = self.adapter.embed(self.model, inputs, padding_mask)
