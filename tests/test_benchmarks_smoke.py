@@ -57,7 +57,10 @@ train = dict(epochs=1, batch_size=4, lr=1e-2, patience=1)
 '''
 
 
-def test_empirical_explainer_speed(tmp_path, capsys):
+def trained_tiny_explainer(tmp_path, config):
+    """12 SST-2-style sentences, the config's targets (tools/explain_dataset.py)
+    and an explainer trained on them (tools/train_explainer.py) in
+    ``tmp_path / 'ee'``; returns the config's path."""
     from input_iba.tools.explain_dataset import main as explain
     from input_iba.tools.train_explainer import main as train
     rng = np.random.default_rng(0)
@@ -66,10 +69,15 @@ def test_empirical_explainer_speed(tmp_path, capsys):
     (tmp_path / 'train.tsv').write_text('sentence\tlabel\n' + '\n'.join(lines) + '\n')
     Vocabulary.build([words]).save(str(tmp_path / 'vocab.json'))
     cfg = tmp_path / 'cfg.py'
-    cfg.write_text(EXPLAINER_CONFIG.format(root=tmp_path, vocab=tmp_path / 'vocab.json',
-                                           targets=tmp_path / 'targets'))
+    cfg.write_text(config.format(root=tmp_path, vocab=tmp_path / 'vocab.json',
+                                 targets=tmp_path / 'targets'))
     explain('explain', [str(cfg), '--work-dir', str(tmp_path / 'targets')])
     train('train', [str(cfg), '--work-dir', str(tmp_path / 'ee')])
+    return cfg
+
+
+def test_empirical_explainer_speed(tmp_path, capsys):
+    cfg = trained_tiny_explainer(tmp_path, EXPLAINER_CONFIG)
     run('speed.empirical_explainer_speed', [cfg, '--work-dir', tmp_path / 'ee', '--num-samples',
                                             2, '--repeats', 1, '--device', 'cpu'], capsys)
     speed = json.loads((tmp_path / 'ee' / 'speed.json').read_text())
@@ -331,6 +339,35 @@ def test_text_gpu_whole_documents_runs_the_compare_tool_on_the_gpu_config(tmp_pa
     assert {'ShapleySampling', 'InputIBAPublished', 'MaRC'} <= set(cfg.methods)
 
 
+WARM_START_CONFIG = """
+model = dict(type='BiLSTMAttention', vocab_file=r'{vocab}', embedding_dim=8, hidden_dim=4,
+             attention_dim=4)
+adapter = dict(type='TokenEmbeddingAdapter')
+sst2 = dict(type='SST2', root=r'{root}', split='train', vocab=r'{vocab}')
+data = dict(attribute=sst2, estimate=sst2, num_estimation_samples=8)
+attributor = dict(type='InputIBA', layer='encoder', adapter=adapter,
+                  critic=dict(type='RecurrentCritic', hidden=4),
+                  feat_iba=dict(steps=2, copies=2), gan=dict(epochs=0),
+                  input_iba=dict(steps=2, copies=2), prior_init='lambda')
+explain = dict(shard_size=8)
+attribution = dict(batch_size=4)
+targets_dir = r'{targets}'
+explainer = dict(layer='encoder', feature_dim=8, adapter=adapter)
+train = dict(epochs=1, batch_size=4, lr=1e-2, patience=1, correlation_weight=1.0)
+"""
+
+
+def test_warm_start(tmp_path, capsys):
+    cfg = trained_tiny_explainer(tmp_path, WARM_START_CONFIG)
+    report = importlib.import_module('benchmarks.quality.warm_start').main(
+        [str(cfg), '--work-dir', str(tmp_path / 'ee'), '--smoke', '--device', 'cpu'])
+    names = [r['name'] for r in report['rows']]
+    assert names == ['full schedule, seed 1', 'warm start, 0 input steps',
+                     'warm start, 1 input steps'] and report['samples'] == 2
+    assert all(-1 <= r['spearman']['mean'] <= 1 for r in report['rows'])
+    assert 'warm start, 0 input steps' in capsys.readouterr().out
+
+
 #: every benchmark and the test that runs it: a new benchmark is added here
 SMOKE_TESTS = {
     'speed/classifier_training_speed.py': test_classifier_training_speed,
@@ -345,6 +382,7 @@ SMOKE_TESTS = {
     'quality/input_iba_divergence.py': test_input_iba_divergence,
     'quality/determinism.py': test_determinism,
     'quality/determinism.sh': test_determinism_wrapper_runs_every_run_then_the_table,
+    'quality/warm_start.py': test_warm_start,
     'reference/comparison.py': test_reference_comparison_our_side,
     'reference/mask_agreement.py': test_reference_mask_agreement,
     'roar/first_masks.py': test_roar_first_masks,
