@@ -19,13 +19,16 @@ shards. Every shard holds plain arrays (``np.load(..., allow_pickle=False)``):
 (``input_ids``, ``attributions``, ``predictions``, ``labels``).
 """
 import json
+import logging
 import os
 import os.path as osp
 import time
 import zipfile
+from typing import Optional
 
 import numpy as np
 
+from input_iba.models.attributors import BaseAttributor
 from input_iba.utils import atomic_path, save_json
 from input_iba.utils.layout import WorkDir
 from input_iba.utils.ranges import ConfigSection, count
@@ -173,9 +176,10 @@ def _record(index: int, attributed: AttributedBatch, row: int) -> dict:
                 input_ids=ids.numpy() if not ids.is_floating_point() else None)
 
 
-def explain_dataset(attributor, dataset, work_dir, *, batch_size, shard_size=256,
-                    seed=0, num_samples=None, target='prediction', progress=True,
-                    logger=None):
+def explain_dataset(attributor: BaseAttributor, dataset, work_dir: str, *, batch_size: int,
+                    shard_size: int = 256, seed: int = 0,
+                    num_samples: Optional[int] = None, target: str = 'prediction',
+                    progress: bool = True, logger: Optional[logging.Logger] = None) -> dict:
     """Attribute the first ``num_samples`` samples of ``dataset`` (all by
     default) into shards of ``work_dir``; finished shards are skipped.
 

@@ -1,7 +1,9 @@
 """Training of the text classifiers the toolbox explains: the small models
 it trains from scratch and fine-tuned Hugging Face transformers."""
+import logging
 import os.path as osp
 import time
+from typing import Optional
 
 import torch
 import torch.nn.functional as F
@@ -91,11 +93,13 @@ def _state(model, opt, **extra):
     return dict(model=model.state_dict(), optimizer=opt.state_dict(), **extra)
 
 
-def train_classifier(model, train_set, val_set, work_dir, epochs=5, batch_size=32,
-                     lr=1e-3, weight_decay=0.0, clip_grad=5.0, seed=0, device='cpu',
-                     logger=None, optimizer='Adam', warmup=0, schedule='constant',
-                     accumulation=1, patience=None, max_steps=None, save_every=None,
-                     bucket=0):
+def train_classifier(model: torch.nn.Module, train_set, val_set, work_dir: str, epochs: int = 5,
+                     batch_size: int = 32, lr: float = 1e-3, weight_decay: float = 0.0,
+                     clip_grad: float = 5.0, seed: int = 0, device: str = 'cpu',
+                     logger: Optional[logging.Logger] = None, optimizer: str = 'Adam',
+                     warmup: float = 0, schedule: str = 'constant', accumulation: int = 1,
+                     patience: Optional[int] = None, max_steps: Optional[int] = None,
+                     save_every: Optional[int] = None, bucket: int = 0) -> dict:
     """Training with validation accuracy after every epoch.
 
     ``optimizer`` Adam (the LSTMs) or AdamW (fine-tuning transformers), the

@@ -1,6 +1,8 @@
 """Training of empirical explainers on the stored output of an expensive one
 (the targets: :mod:`input_iba.empirical_explainer.targets`)."""
+import logging
 import os.path as osp
+from typing import Dict, List, Optional
 
 import numpy as np
 import torch
@@ -94,9 +96,11 @@ def sample_losses(net, dataset, indices, targets, batch_size=32, device='cpu',
     return torch.cat(losses).tolist()
 
 
-def train_explainer(net, dataset, targets, train, val, work_dir, epochs=20,
-                    batch_size=16, lr=1e-3, patience=3, rank_weight=0.0,
-                    correlation_weight=0.0, seed=0, device='cpu', logger=None):
+def train_explainer(net: torch.nn.Module, dataset, targets: Dict[int, torch.Tensor],
+                    train: List[int], val: List[int], work_dir: str, epochs: int = 20,
+                    batch_size: int = 16, lr: float = 1e-3, patience: int = 3,
+                    rank_weight: float = 0.0, correlation_weight: float = 0.0, seed: int = 0,
+                    device: str = 'cpu', logger: Optional[logging.Logger] = None) -> dict:
     """Adam on the per-sample loss (:func:`explainer_loss`) over the
     ``train`` indices; early stopping when the validation loss (``val``
     indices, the same loss without the random pairs of the ranking term) has
