@@ -174,11 +174,6 @@ class DocumentRows:
         owner = torch.tensor([d for d, _, _ in rows])
         return cls(out, pm, wids, owner, chunks, num_words)
 
-    @property
-    def split_any(self) -> bool:
-        """Whether some document became more than one row."""
-        return len(self.owner) > len(self.chunks)
-
     def mean(self, values: torch.Tensor) -> torch.Tensor:
         """Per-row ``values (R, ...)`` -> per-document means ``(B, ...)``."""
         owner = self.owner.to(values.device)
