@@ -14,8 +14,7 @@ import torch
 
 from benchmarks.common import benchmark_parser, parse_args
 from input_iba.apis import build_dataset, build_model
-from input_iba.engine.batch import CHUNK_OVERLAP
-from input_iba.utils.words import DocumentRows
+from input_iba.utils.words import CHUNK_OVERLAP, DocumentRows
 
 
 @torch.no_grad()

@@ -15,11 +15,9 @@ from input_iba.models.attributors.base import (
     check_targets,
 )
 from input_iba.utils import sample_seed
-from input_iba.utils.words import DocumentRows
+from input_iba.utils.words import CHUNK_OVERLAP, DocumentRows
 
 TARGET_MODES = ('label', 'prediction')
-#: tokens by which the chunks of a document longer than the model overlap
-CHUNK_OVERLAP = 100
 
 
 @dataclass

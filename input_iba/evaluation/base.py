@@ -13,7 +13,7 @@ from input_iba.models.hooks import freeze, model_device
 from input_iba.utils import load_mask, save_json
 from input_iba.utils.layout import WorkDir
 from input_iba.utils.ranges import count
-from input_iba.utils.words import document_chunks, words_to_tokens
+from input_iba.utils.words import CHUNK_OVERLAP, document_chunks, words_to_tokens
 
 
 def mean_ci(values, z=1.96):
@@ -60,7 +60,7 @@ class MaskEvaluator:
     #: ('no sample was scored: N of M had a mask in DIR')
     empty_reason = ''
     #: tokens by which the chunks of a document longer than the model overlap
-    chunk_overlap = 100
+    chunk_overlap = CHUNK_OVERLAP
 
     def __init__(self, model=None, adapter=dict(type='ImageAdapter'),
                  batch_size=64):

@@ -9,6 +9,10 @@ from typing import List, Optional, Tuple
 
 import torch
 
+#: tokens by which the chunks of a document longer than a model overlap (about;
+#: at most half a chunk), for attribution, prediction and metrics alike
+CHUNK_OVERLAP = 100
+
 
 def pool_to_words(maps, word_ids, num_words):
     """Per-token ``maps (B, L)`` -> per-word ``(B, num_words)``: the mean over

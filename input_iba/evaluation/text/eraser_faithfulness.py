@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from input_iba.registry import EVALUATORS
-from input_iba.utils.words import words_to_tokens
+from input_iba.utils.words import CHUNK_OVERLAP, words_to_tokens
 
 from ..base import MaskEvaluator
 from ..ranking import pixel_order
@@ -58,7 +58,7 @@ class ERASERFaithfulness(MaskEvaluator):
 
     def __init__(self, model, adapter=dict(type='TokenEmbeddingAdapter'),
                  batch_size=64, fractions='default', removal='delete',
-                 mask_id=2, chunk_overlap=100):
+                 mask_id=2, chunk_overlap=CHUNK_OVERLAP):
         super().__init__(model, adapter, batch_size)
         if isinstance(fractions, str):
             if fractions not in FRACTIONS:
