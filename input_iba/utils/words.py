@@ -14,6 +14,17 @@ import torch
 CHUNK_OVERLAP = 100
 
 
+def mean_per_document(values: torch.Tensor, owner: torch.Tensor,
+                      num_documents: int) -> torch.Tensor:
+    """Per-chunk ``values (R, ...)`` -> the mean over each document's chunks
+    ``(num_documents, ...)``; ``owner (R, )`` is the document of each chunk
+    (the chunk-mean logits by which a long document is predicted)."""
+    owner = owner.to(values.device)
+    total = values.new_zeros((num_documents, ) + values.shape[1:]).index_add_(0, owner, values)
+    counts = torch.bincount(owner, minlength=num_documents)
+    return total / counts.view(-1, *[1] * (values.dim() - 1)).to(values.dtype)
+
+
 def pool_to_words(maps, word_ids, num_words):
     """Per-token ``maps (B, L)`` -> per-word ``(B, num_words)``: the mean over
     each word's tokens (tokens with ``word_ids < 0`` are left out; a word
@@ -180,11 +191,7 @@ class DocumentRows:
 
     def mean(self, values: torch.Tensor) -> torch.Tensor:
         """Per-row ``values (R, ...)`` -> per-document means ``(B, ...)``."""
-        owner = self.owner.to(values.device)
-        total = values.new_zeros((len(self.chunks), ) + values.shape[1:])
-        total.index_add_(0, owner, values)
-        counts = torch.bincount(owner, minlength=len(self.chunks))
-        return total / counts.view(-1, *[1] * (values.dim() - 1)).to(values.dtype)
+        return mean_per_document(values, self.owner, len(self.chunks))
 
     def to_words(self, maps: torch.Tensor) -> torch.Tensor:
         """Per-token ``maps (R, L)`` of the rows -> one value per word of each

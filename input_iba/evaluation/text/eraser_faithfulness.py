@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from input_iba.registry import EVALUATORS
-from input_iba.utils.words import CHUNK_OVERLAP, words_to_tokens
+from input_iba.utils.words import CHUNK_OVERLAP, mean_per_document, words_to_tokens
 
 from ..base import MaskEvaluator
 from ..ranking import pixel_order
@@ -107,11 +107,8 @@ class ERASERFaithfulness(MaskEvaluator):
             x = self.adapter.embed(self.model, ids.to(self.device), pm)
             out.append(self.adapter.forward(self.model, x, pm).float().cpu())
         owner = torch.tensor(owner)
-        counts = torch.bincount(owner, minlength=len(docs))
-        logits = torch.cat(out)
-        mean = logits.new_zeros(len(docs), logits.shape[1]).index_add_(0, owner, logits)
-        probs = (mean / counts[:, None]).softmax(-1)[:, target]
-        return probs.numpy(), counts.tolist()
+        probs = mean_per_document(torch.cat(out), owner, len(docs)).softmax(-1)[:, target]
+        return probs.numpy(), torch.bincount(owner, minlength=len(docs)).tolist()
 
     def evaluate_sample(self, item, mask, target):
         """Tokenised text (items with ``word_ids``): ``mask`` holds one value
