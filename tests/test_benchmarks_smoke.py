@@ -173,11 +173,19 @@ def quality_dir(tmp_path_factory):
 
 @requires_shared_data
 def test_input_iba_quality(quality_dir, capsys):
-    common = ['--work-dir', quality_dir, '--images', 0]
+    common = ['--work-dir', quality_dir, '--images', 0, 1]
     run('quality.input_iba_quality', ['run', '--smoke', '--name', 'fast'] + common, capsys)
     run('quality.input_iba_quality', ['score', '--smoke'] + common, capsys)
     out = run('quality.input_iba_quality', ['table', '--work-dir', quality_dir], capsys)
     assert len(table_rows(out, 'fast: smoothed')) == 2  # metrics, differences
+    out = run('quality.input_iba_quality', ['table', '--work-dir', quality_dir, '--against',
+                                            'fast:input'], capsys)
+    assert '| masks − fast:input |' in out
+    # the run against itself: every paired difference is 0
+    assert table_rows(out, 'fast: input')[-1].count('+0.000 ± 0.000') >= 1
+    with pytest.raises(KeyError, match='no scored run'):
+        run('quality.input_iba_quality', ['table', '--work-dir', quality_dir, '--against',
+                                          'slow:input'], capsys)
     out = run('quality.input_iba_quality', ['plot', '--work-dir', quality_dir, '--figure',
                                             quality_dir / 'cost.png'], capsys)
     assert (quality_dir / 'cost.png').stat().st_size > 0
@@ -368,6 +376,53 @@ def test_warm_start(tmp_path, capsys):
     assert 'warm start, 0 input steps' in capsys.readouterr().out
 
 
+
+AMORTISED_IMAGES_CONFIG = """
+_base_ = [r'{base}']
+_images = dict(type='Subset', indices=[0, 1, 2, 3],
+               dataset=dict(type='ImageNetBoxes', root=None, split='val',
+                            pipeline={{{{_base_.pipeline}}}}))
+data = dict(attribute=dict(type='AugmentedCopies', copies=2, dataset=_images,
+                           pipeline={{{{_base_.pipeline}}}}),
+            estimate=_images, num_estimation_samples=4)
+attributor = dict(type='InputIBA', layer='blocks.2', feat_iba=dict(steps=1, copies=1),
+                  gan=dict(epochs=0), input_iba=dict(steps=1, copies=1))
+explain = dict(shard_size=8, target='prediction')
+attribution = dict(batch_size=1)
+targets_dir = r'{targets}'
+explainer = dict(layer='blocks.4', feature_dim=112, head='unet',
+                 skips={{'blocks.2': 40, 'blocks.1': 24}}, hidden=4, train_encoder=False)
+train = dict(epochs=1, batch_size=4, lr=1e-2, patience=1, correlation_weight=1.0,
+             val_fraction=0.5)
+"""
+
+
+@requires_shared_data
+def test_amortised_images(tmp_path, capsys):
+    from input_iba.tools.explain_dataset import main as explain
+    from input_iba.tools.train_explainer import main as train
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text(AMORTISED_IMAGES_CONFIG.format(
+        base=osp.join(ROOT, 'configs', '_base_', 'models', 'efficientnet_lite0.py'),
+        targets=tmp_path / 'targets'))
+    explain('explain', [str(cfg), '--work-dir', str(tmp_path / 'targets')])
+    for fold in (0, 1):
+        train('train', [str(cfg), '--work-dir', str(tmp_path / f'fold{fold}'), '--cfg-options',
+                        f'train.val_fold={fold}'])
+    summary = run('quality.amortised_images', [
+        cfg, '--folds', tmp_path / 'fold0', tmp_path / 'fold1', '--quality-dir',
+        tmp_path / 'q', '--steps', 1, '--device', 'cpu'], capsys)
+    assert 'amortised: 4 images' in summary and 'amortised-warm1: 4 images' in summary
+    for name in ('amortised-seed0', 'amortised-warm1-seed0'):
+        files = sorted(os.listdir(tmp_path / 'q' / 'runs' / name))
+        # every original once (the 4 source photos, never a crop)
+        assert len(files) == 4 and not any('_aug' in f for f in files)
+        with np.load(tmp_path / 'q' / 'runs' / name / files[0]) as data:
+            assert data['smoothed'].shape == (224, 224) and data['cpu_seconds'] > 0
+    with pytest.raises(ValueError, match='validate the same images'):
+        run('quality.amortised_images', [cfg, '--folds', tmp_path / 'fold0', tmp_path / 'fold0',
+                                         '--quality-dir', tmp_path / 'q'], capsys)
+
 #: every benchmark and the test that runs it: a new benchmark is added here
 SMOKE_TESTS = {
     'speed/classifier_training_speed.py': test_classifier_training_speed,
@@ -383,6 +438,7 @@ SMOKE_TESTS = {
     'quality/determinism.py': test_determinism,
     'quality/determinism.sh': test_determinism_wrapper_runs_every_run_then_the_table,
     'quality/warm_start.py': test_warm_start,
+    'quality/amortised_images.py': test_amortised_images,
     'reference/comparison.py': test_reference_comparison_our_side,
     'reference/mask_agreement.py': test_reference_mask_agreement,
     'roar/first_masks.py': test_roar_first_masks,

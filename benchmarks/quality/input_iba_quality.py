@@ -229,11 +229,23 @@ def seed_average(per_seed, metric):
 def table(args):
     """Two markdown tables: the metrics of each schedule and output (mean
     over the images of the seed-averaged scores; the seed-to-seed spread is
-    the range of the per-seed means), and the paired differences to the
-    reference's masks per image (mean, 95% CI, images better / worse)."""
+    the range of the per-seed means), and the paired differences per image to
+    the reference's masks, or to the run ``--against`` (``name:kind``, its
+    seed-averaged scores): mean, 95% CI, images better / worse."""
     scores = json.load(open(osp.join(args.work_dir, args.scores_file)))
     ref = scores['reference']
     groups = seed_groups(scores, args.kinds)
+    against = ref
+    if args.against != 'reference':
+        name, _, kind = args.against.partition(':')
+        if (name, kind) not in groups:
+            raise KeyError(f'--against {args.against}: no scored run of that name and kind; '
+                           f'scored: {sorted(f"{n}:{k}" for n, k in groups)}.')
+        per_seed = groups[(name, kind)]
+        against = {}
+        for m in METRICS:
+            for image, value in seed_average(per_seed, m).items():
+                against.setdefault(image, {})[m] = value
     metrics = list(METRICS)
     print('| masks | seeds | CPU s/img | ' + ' | '.join(
         METRICS[m][1] + (' ↑' if METRICS[m][2] else ' ↓') for m in metrics) + ' |')
@@ -250,14 +262,14 @@ def table(args):
                        for r in p.values()])
         print(f'| {name}: {kind} | {len(per_seed)} | {cpu:.1f} | ' + ' | '.join(cells) + ' |')
     print()
-    print('| masks − reference | ' + ' | '.join(METRICS[m][1] for m in metrics) + ' |')
+    print(f'| masks − {args.against} | ' + ' | '.join(METRICS[m][1] for m in metrics) + ' |')
     print('|---|' + '---:|' * len(metrics))
     for (name, kind), per_seed in sorted(groups.items()):
         cells = []
         for m in metrics:
             ours = seed_average(per_seed, m)
-            common = [n for n in ours if m in ref.get(n, {})]
-            diffs = np.array([ours[n] - ref[n][m] for n in common])
+            common = [n for n in ours if m in against.get(n, {})]
+            diffs = np.array([ours[n] - against[n][m] for n in common])
             if len(diffs) < 2:
                 cells.append('-')
                 continue
@@ -330,6 +342,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
                         help='where score writes and table reads, under --work-dir')
     parser.add_argument('--partial', action='store_true',
                         help='score runs that have not finished every image')
+    parser.add_argument('--against', default='reference',
+                        help="table: the masks of the paired differences, 'reference' or "
+                        "a scored run as name:kind (e.g. fast:smoothed)")
     parser.add_argument('--kinds', nargs='+', default=['smoothed', 'input'],
                         help='mask kinds scored and shown (input = sigmoid(alpha), '
                         'smoothed, feat, gen_masks)')

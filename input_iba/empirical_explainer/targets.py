@@ -41,15 +41,24 @@ def load_targets(store_dir, dataset):
     return targets, scales, records
 
 
-def split_indices(dataset, indices, val_fraction=0.2, seed=0):
+def split_indices(dataset, indices, val_fraction=0.2, seed=0, val_fold=0):
     """A random train/validation split of ``indices`` that keeps samples of
     one group together (``dataset.sample_group(i)``, e.g. the crops of one
-    image; every sample its own group otherwise). Returns ``(train, val)``."""
+    image; every sample its own group otherwise). Returns ``(train, val)``.
+
+    The groups are shuffled once by ``seed`` and cut into folds of
+    ``val_fraction`` of them; ``val_fold`` picks the fold that validates, so
+    that explainers trained with ``val_fold`` 0, 1, ... (cross-fitting; with
+    ``val_fraction=0.5``, two halves) together predict every sample unseen."""
     group_of = getattr(dataset, 'sample_group', dataset.sample_name)
     groups = sorted({group_of(i) for i in indices})
     order = torch.randperm(len(groups), generator=torch.Generator().manual_seed(seed))
     n_val = max(1, round(len(groups) * val_fraction))
-    val_groups = {groups[k] for k in order[:n_val].tolist()}
+    folds = -(-len(groups) // n_val)
+    if not 0 <= val_fold < folds:
+        raise ValueError(f'val_fold must be in 0..{folds - 1} ({len(groups)} groups in '
+                         f'folds of val_fraction={val_fraction}), got {val_fold}.')
+    val_groups = {groups[k] for k in order[val_fold * n_val:(val_fold + 1) * n_val].tolist()}
     val = [i for i in indices if group_of(i) in val_groups]
     train = [i for i in indices if group_of(i) not in val_groups]
     if not train:

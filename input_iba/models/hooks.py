@@ -101,6 +101,22 @@ def run_until(model, layer, run):
     return _first_tensor(_output_at(model, layer, run))
 
 
+@contextmanager
+def record_outputs(model, names):
+    """Within the block, the outputs of ``model``'s layers ``names`` are put
+    into the yielded dict under their names as the forward passes run (the
+    first tensor of a tuple output)."""
+    outputs = {}
+    handles = [get_layer(model, name).register_forward_hook(
+        lambda module, inputs, output, name=name: outputs.__setitem__(
+            name, _first_tensor(output))) for name in names]
+    try:
+        yield outputs
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
 def returns_tensor(model, layer, run):
     """Whether ``layer`` returns a single tensor (not a tuple) in the forward
     pass ``run()``: the condition of :func:`bypass`."""

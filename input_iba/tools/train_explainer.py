@@ -36,8 +36,8 @@ def main(description, argv=None):
     model, dataset, targets, _, _ = load_explainer_data(cfg, device)
     run.commit()
     settings = dict(cfg.train)
-    val_fraction = settings.pop('val_fraction', 0.2)
-    train, val = split_indices(dataset, sorted(targets), val_fraction, run.seed)
+    train, val = split_indices(dataset, sorted(targets), settings.pop('val_fraction', 0.2),
+                               run.seed, settings.pop('val_fold', 0))
     save_json(osp.join(work_dir, 'split.json'), dict(train=train, val=val))
     run.logger.info(f'{len(train)} training and {len(val)} validation samples from '
                     f'{cfg.targets_dir}')

@@ -148,9 +148,11 @@ def train_explainer(net: torch.nn.Module, dataset, targets: Dict[int, torch.Tens
 
 train_explainer.value_ranges = dict(epochs=count(), batch_size=count(), lr=positive(),
                                     patience=count(), rank_weight=non_negative(),
-                                    correlation_weight=non_negative())
+                                    correlation_weight=non_negative(),
+                                    val_fraction=positive(), val_fold=count(minimum=0))
 #: the config's ``train`` section (tools/train_explainer.py, which splits off
-#: ``val_fraction`` of the samples for validation)
+#: ``val_fraction`` of the samples for validation, the fold ``val_fold``:
+#: empirical_explainer.targets.split_indices)
 train_explainer.config_section = ConfigSection(
     'train', passed=('net', 'dataset', 'targets', 'train', 'val', 'work_dir', 'seed', 'device',
-                     'logger'), extra=('val_fraction', ))
+                     'logger'), extra=('val_fraction', 'val_fold'))

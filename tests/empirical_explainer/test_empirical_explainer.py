@@ -239,3 +239,49 @@ def test_image_decoder_learns_a_fixed_set(tiny_convnet, tmp_path):
                              rank_weight=0.5)
     curve = [h['val_mse'] for h in result['history']]
     assert min(curve) < 0.5 * curve[0]
+
+
+def test_unet_head_merges_the_skips_and_learns_a_fixed_set(tiny_convnet, tmp_path):
+    ds = _Squares()
+    targets = {i: ds[i]['inputs'][0].clone() for i in range(len(ds))}
+    att = EmpiricalExplainer(tiny_convnet, layer='features.3', feature_dim=8, head='unet',
+                             skips={'features.1': 8}, hidden=8, train_encoder=False)
+    assert att.attribute(torch.randn(2, 3, 16, 16), torch.tensor([0, 1])).input_masks.shape \
+        == (2, 16, 16)
+    result = train_explainer(att.net, ds, targets, list(range(12)), list(range(12)),
+                             str(tmp_path), epochs=12, batch_size=6, lr=2e-2, patience=12,
+                             correlation_weight=1.0)
+    curve = [h['val_mse'] for h in result['history']]
+    assert min(curve) < 0.5 * curve[0]
+
+
+def test_unet_head_refuses_wrong_skips(tiny_convnet):
+    with pytest.raises(ValueError, match='needs skips'):
+        EmpiricalExplainer(tiny_convnet, layer='features.3', feature_dim=8, head='unet')
+    with pytest.raises(ValueError, match="not 'decoder'"):
+        EmpiricalExplainer(tiny_convnet, layer='features.3', feature_dim=8, head='decoder',
+                           skips={'features.1': 8})
+    with pytest.raises(KeyError, match='features.9'):
+        EmpiricalExplainer(tiny_convnet, layer='features.3', feature_dim=8, head='unet',
+                           skips={'features.9': 8})
+    x = torch.randn(1, 3, 16, 16)
+    wrong = EmpiricalExplainer(tiny_convnet, layer='features.3', feature_dim=8, head='unet',
+                               skips={'features.1': 5})
+    with pytest.raises(ValueError, match=r'\[8, 5\] channels .* got \[8, 8\]'):
+        wrong.net(x)
+    deeper = EmpiricalExplainer(tiny_convnet, layer='features.1', feature_dim=8, head='unet',
+                                skips={'features.3': 8})
+    with pytest.raises(ValueError, match='do not run before'):
+        deeper.net(x)
+
+
+def test_validation_folds_cross_fit_every_group_once():
+    ds = AugmentedCopies(_Photos(), copies=2, pipeline=dict(type='ResizeNormalize',
+                                                             size=(20, 20)))
+    first = split_indices(ds, list(range(6)), 0.5, seed=3, val_fold=0)
+    second = split_indices(ds, list(range(6)), 0.5, seed=3, val_fold=1)
+    assert sorted(first[1] + second[1]) == list(range(6))  # each sample validated once
+    for train, val in (first, second):
+        assert not {ds.sample_group(i) for i in train} & {ds.sample_group(i) for i in val}
+    with pytest.raises(ValueError, match=r'val_fold must be in 0\.\.1'):
+        split_indices(ds, list(range(6)), 0.5, val_fold=2)

@@ -1,0 +1,117 @@
+"""The amortised InputIBA on images, scored like InputIBA itself.
+
+For an empirical-explainer config over ``AugmentedCopies`` of the 68
+ImageNet images with boxes (configs/empirical_explainer/
+input_iba_default_efficientnet_lite0.py) and its cross-fitted explainers
+(tools/train_explainer.py with ``train.val_fold`` 0, 1, ...), each original
+image is explained by the explainer whose validation fold holds it: one that
+never saw the photo or its crops. With ``--steps``, InputIBA warm-started
+from that explainer's prediction (``init='amortised'``) runs k input steps
+on the same images. The maps go where benchmarks/quality/input_iba_quality.py
+keeps its runs (``<quality dir>/runs/<name>-seed<seed>/<image>.npz``: the
+map under ``smoothed`` and ``input``, the target, CPU and wall seconds), so
+that its ``score`` and ``table`` give the paper's EHR, insertion, deletion
+and pointing beside the teacher's and the reference's masks, paired::
+
+    CFG=configs/empirical_explainer/input_iba_default_efficientnet_lite0.py
+    python -m benchmarks.quality.amortised_images $CFG \\
+        --folds work_dirs/ee_iiba_effnet_1k/fold0 work_dirs/ee_iiba_effnet_1k/fold1 \\
+        --quality-dir work_dirs/iq68 --steps 3 10 30
+    python -m benchmarks.quality.input_iba_quality score --work-dir work_dirs/iq68 --kinds smoothed
+    python -m benchmarks.quality.input_iba_quality table --work-dir work_dirs/iq68 \\
+        --kinds smoothed --against fast:smoothed
+"""
+import json
+import os
+import os.path as osp
+import time
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+from mmengine.config import Config
+
+from benchmarks.common import SMOKE_SCHEDULE, benchmark_parser, parse_args
+from input_iba.apis.builders import build_attributor, config_adapter, with_adapter
+from input_iba.empirical_explainer.evaluation import attribute_samples
+from input_iba.empirical_explainer.targets import load_explainer_data
+from input_iba.models.attributors import EmpiricalExplainer
+
+
+def held_out_originals(dataset, fold_dir: str) -> List[int]:
+    """The original images (not crops) of a fold's validation split."""
+    with open(osp.join(fold_dir, 'split.json')) as f:
+        val = json.load(f)['val']
+    group_of = getattr(dataset, 'sample_group', dataset.sample_name)
+    return [i for i in val if dataset.sample_name(i) == group_of(i)]
+
+
+def save_maps(out_dir: str, dataset, maps: Dict[int, np.ndarray], classes: Dict[int, int],
+              cpu_seconds: float, wall_seconds: float) -> None:
+    """One npz per image in input_iba_quality's run layout."""
+    os.makedirs(out_dir, exist_ok=True)
+    for i, m in maps.items():
+        m = np.asarray(m, np.float32)
+        np.savez(osp.join(out_dir, dataset.sample_name(i) + '.npz'), smoothed=m, input=m,
+                 target=int(classes[i]), cpu_seconds=cpu_seconds, wall_seconds=wall_seconds)
+
+
+def timed_maps(attributor, dataset, indices, classes, seed):
+    """Maps of ``indices`` and the CPU and wall seconds per image."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    maps = attribute_samples(attributor, dataset, indices, classes, seed, 1)
+    n = max(len(indices), 1)
+    return maps, (time.process_time() - cpu) / n, (time.perf_counter() - wall) / n
+
+
+def main(argv: Optional[Sequence[str]] = None) -> dict:
+    parser = benchmark_parser(__doc__, config=True, threads=True, device=True,
+                              smoke='one image per fold; warm start with the smoke schedule')
+    parser.add_argument('--folds', nargs='+', required=True,
+                        help='the work dirs of the cross-fitted explainers (explainer.pth, '
+                        'split.json)')
+    parser.add_argument('--quality-dir', required=True,
+                        help="input_iba_quality's work dir: the maps go to its runs/")
+    parser.add_argument('--name', default='amortised',
+                        help="the run's name there (warm starts: <name>-warm<k>)")
+    parser.add_argument('--steps', type=int, nargs='*', default=[],
+                        help='input-stage steps of warm-started InputIBA runs (none by default)')
+    parser.add_argument('--seed', type=int, default=0)
+    args = parse_args(parser, argv)
+    cfg = Config.fromfile(args.config)
+    model, dataset, _, _, records = load_explainer_data(cfg, args.device)
+    adapter = config_adapter(cfg)
+    folds = [(d, held_out_originals(dataset, d)[:1 if args.smoke else None]) for d in args.folds]
+    seen = [i for _, images in folds for i in images]
+    if len(seen) != len(set(seen)):
+        raise ValueError('The folds validate the same images: train them with the same seed '
+                         'and val_fraction and different train.val_fold.')
+    classes = {i: records[i]['target'] for i in seen}
+    runs = {args.name: None, **{f'{args.name}-warm{k}': k for k in args.steps}}
+    summary = {}
+    for name, steps in runs.items():
+        out = osp.join(args.quality_dir, 'runs', f'{name}-seed{args.seed}')
+        cpu = []
+        for fold_dir, images in folds:
+            explainer = dict(with_adapter(cfg.explainer, adapter),
+                             checkpoint=osp.join(fold_dir, 'explainer.pth'))
+            if steps is None:
+                attributor = EmpiricalExplainer(model, **explainer)
+            else:
+                explainer.pop('adapter')
+                warm = cfg.attributor.to_dict()
+                warm.update(init='amortised', explainer=explainer)
+                if args.smoke:
+                    warm.update(SMOKE_SCHEDULE)
+                warm['input_iba'] = dict(warm.get('input_iba') or {}, steps=steps)
+                attributor = build_attributor(warm, model, adapter)
+            maps, cpu_s, wall_s = timed_maps(attributor, dataset, images, classes, args.seed)
+            save_maps(out, dataset, maps, classes, cpu_s, wall_s)
+            cpu += [cpu_s] * len(images)
+        summary[name] = dict(images=len(cpu), cpu_seconds_per_image=float(np.mean(cpu)))
+        print(f'{name}: {len(cpu)} images, {np.mean(cpu):.3f} CPU s per image -> {out}',
+              flush=True)
+    return summary
+
+
+if __name__ == '__main__':
+    main()
