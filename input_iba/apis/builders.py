@@ -1,4 +1,5 @@
 """Python entry points: build the parts of a config, load configs."""
+import functools
 import hashlib
 import json
 import os.path as osp
@@ -175,8 +176,8 @@ def build_evaluator(cfg: Config, metric: str, model: torch.nn.Module,
     check, robustness, random logit) re-runs ``attributor_cfg`` unless its
     overrides name an ``attributor``; one that ``needs_statistics`` (IBA,
     InputIBA) gets the first ``evaluation.<metric>.estimation_samples``
-    (default 16) samples of ``data.estimate`` to estimate the statistics of
-    each model it re-runs on."""
+    (default 16) samples of ``data.estimate`` (read when first needed) to
+    estimate the statistics of each model it re-runs on."""
     adapter = config_adapter(cfg)
     cls = catalogue.metric(metric)
     ev_cfg = with_adapter(dict(type=cls, **cfg.get('evaluation', {}).get(metric, {})), adapter)
@@ -186,14 +187,20 @@ def build_evaluator(cfg: Config, metric: str, model: torch.nn.Module,
             raise KeyError(f'{metric} re-runs the attributor: give the config an '
                            f'`attributor` section or evaluation.{metric}.attributor.')
         count = ev_cfg.pop('estimation_samples', 16)
-        needs_statistics = ATTRIBUTORS.get(ev_cfg['attributor']['type']).needs_statistics
-        if needs_statistics and 'estimation_inputs' not in ev_cfg:
+
+        @functools.cache
+        def estimation_inputs():
+            """The first ``count`` readable samples of data.estimate, read
+            when a re-run attributor needs statistics (an InputIBA warm start
+            does not) and then kept."""
             data, items = build_dataset(cfg.data.estimate), []
-            for i in range(len(data)):  # the first `count` readable images
+            for i in range(len(data)):
                 if len(items) == count:
                     break
                 items += load_items(data, [i], lambda *_: None)
-            ev_cfg['estimation_inputs'] = torch.stack([it['inputs'] for it in items])
+            return torch.stack([it['inputs'] for it in items])
+
+        ev_cfg.setdefault('estimation_inputs', estimation_inputs)
     evaluator = EVALUATORS.build(dict(ev_cfg, model=model))
     modality = getattr(evaluator.adapter, 'modality', None)
     if adapter is not None and modality is not None and modality not in cls.modalities:

@@ -304,3 +304,19 @@ def test_sanity_check_takes_a_factory_and_whole_blocks(tiny_convnet):
     with pytest.raises(ValueError, match='reset_parameters'):
         SanityCheck(nn.Sequential(scale), lambda m: EdgeDetector(m)).evaluate_sample(
             dict(inputs=x, name='e'), edges.numpy(), 0)
+
+
+def test_rerun_statistics_are_read_once_and_only_when_needed(tiny_convnet):
+    from input_iba.evaluation.vision.rerun import build_rerun_attributor
+    calls = []
+
+    def inputs():
+        calls.append(1)
+        return torch.randn(4, 3, 16, 16)
+
+    build_rerun_attributor(dict(type='Saliency'), tiny_convnet, inputs)
+    assert not calls  # no statistics needed: nothing read
+    att = build_rerun_attributor(dict(type='IBA', layer='features.1'), tiny_convnet, inputs)
+    assert calls == [1] and att.estimator.count == 4
+    with pytest.raises(ValueError, match='needs layer statistics'):
+        build_rerun_attributor(dict(type='IBA', layer='features.1'), tiny_convnet)

@@ -9,16 +9,18 @@ from input_iba.registry import ATTRIBUTORS
 
 def build_rerun_attributor(attributor, model, estimation_inputs=None):
     """``attributor`` (a config without ``model``, or a factory
-    ``model -> attributor``) built on ``model``; layer attributors (IBA,
-    InputIBA) estimate their statistics on ``estimation_inputs``."""
+    ``model -> attributor``) built on ``model``; an attributor that
+    ``needs_statistics`` (IBA, InputIBA) estimates them on
+    ``estimation_inputs`` (a stack of inputs, or a function that returns
+    one, called only then)."""
     att = (attributor(model) if callable(attributor) else
            ATTRIBUTORS.build(dict(attributor, model=model)))
     if att.needs_statistics:
         if estimation_inputs is None:
             raise ValueError(f'{type(att).__name__} needs layer statistics: pass '
                              'estimation_inputs (a stack of inputs).')
-        att.estimate([dict(inputs=estimation_inputs)], len(estimation_inputs),
-                     progress=False)
+        inputs = estimation_inputs() if callable(estimation_inputs) else estimation_inputs
+        att.estimate([dict(inputs=inputs)], len(inputs), progress=False)
     return att
 
 
