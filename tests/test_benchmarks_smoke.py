@@ -127,7 +127,9 @@ def test_gpu_suite(tmp_path, capsys):
     assert report['settings']['smoke'] and len(report['settings']['images']) == 2
     assert report['settings']['published_cfg_options']['attributor.schedule'] == 'published'
     assert tuple(report['runs']) == ('fast', 'published', 'batch_1', 'batch_8', 'batch_32',
-                                     'fast_bf16', 'fast_compiled')
+                                     'fast_bf16', 'fast_compiled', 'amortised_1',
+                                     'amortised_32')
+    assert report['runs']['amortised_32']['batch_size'] == 32
     for name, record in report['runs'].items():
         assert 'error' not in record, (name, record.get('error'))
         assert record['images'] == 2 and record['images_per_s'] > 0

@@ -14,7 +14,11 @@ in one process (peak memory is reset before each):
 - ``fast_bf16``: the default schedule under ``torch.autocast`` with
   bfloat16, its input masks compared with the fp32 ``fast`` masks;
 - ``fast_compiled``: the default schedule with the classifier compiled in
-  place (``nn.Module.compile``); a compilation error is recorded, not raised.
+  place (``nn.Module.compile``); a compilation error is recorded, not raised;
+- ``amortised_1`` / ``amortised_32``: the amortised InputIBA (the empirical
+  explainer of :data:`EXPLAINER_CONFIG`, one forward pass) at 1 and 32
+  images per call. Its time does not depend on its weights, so an untrained
+  head is timed when no checkpoint is given (``--explainer-checkpoint``).
 
 Images/s count the ``attribute`` calls only (synchronised); the first batch
 of a run includes warm-up (and compilation), so the rate after it is given
@@ -39,9 +43,12 @@ from typing import Optional, Sequence
 
 import torch
 
+from mmengine.config import Config
+
 from benchmarks import common
 from benchmarks.quality.input_iba_quality import CONFIG, setup
-from input_iba.apis.builders import prepare_statistics
+from input_iba.apis.builders import config_adapter, prepare_statistics, with_adapter
+from input_iba.models.attributors import EmpiricalExplainer
 from input_iba.utils import sample_seed
 from input_iba.utils.machine import describe_machine
 
@@ -53,7 +60,10 @@ REPORT = 'gpu_suite.json'
 REFERENCE_SECONDS_PER_IMAGE = 3.9
 #: each run's share of the time budget left when it starts
 WEIGHTS = dict(fast=1.0, published=3.0, batch_1=1.5, batch_8=1.0, batch_32=1.0,
-               fast_bf16=1.0, fast_compiled=2.0)
+               fast_bf16=1.0, fast_compiled=2.0, amortised_1=0.2, amortised_32=0.2)
+#: the amortised InputIBA on images (issue 31): its explainer section
+EXPLAINER_CONFIG = 'configs/empirical_explainer/input_iba_default_efficientnet_lite0.py'
+AMORTISED_BATCH_SIZES = (1, 32)
 BF16_NOTE = ('torch.autocast(bfloat16) around attribute(): the classifier runs in bf16; the '
              "mask parameters of both stages stay fp32 and the returned masks are fp32")
 
@@ -83,6 +93,14 @@ def build(cfg_options: dict, device: torch.device, work_dir: str, num_images: in
     cfg.data.num_estimation_samples = num_images
     prepare_statistics(cfg, attributor, work_dir)
     return attributor, dataset
+
+
+def amortised(model: torch.nn.Module, checkpoint: Optional[str]) -> EmpiricalExplainer:
+    """The explainer of :data:`EXPLAINER_CONFIG` on ``model`` (its weights
+    from ``checkpoint``, or an untrained head: the same time)."""
+    cfg = Config.fromfile(EXPLAINER_CONFIG)
+    return EmpiricalExplainer(model, checkpoint=checkpoint,
+                              **with_adapter(cfg.explainer, config_adapter(cfg)))
 
 
 def attribute_run(attributor, items: list, targets: dict, batch_size: int, seed: int,
@@ -179,6 +197,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         'batch it is predicted not to finish (the runs share them)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--compile-backend', default='inductor')
+    parser.add_argument('--explainer-checkpoint',
+                        help='trained weights of the amortised runs (explainer.pth of '
+                        'tools/train_explainer.py; default: an untrained head, timed the same)')
     args = common.parse_args(parser, argv)
     if args.num_images is None:
         args.num_images = 2 if args.smoke else 68
@@ -208,7 +229,9 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
                       cfg_options=base, published_cfg_options=published,
                       reference_seconds_per_image=REFERENCE_SECONDS_PER_IMAGE,
                       input_masks="the attributor's default output (smoothed)",
-                      bf16=BF16_NOTE, compiled='nn.Module.compile of the classifier, in place'),
+                      bf16=BF16_NOTE, compiled='nn.Module.compile of the classifier, in place',
+                      amortised=dict(config=EXPLAINER_CONFIG,
+                                     checkpoint=args.explainer_checkpoint)),
         runs={})
 
     out = osp.join(args.work_dir, REPORT)
@@ -273,6 +296,9 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         fresh.model.compile(backend=args.compile_backend)
         return fresh
     measure('fast_compiled', compiled, args.batch_size, fast_masks)
+    for bs in AMORTISED_BATCH_SIZES:
+        measure(f'amortised_{bs}', lambda: amortised(attributor.model, args.explainer_checkpoint),
+                bs)
     print_table(report)
     print(f'\nwrote {out} ({report["total_seconds"]:.0f} s in all)')
     return report

@@ -1,6 +1,7 @@
 #!/bin/sh
 # InputIBA on one GPU (issue 27, item 5): the default and published schedules,
 # a batch-size sweep (1/8/32), bf16 against fp32 masks and torch.compile on/off,
+# the amortised InputIBA at batch 1 and 32,
 # in under 8 minutes on one H100; one JSON (default work_dirs/gpu_suite/gpu_suite.json)
 # and a table. Arguments go to benchmarks.speed.gpu_suite (see its --help):
 #   sh benchmarks/speed/gpu_suite.sh               # needs CUDA
