@@ -42,7 +42,6 @@ import time
 from typing import Optional, Sequence
 
 import torch
-
 from mmengine.config import Config
 
 from benchmarks import common
