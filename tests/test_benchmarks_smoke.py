@@ -415,12 +415,20 @@ def test_amortised_images(tmp_path, capsys):
         cfg, '--folds', tmp_path / 'fold0', tmp_path / 'fold1', '--quality-dir',
         tmp_path / 'q', '--steps', 1, '--device', 'cpu'], capsys)
     assert 'amortised: 4 images' in summary and 'amortised-warm1: 4 images' in summary
-    for name in ('amortised-seed0', 'amortised-warm1-seed0'):
+    for name in ('teacher-seed0', 'amortised-seed0', 'amortised-warm1-seed0'):
         files = sorted(os.listdir(tmp_path / 'q' / 'runs' / name))
         # every original once (the 4 source photos, never a crop)
         assert len(files) == 4 and not any('_aug' in f for f in files)
         with np.load(tmp_path / 'q' / 'runs' / name / files[0]) as data:
-            assert data['smoothed'].shape == (224, 224) and data['cpu_seconds'] > 0
+            assert data['smoothed'].shape == (224, 224)
+            assert name == 'teacher-seed0' or data['cpu_seconds'] > 0
+    # the teacher run holds the stored masks the explainers learnt from
+    from input_iba.engine.attribution_store import AttributionStore
+    stored = {r['name']: r['attributions'] for r in
+              AttributionStore(str(tmp_path / 'targets')).load().values()}
+    for f in os.listdir(tmp_path / 'q' / 'runs' / 'teacher-seed0'):
+        with np.load(tmp_path / 'q' / 'runs' / 'teacher-seed0' / f) as data:
+            np.testing.assert_array_equal(data['smoothed'], stored[f[:-4]])
     with pytest.raises(ValueError, match='validate the same images'):
         run('quality.amortised_images', [cfg, '--folds', tmp_path / 'fold0', tmp_path / 'fold0',
                                          '--quality-dir', tmp_path / 'q'], capsys)

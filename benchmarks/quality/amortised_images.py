@@ -7,19 +7,23 @@ input_iba_default_efficientnet_lite0.py) and its cross-fitted explainers
 image is explained by the explainer whose validation fold holds it: one that
 never saw the photo or its crops. With ``--steps``, InputIBA warm-started
 from that explainer's prediction (``init='amortised'``) runs k input steps
-on the same images. The maps go where benchmarks/quality/input_iba_quality.py
-keeps its runs (``<quality dir>/runs/<name>-seed<seed>/<image>.npz``: the
-map under ``smoothed`` and ``input``, the target, CPU and wall seconds), so
-that its ``score`` and ``table`` give the paper's EHR, insertion, deletion
-and pointing beside the teacher's and the reference's masks, paired::
+on the same images. The teacher's own stored masks of those originals are
+written too (run ``teacher``: the masks the explainers learnt from; InputIBA's
+default output, sigmoid(alpha), which is input_iba_quality's ``input`` kind:
+for the 68 originals they equal its ``fast`` seed-0 masks). The maps go where
+benchmarks/quality/input_iba_quality.py keeps its runs
+(``<quality dir>/runs/<name>-seed<seed>/<image>.npz``: the map under
+``smoothed`` and ``input``, the target, CPU and wall seconds), so that its
+``score`` and ``table`` give the paper's EHR, insertion, deletion and
+pointing beside the teacher's and the reference's masks, paired::
 
     CFG=configs/empirical_explainer/input_iba_default_efficientnet_lite0.py
     python -m benchmarks.quality.amortised_images $CFG \\
         --folds work_dirs/ee_iiba_effnet_1k/fold0 work_dirs/ee_iiba_effnet_1k/fold1 \\
         --quality-dir work_dirs/iq68 --steps 3 10 30
-    python -m benchmarks.quality.input_iba_quality score --work-dir work_dirs/iq68 --kinds smoothed
+    python -m benchmarks.quality.input_iba_quality score --work-dir work_dirs/iq68 --kinds input
     python -m benchmarks.quality.input_iba_quality table --work-dir work_dirs/iq68 \\
-        --kinds smoothed --against fast:smoothed
+        --kinds input --against teacher:input
 """
 import json
 import os
@@ -78,7 +82,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     parser.add_argument('--seed', type=int, default=0)
     args = parse_args(parser, argv)
     cfg = Config.fromfile(args.config)
-    model, dataset, _, _, records = load_explainer_data(cfg, args.device)
+    model, dataset, targets, scales, records = load_explainer_data(cfg, args.device)
     adapter = config_adapter(cfg)
     folds = [(d, held_out_originals(dataset, d)[:1 if args.smoke else None]) for d in args.folds]
     seen = [i for _, images in folds for i in images]
@@ -86,6 +90,10 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         raise ValueError('The folds validate the same images: train them with the same seed '
                          'and val_fraction and different train.val_fold.')
     classes = {i: records[i]['target'] for i in seen}
+    teacher = {i: (targets[i] * scales[i]).numpy() for i in seen}
+    # its cost is not known here (the store has wall seconds of a shared CPU)
+    save_maps(osp.join(args.quality_dir, 'runs', f'teacher-seed{args.seed}'), dataset, teacher,
+              classes, float('nan'), float('nan'))
     runs = {args.name: None, **{f'{args.name}-warm{k}': k for k in args.steps}}
     summary = {}
     for name, steps in runs.items():
