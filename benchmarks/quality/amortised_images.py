@@ -35,7 +35,8 @@ import numpy as np
 from mmengine.config import Config
 
 from benchmarks.common import SMOKE_SCHEDULE, benchmark_parser, parse_args
-from input_iba.apis.builders import build_attributor, config_adapter, with_adapter
+from benchmarks.quality.warm_start import warm_started
+from input_iba.apis.builders import config_adapter, with_adapter
 from input_iba.empirical_explainer.evaluation import attribute_samples
 from input_iba.empirical_explainer.targets import load_explainer_data
 from input_iba.models.attributors import EmpiricalExplainer
@@ -100,18 +101,12 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         out = osp.join(args.quality_dir, 'runs', f'{name}-seed{args.seed}')
         cpu = []
         for fold_dir, images in folds:
-            explainer = dict(with_adapter(cfg.explainer, adapter),
-                             checkpoint=osp.join(fold_dir, 'explainer.pth'))
-            if steps is None:
-                attributor = EmpiricalExplainer(model, **explainer)
-            else:
-                explainer.pop('adapter')
-                warm = cfg.attributor.to_dict()
-                warm.update(init='amortised', explainer=explainer)
-                if args.smoke:
-                    warm.update(SMOKE_SCHEDULE)
-                warm['input_iba'] = dict(warm.get('input_iba') or {}, steps=steps)
-                attributor = build_attributor(warm, model, adapter)
+            checkpoint = osp.join(fold_dir, 'explainer.pth')
+            attributor = (
+                EmpiricalExplainer(model, checkpoint=checkpoint,
+                                   **with_adapter(cfg.explainer, adapter)) if steps is None
+                else warm_started(cfg, model, adapter, checkpoint, steps,
+                                  **(SMOKE_SCHEDULE if args.smoke else {})))
             maps, cpu_s, wall_s = timed_maps(attributor, dataset, images, classes, args.seed)
             save_maps(out, dataset, maps, classes, cpu_s, wall_s)
             cpu += [cpu_s] * len(images)

@@ -36,6 +36,17 @@ from input_iba.utils import save_json
 OTHER_SEED = 1
 
 
+def warm_started(cfg, model, adapter, checkpoint: str, steps: int, **stages):
+    """The config's InputIBA started from the prediction of the explainer
+    in ``checkpoint`` (``init='amortised'``), refined for ``steps`` input
+    steps; ``stages`` override stage settings first (e.g. a smoke schedule)."""
+    explainer = dict(with_adapter(cfg.explainer, adapter), checkpoint=checkpoint)
+    explainer.pop('adapter')
+    warm = dict(cfg.attributor.to_dict(), **stages, init='amortised', explainer=explainer)
+    warm['input_iba'] = dict(warm.get('input_iba') or {}, steps=steps)
+    return build_attributor(warm, model, adapter)
+
+
 def score(name, maps, seconds, targets):
     """One row: rho and MSE against the stored (normalised) targets, each
     map divided by its own largest absolute value, and the cost."""
@@ -75,14 +86,8 @@ def main(argv=None):
     rows = []
     maps, seconds = timed(teacher, dataset, val, classes, OTHER_SEED, args.batch_size)
     rows.append(score(f'full schedule, seed {OTHER_SEED}', maps, seconds, targets))
-    explainer = dict(with_adapter(cfg.explainer, adapter),
-                     checkpoint=osp.join(args.work_dir, 'explainer.pth'))
-    explainer.pop('adapter')
     for k in steps:
-        warm_cfg = cfg.attributor.to_dict()
-        warm_cfg.update(init='amortised', explainer=explainer)
-        warm_cfg['input_iba'] = dict(warm_cfg.get('input_iba') or {}, steps=k)
-        warm = build_attributor(warm_cfg, model, adapter)
+        warm = warm_started(cfg, model, adapter, osp.join(args.work_dir, 'explainer.pth'), k)
         maps, seconds = timed(warm, dataset, val, classes, seed, args.batch_size)
         rows.append(score(f'warm start, {k} input steps', maps, seconds, targets))
     report = dict(config=args.config, samples=len(val), rows=rows)

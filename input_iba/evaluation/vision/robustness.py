@@ -19,7 +19,8 @@ class RobustnessEvaluator(MaskEvaluator):
 
     Args:
         attributor: config (without ``model``) or factory ``model -> attributor``.
-        estimation_inputs: inputs for the layer statistics of IBA/InputIBA.
+        estimation_inputs: inputs (or a function returning them) for the
+            layer statistics of IBA/InputIBA.
     """
 
     reruns_attributor = True

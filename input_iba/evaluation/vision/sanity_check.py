@@ -58,8 +58,9 @@ class SanityCheck(MaskEvaluator):
         layers: names of layers or blocks to randomise, top first (default:
             every module with parameters, output to input).
         max_steps: stop after this many layers.
-        estimation_inputs: inputs ``(N, ...)`` to re-estimate the layer
-            statistics of each randomised model (needed by IBA, InputIBA).
+        estimation_inputs: inputs ``(N, ...)``, or a function returning
+            them, to re-estimate the layer statistics of each randomised
+            model (needed by IBA, InputIBA).
     """
 
     value_ranges = dict(MaskEvaluator.value_ranges, max_steps=count(optional=True),
