@@ -34,10 +34,11 @@ def main(description, argv=None):
                       outputs=EXPLAINER_OUTPUTS)
     cfg, work_dir, device = run.cfg, run.work_dir, run.device
     model, dataset, targets, _, _ = load_explainer_data(cfg, device)
-    run.commit()
     settings = dict(cfg.train)
+    # before commit: a val_fold the samples do not have is refused before any work
     train, val = split_indices(dataset, sorted(targets), settings.pop('val_fraction', 0.2),
                                run.seed, settings.pop('val_fold', 0))
+    run.commit()
     save_json(osp.join(work_dir, 'split.json'), dict(train=train, val=val))
     run.logger.info(f'{len(train)} training and {len(val)} validation samples from '
                     f'{cfg.targets_dir}')

@@ -54,3 +54,10 @@ def test_explain_train_evaluate(tmp_path):
     assert len(list((tmp_path / 'ee' / 'side_by_side').glob('*.html'))) == 2
     with open(tmp_path / 'ee' / 'evaluation.json') as f:
         assert json.load(f)['val_samples'] == 4
+    # a validation fold the samples do not have fails before any work: with
+    # --overwrite the previous results stay
+    before = sorted(p.name for p in (tmp_path / 'ee').iterdir())
+    with pytest.raises(ValueError, match=r'val_fold must be in 0\.\.4'):
+        train('train', [str(cfg), '--work-dir', str(tmp_path / 'ee'), '--overwrite',
+                        '--cfg-options', 'train.val_fold=5'])
+    assert sorted(p.name for p in (tmp_path / 'ee').iterdir()) == before
