@@ -179,9 +179,15 @@ def _record(index: int, attributed: AttributedBatch, row: int) -> dict:
 def explain_dataset(attributor: BaseAttributor, dataset, work_dir: str, *, batch_size: int,
                     shard_size: int = 256, seed: int = 0,
                     num_samples: Optional[int] = None, target: str = 'prediction',
-                    progress: bool = True, logger: Optional[logging.Logger] = None) -> dict:
+                    progress: bool = True, logger: Optional[logging.Logger] = None,
+                    rank: int = 0, world_size: int = 1) -> dict:
     """Attribute the first ``num_samples`` samples of ``dataset`` (all by
     default) into shards of ``work_dir``; finished shards are skipped.
+
+    Process ``rank`` of ``world_size`` does the unfinished shards whose
+    number is ``rank`` modulo ``world_size`` (each sample's seed derives
+    from its name, so a shard does not depend on which process wrote it);
+    ``done``, ``failed`` and ``seconds`` in the summary are this process's.
 
     ``target``: ``'prediction'`` (default, the reference: an empirical
     explainer sees only the input, so it can only learn explanations of the
@@ -199,9 +205,10 @@ def explain_dataset(attributor: BaseAttributor, dataset, work_dir: str, *, batch
     def stop(shard):
         return min(count, (shard + 1) * shard_size)
 
-    todo = [s for s in range(num_shards) if not store.is_done(s, stop(s))]
-    summary = dict(samples=count, shards=num_shards, skipped_shards=num_shards - len(todo),
-                   done=0, failed=0, seconds=0.0)
+    unfinished = [s for s in range(num_shards) if not store.is_done(s, stop(s))]
+    todo = [s for s in unfinished if s % world_size == rank]
+    summary = dict(samples=count, shards=num_shards,
+                   skipped_shards=num_shards - len(unfinished), done=0, failed=0, seconds=0.0)
 
     failures = FailureLog(WorkDir(work_dir).failed)
     method = type(attributor).__name__
@@ -227,4 +234,4 @@ explain_dataset.value_ranges = dict(shard_size=count(), batch_size=count(),
 #: the config's ``explain`` section (tools/explain_dataset.py)
 explain_dataset.config_section = ConfigSection(
     'explain', passed=('attributor', 'dataset', 'work_dir', 'seed', 'progress', 'logger',
-                       'batch_size'))
+                       'batch_size', 'rank', 'world_size'))

@@ -22,12 +22,23 @@ from .prologue import add_sample_flags, prepare_run, tool_parser
 TRAIN_OUTPUTS = SAMPLE_DIRS + (ESTIMATION_DIR, EVAL_PREFIX + '*', REPORT)
 
 
-def total_summary(summary):
-    """The summaries of every process summed (seconds: the longest), on
-    every process."""
+def total_summary(summary, shared=()):
+    """The summaries of every process summed (``seconds``: the longest; the
+    keys ``shared``, the same in every process: rank 0's), on every process."""
     parts = dist.all_gather_object(summary)
-    return {key: (max if key == 'seconds' else sum)(part[key] for part in parts)
+    return {key: parts[0][key] if key in shared else
+            (max if key == 'seconds' else sum)(part[key] for part in parts)
             for key in summary}
+
+
+def prepare_statistics_once(run, cfg, attributor):
+    """The layer statistics estimated (or loaded) by process 0; the other
+    processes wait for it and load them from the work dir."""
+    if run.rank == 0:
+        prepare_statistics(cfg, attributor, run.work_dir, run.logger)
+    dist.barrier()
+    if run.rank != 0:
+        prepare_statistics(cfg, attributor, run.work_dir, run.logger)
 
 
 def main(description, argv=None):
@@ -45,11 +56,7 @@ def main(description, argv=None):
     count = run.count(dataset)
     check_unique_names(dataset, range(count))  # over all processes' shards
     run.commit()
-    if run.rank == 0:
-        prepare_statistics(cfg, attributor, run.work_dir, run.logger)
-    dist.barrier()
-    if run.rank != 0:
-        prepare_statistics(cfg, attributor, run.work_dir, run.logger)
+    prepare_statistics_once(run, cfg, attributor)
     batch_size = attribution_batch_size(cfg, run.device)
     summary = run_attribution(attributor, dataset, run.work_dir,
                               build_visualizer(cfg.visualizer), batch_size,

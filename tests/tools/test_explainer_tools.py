@@ -1,13 +1,20 @@
 """The three empirical-explainer tools end to end on a tiny SST-2-style set."""
 import json
+import os
+import os.path as osp
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from input_iba.datasets.text import Vocabulary
+from input_iba.engine.attribution_store import AttributionStore
 from input_iba.tools.evaluate_explainer import main as evaluate
 from input_iba.tools.explain_dataset import main as explain
 from input_iba.tools.train_explainer import main as train
+
+from .helpers import REPO
 
 CONFIG = '''
 model = dict(type='BiLSTMAttention', vocab_file=r'{vocab}', embedding_dim=8, hidden_dim=4,
@@ -26,7 +33,8 @@ evaluation = dict(convergence=dict(key='steps', values=[1, 2], target_value=4),
 '''
 
 
-def test_explain_train_evaluate(tmp_path):
+def _tiny_sst2(tmp_path):
+    """A config of 20 random sentences (3 shards of 8)."""
     rng = np.random.default_rng(0)
     words = [f'w{i}' for i in range(10)]
     lines = [' '.join(rng.choice(words, rng.integers(2, 6))) + f'\t{i % 2}' for i in range(20)]
@@ -35,6 +43,34 @@ def test_explain_train_evaluate(tmp_path):
     cfg = tmp_path / 'cfg.py'
     cfg.write_text(CONFIG.format(root=tmp_path, vocab=tmp_path / 'vocab.json',
                                  targets=tmp_path / 'targets'))
+    return cfg
+
+
+def test_two_processes_store_the_shards_of_one(tmp_path):
+    cfg = _tiny_sst2(tmp_path)
+    res = subprocess.run(
+        [osp.join(REPO, 'tools', 'dist_train.sh'), str(cfg), '2', '--work-dir',
+         str(tmp_path / 'two'), '--device', 'cpu'],
+        env=dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1',
+                 TOOL='tools/explain_dataset.py'), capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-2000:]
+    summary = json.loads(res.stdout.strip().splitlines()[-1])  # printed once, the totals
+    assert (summary['done'], summary['failed'], summary['jsonl']) == (20, 0, 20)
+    explain('explain', [str(cfg), '--work-dir', str(tmp_path / 'one')])
+    one, two = AttributionStore(tmp_path / 'one'), AttributionStore(tmp_path / 'two')
+    assert one.shards() == two.shards() == [0, 1, 2]
+    for shard in one.shards():
+        a, b = one.arrays(shard), two.arrays(shard)
+        assert sorted(a) == sorted(b)
+        for key in a:
+            if key == 'seconds':
+                continue
+            # the same computation in one thread either way
+            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
+def test_explain_train_evaluate(tmp_path):
+    cfg = _tiny_sst2(tmp_path)
     summary = explain('explain', [str(cfg), '--work-dir', str(tmp_path / 'targets')])
     assert summary['done'] == 20 and summary['jsonl'] == 20
     again = explain('explain', [str(cfg), '--work-dir', str(tmp_path / 'targets')])
