@@ -149,7 +149,9 @@ class InputIBA(IBA):
     value_ranges = dict(
         feat_iba=BOTTLENECK_RANGES,
         gan=WGAN_RANGES,
-        input_iba=dict(BOTTLENECK_RANGES, lr_decay=one_of(*LR_DECAYS), restarts=count()),
+        # steps=0: the warm start's prediction itself (init='amortised' only)
+        input_iba=dict(BOTTLENECK_RANGES, steps=count(0), lr_decay=one_of(*LR_DECAYS),
+                       restarts=count()),
         activation_gradient_width=non_negative(),
         active_threshold=non_negative(),
         min_std=positive())
@@ -200,6 +202,9 @@ class InputIBA(IBA):
         if init != 'amortised':
             if explainer is not None:
                 raise ValueError("explainer=... is used by init='amortised' only.")
+            if self.input_cfg['steps'] < 1:
+                raise ValueError("input_iba.steps=0 (the prediction itself) is for "
+                                 "init='amortised'; the three stages need at least 1 step.")
             return None
         if explainer is None:
             raise ValueError("init='amortised' needs explainer=dict(layer=..., feature_dim=..., "

@@ -51,6 +51,8 @@ def test_a_built_explainer_is_used_as_it_is_and_bad_settings_are_refused(tiny_co
         InputIBA(tiny_convnet, 'features.2', explainer=EXPLAINER)
     with pytest.raises(ValueError, match='init must be one of'):
         InputIBA(tiny_convnet, 'features.2', init='warm')
+    with pytest.raises(ValueError, match=r"steps=0 \(the prediction itself\) is for"):
+        InputIBA(tiny_convnet, 'features.2', input_iba=dict(steps=0))
 
 
 def test_text_starts_every_token_from_its_predicted_value():
