@@ -1,0 +1,40 @@
+#!/bin/sh
+# The amortised InputIBA on images (issue 31), every step from the teacher's
+# masks to the paired table. The store and the scores resume and finished
+# explainers are kept, so after an interruption the script is run again:
+#   NPROC=2 sh benchmarks/quality/amortised_images.sh
+# 1. the teacher (the default InputIBA) on the 68 ImageNet images x 15
+#    (1,020 images, about 16 CPU s each) in NPROC processes of one thread,
+#    into the config's targets_dir (work_dirs/ee_iiba_effnet_1k/targets);
+# 2. two cross-fitted explainers (train.val_fold 0 and 1) and their
+#    evaluation (MSE, Spearman rho beside a constant and the mean map);
+# 3. the amortised masks and the warm starts (3, 10, 30 input steps) of the
+#    68 originals, each by the explainer that never saw the photo, scored
+#    like input_iba_quality's runs (paper EHR, insertion, deletion,
+#    pointing) and paired with the teacher's masks.
+# PYTHON names the interpreter (default .venv/bin/python), DEVICE the device
+# (default cpu).
+set -e
+cd "$(dirname "$0")/../.."
+PY=${PYTHON:-.venv/bin/python}
+DEVICE=${DEVICE:-cpu}
+WORK=work_dirs/ee_iiba_effnet_1k
+CFG=configs/empirical_explainer/input_iba_default_efficientnet_lite0.py
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+TOOL=tools/explain_dataset.py PYTHON=$PY tools/dist_train.sh $CFG "${NPROC:-1}" \
+    --work-dir $WORK/targets --device "$DEVICE"
+for F in 0 1; do
+    if [ ! -f $WORK/fold$F/explainer.pth ]; then
+        $PY tools/train_explainer.py $CFG --work-dir $WORK/fold$F --device "$DEVICE" \
+            --cfg-options train.val_fold=$F
+    fi
+    if [ ! -f $WORK/fold$F/evaluation.json ]; then
+        $PY tools/evaluate_explainer.py $CFG --work-dir $WORK/fold$F --device "$DEVICE" \
+            --cfg-options train.val_fold=$F
+    fi
+done
+$PY -m benchmarks.quality.amortised_images $CFG --folds $WORK/fold0 $WORK/fold1 \
+    --quality-dir work_dirs/iq68 --steps 3 10 30 --device "$DEVICE"
+$PY -m benchmarks.quality.input_iba_quality score --work-dir work_dirs/iq68 --kinds input
+$PY -m benchmarks.quality.input_iba_quality table --work-dir work_dirs/iq68 --kinds input \
+    --against teacher:input
