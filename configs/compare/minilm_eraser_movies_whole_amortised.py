@@ -1,8 +1,8 @@
 # The amortised InputIBA (configs/empirical_explainer/input_iba_minilm_eraser_movies.py,
 # trained into work_dirs/ee_iiba_movies) on the 50 whole validation reviews of
-# minilm_eraser_movies_whole.py, scored by the same two protocols, with Random
-# beside it for the paired differences (its InputIBA teacher is that config's
-# InputIBA row, on the same reviews), and the warm starts: that InputIBA row
+# minilm_eraser_movies_whole.py, scored by the same two protocols (that run
+# holds Random and the teacher, its InputIBA row, on the same reviews with the
+# same seeds, for the paired differences), and the warm starts: that InputIBA row
 # started from the explainer's prediction (init='amortised': no feature stage,
 # no statistics) and refined for 3 or 10 input steps (the row itself: 5
 # feature steps, then 10 input steps from its own prior).
@@ -13,7 +13,7 @@ warm = dict(type='InputIBA', layer={{_base_.layer}}, schedule='published_text',
             feat_iba=dict(steps=5, copies=2), gan=dict(epochs=0), prior_init='lambda',
             init='amortised', explainer=explainer)
 methods = dict(
-    _delete_=True, Random=dict(type='Random'),
+    _delete_=True,
     AmortisedInputIBA=dict(type='EmpiricalExplainer', **explainer),
     WarmInputIBA3=dict(warm, input_iba=dict(steps=3, copies=2)),
     WarmInputIBA10=dict(warm, input_iba=dict(steps=10, copies=2)))
