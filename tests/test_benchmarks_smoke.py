@@ -211,6 +211,31 @@ def test_determinism(tmp_path, capsys):
     assert 'Saliency: re-run control SSIM mean 1.0000' in out
 
 
+def test_amortised_images_wrapper_runs_every_step_in_order(tmp_path):
+    env = dict(record_python(tmp_path), WORK=str(tmp_path / 'ee'), QUALITY=str(tmp_path / 'q'),
+               NPROC='2')
+    subprocess.run(['sh', osp.join(ROOT, 'benchmarks', 'quality', 'amortised_images.sh')],
+                   check=True, cwd=tmp_path, env=env)
+    calls = [c.split(' ', 1)[1] for c in (tmp_path / 'calls.txt').read_text().splitlines()]
+    cfg = 'configs/empirical_explainer/input_iba_default_efficientnet_lite0.py'
+    store, ee = f'targets_dir={tmp_path}/ee/targets', tmp_path / 'ee'
+    assert calls[0].startswith('-m torch.distributed.run --nnodes=1 --nproc_per_node=2 ')
+    assert calls[0].endswith(f'tools/explain_dataset.py {cfg} --work-dir {ee}/targets '
+                             f'--device cpu --cfg-options {store}')
+    folds = [f'tools/{tool}.py {cfg} --work-dir {ee}/fold{f} --device cpu --cfg-options '
+             f'{store} train.val_fold={f}' for f in (0, 1)
+             for tool in ('train_explainer', 'evaluate_explainer')]
+    assert calls[1:5] == folds
+    assert calls[5] == (f'-m benchmarks.quality.amortised_images {cfg} --folds {ee}/fold0 '
+                        f'{ee}/fold1 --quality-dir {tmp_path}/q --steps 3 10 30 --device cpu '
+                        f'--cfg-options {store}')
+    assert calls[6:] == [f'-m benchmarks.quality.input_iba_quality score --work-dir '
+                         f'{tmp_path}/q --kinds input',
+                         f'-m benchmarks.quality.input_iba_quality table --work-dir '
+                         f'{tmp_path}/q --kinds input --against teacher:input']
+    assert all(importlib.util.find_spec(c.split()[1]) for c in calls[5:])
+
+
 def test_determinism_wrapper_runs_every_run_then_the_table(tmp_path):
     env = dict(record_python(tmp_path), IMAGES='2')
     subprocess.run(['sh', osp.join(ROOT, 'benchmarks', 'quality', 'determinism.sh'), 'IBA'],
@@ -447,6 +472,7 @@ SMOKE_TESTS = {
     'quality/input_iba_divergence.py': test_input_iba_divergence,
     'quality/determinism.py': test_determinism,
     'quality/determinism.sh': test_determinism_wrapper_runs_every_run_then_the_table,
+    'quality/amortised_images.sh': test_amortised_images_wrapper_runs_every_step_in_order,
     'quality/warm_start.py': test_warm_start,
     'quality/amortised_images.py': test_amortised_images,
     'reference/comparison.py': test_reference_comparison_our_side,

@@ -32,13 +32,12 @@ import time
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
-from mmengine.config import Config
 
 from benchmarks.common import SMOKE_SCHEDULE, benchmark_parser, parse_args
 from benchmarks.quality.warm_start import warm_started
-from input_iba.apis.builders import config_adapter, with_adapter
+from input_iba.apis.builders import config_adapter, load_config, with_adapter
 from input_iba.empirical_explainer.evaluation import attribute_samples
-from input_iba.empirical_explainer.targets import load_explainer_data
+from input_iba.empirical_explainer.targets import EXPLAINER_SECTIONS, load_explainer_data
 from input_iba.models.attributors import EmpiricalExplainer
 
 
@@ -69,7 +68,7 @@ def timed_maps(attributor, dataset, indices, classes, seed):
 
 
 def main(argv: Optional[Sequence[str]] = None) -> dict:
-    parser = benchmark_parser(__doc__, config=True, threads=True, device=True,
+    parser = benchmark_parser(__doc__, config=True, threads=True, device=True, cfg_options=True,
                               smoke='one image per fold; warm start with the smoke schedule')
     parser.add_argument('--folds', nargs='+', required=True,
                         help='the work dirs of the cross-fitted explainers (explainer.pth, '
@@ -82,7 +81,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
                         help='input-stage steps of warm-started InputIBA runs (none by default)')
     parser.add_argument('--seed', type=int, default=0)
     args = parse_args(parser, argv)
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config, args.cfg_options, required=EXPLAINER_SECTIONS)
     model, dataset, targets, scales, records = load_explainer_data(cfg, args.device)
     adapter = config_adapter(cfg)
     folds = [(d, held_out_originals(dataset, d)[:1 if args.smoke else None]) for d in args.folds]

@@ -13,28 +13,32 @@
 #    like input_iba_quality's runs (paper EHR, insertion, deletion,
 #    pointing) and paired with the teacher's masks.
 # PYTHON names the interpreter (default .venv/bin/python), DEVICE the device
-# (default cpu).
+# (default cpu), WORK the folder of the store and the folds (default
+# work_dirs/ee_iiba_effnet_1k) and QUALITY input_iba_quality's work dir
+# (default work_dirs/iq68).
 set -e
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-.venv/bin/python}
 DEVICE=${DEVICE:-cpu}
-WORK=work_dirs/ee_iiba_effnet_1k
+WORK=${WORK:-work_dirs/ee_iiba_effnet_1k}
+STORE="targets_dir=$WORK/targets"
+QUALITY=${QUALITY:-work_dirs/iq68}
 CFG=configs/empirical_explainer/input_iba_default_efficientnet_lite0.py
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 TOOL=tools/explain_dataset.py PYTHON=$PY tools/dist_train.sh $CFG "${NPROC:-1}" \
-    --work-dir $WORK/targets --device "$DEVICE"
+    --work-dir $WORK/targets --device "$DEVICE" --cfg-options "$STORE"
 for F in 0 1; do
     if [ ! -f $WORK/fold$F/explainer.pth ]; then
         $PY tools/train_explainer.py $CFG --work-dir $WORK/fold$F --device "$DEVICE" \
-            --cfg-options train.val_fold=$F
+            --cfg-options "$STORE" train.val_fold=$F
     fi
     if [ ! -f $WORK/fold$F/evaluation.json ]; then
         $PY tools/evaluate_explainer.py $CFG --work-dir $WORK/fold$F --device "$DEVICE" \
-            --cfg-options train.val_fold=$F
+            --cfg-options "$STORE" train.val_fold=$F
     fi
 done
 $PY -m benchmarks.quality.amortised_images $CFG --folds $WORK/fold0 $WORK/fold1 \
-    --quality-dir work_dirs/iq68 --steps 3 10 30 --device "$DEVICE"
-$PY -m benchmarks.quality.input_iba_quality score --work-dir work_dirs/iq68 --kinds input
-$PY -m benchmarks.quality.input_iba_quality table --work-dir work_dirs/iq68 --kinds input \
+    --quality-dir $QUALITY --steps 3 10 30 --device "$DEVICE" --cfg-options "$STORE"
+$PY -m benchmarks.quality.input_iba_quality score --work-dir $QUALITY --kinds input
+$PY -m benchmarks.quality.input_iba_quality table --work-dir $QUALITY --kinds input \
     --against teacher:input

@@ -35,15 +35,16 @@ def test_explainer_and_warm_start_from_the_config(tmp_path, monkeypatch):
     assert sorted(amortised) == ['img0.npy', 'img1.npy', 'img2.npy']
     assert all(m.shape == (16, 16) for m in amortised.values())
 
-    # the warm start with 0 steps is the same prediction, clipped
+    # the warm start: no layer statistics; one step moves the clipped prediction a little
     warm = tmp_path / 'warm.py'
     warm.write_text(cfg.read_text())
     _config(warm, f"dict(type='InputIBA', layer='features.2', init='amortised', "
-                  f"explainer={explainer}, input_iba=dict(steps=0))")
+                  f"explainer={explainer}, input_iba=dict(steps=1, copies=1))")
     main('t', [str(warm), '--work-dir', str(tmp_path / 'warm'), '--device', 'cpu'])
+    assert not (tmp_path / 'warm' / 'estimation').exists()
     for name, mask in masks(tmp_path / 'warm').items():
-        np.testing.assert_allclose(mask, np.clip(amortised[name], 1e-3, 1 - 1e-3),
-                                   rtol=0, atol=1e-6)
+        start = np.clip(amortised[name], 1e-3, 1 - 1e-3)
+        assert mask.shape == start.shape and 0 < np.abs(mask - start).max() < 0.5
 
 
 def test_a_missing_checkpoint_fails_before_any_output(tmp_path, monkeypatch):

@@ -129,8 +129,10 @@ class InputIBA(IBA):
             empirical explainer trained on this InputIBA's masks predicts the
             input mask in one forward pass, and the input stage starts from
             that prediction (clipped to [0.001, 0.999]), with the prediction
-            as its prior, for ``input_iba.steps`` steps (0: the prediction
-            itself). The input bottleneck needs no layer statistics then.
+            as its prior, for ``input_iba.steps`` steps (0, from Python only:
+            the prediction itself; configs ask for at least 1 step and use
+            ``EmpiricalExplainer`` for the prediction). The input bottleneck
+            needs no layer statistics then.
         explainer: with ``init='amortised'``, the :class:`EmpiricalExplainer`
             settings (``layer``, ``feature_dim``, ``head``, ``checkpoint``,
             ...; its model and adapter are this InputIBA's) or a built one.
@@ -149,9 +151,7 @@ class InputIBA(IBA):
     value_ranges = dict(
         feat_iba=BOTTLENECK_RANGES,
         gan=WGAN_RANGES,
-        # steps=0: the warm start's prediction itself (init='amortised' only)
-        input_iba=dict(BOTTLENECK_RANGES, steps=count(0), lr_decay=one_of(*LR_DECAYS),
-                       restarts=count()),
+        input_iba=dict(BOTTLENECK_RANGES, lr_decay=one_of(*LR_DECAYS), restarts=count()),
         activation_gradient_width=non_negative(),
         active_threshold=non_negative(),
         min_std=positive())
