@@ -9,7 +9,6 @@ from input_iba.apis.settings import attribution_batch_size
 from input_iba.engine.attribution_store import LAYOUT, SHARD_DIR, AttributionStore, explain_dataset
 
 from .prologue import add_sample_flags, prepare_run, tool_parser
-from .train import prepare_statistics_once, total_summary
 
 #: what a run writes into its work dir
 EXPLAIN_OUTPUTS = (SHARD_DIR, LAYOUT, 'attributions.jsonl', ESTIMATION_DIR)
@@ -35,11 +34,11 @@ def main(description, argv=None):
     dataset = build_dataset(cfg.data.attribute)
     check_vocabulary_fits(model, dataset)
     run.commit()
-    prepare_statistics_once(run, cfg, attributor)
+    run.prepare_statistics(attributor)
     summary = explain_dataset(attributor, dataset, run.work_dir, seed=run.seed,
                               logger=run.logger, progress=run.rank == 0, rank=run.rank,
                               world_size=run.world_size, **settings)
-    summary = total_summary(summary, shared=('samples', 'shards', 'skipped_shards'))
+    summary = run.total(summary, shared=('samples', 'shards', 'skipped_shards'))
     if run.rank == 0:
         if not args.no_jsonl:
             path = osp.join(run.work_dir, 'attributions.jsonl')

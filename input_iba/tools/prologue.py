@@ -15,7 +15,7 @@ from mmengine import dist
 from mmengine.config import Config, DictAction
 from mmengine.logging import MMLogger
 
-from input_iba.apis.builders import load_config
+from input_iba.apis.builders import load_config, prepare_statistics
 from input_iba.apis.validation import check_config
 from input_iba.utils import set_global_seed
 from input_iba.utils.layout import FAILED, WorkDir, run_record
@@ -235,6 +235,25 @@ class Run:
             self.cfg.dump(out.config_dump)
             out.remove_temporaries(out.run_outputs(self.outputs))
         dist.barrier()
+
+    def prepare_statistics(self, attributor) -> None:
+        """The attributor's layer statistics, estimated (or loaded) by
+        process 0; the other processes wait, then load them from the work dir."""
+        if self.rank == 0:
+            prepare_statistics(self.cfg, attributor, self.work_dir, self.logger)
+        dist.barrier()
+        if self.rank != 0:
+            prepare_statistics(self.cfg, attributor, self.work_dir, self.logger)
+
+    @staticmethod
+    def total(summary: dict, shared: Sequence[str] = ()) -> dict:
+        """The summaries of every process summed (``seconds``: the longest;
+        the keys ``shared``, the same in every process: rank 0's), on every
+        process."""
+        parts = dist.all_gather_object(summary)
+        return {key: parts[0][key] if key in shared else
+                (max if key == 'seconds' else sum)(part[key] for part in parts)
+                for key in summary}
 
 
 def prepare_run(args: argparse.Namespace, required: Sequence[str] = ('model', 'attributor', 'data'),

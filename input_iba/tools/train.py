@@ -1,15 +1,7 @@
 """tools/vision/train.py and tools/nlp/train_nlp.py: attribute a dataset
 from a config into ``input_masks/``, ``feat_masks/`` and ``meta/``."""
 
-from mmengine import dist
-
-from input_iba.apis import (
-    build_attributor,
-    build_dataset,
-    build_model,
-    build_visualizer,
-    prepare_statistics,
-)
+from input_iba.apis import build_attributor, build_dataset, build_model, build_visualizer
 from input_iba.apis.builders import ESTIMATION_DIR, check_vocabulary_fits, config_adapter
 from input_iba.apis.settings import attribution_batch_size
 from input_iba.engine.mask_writer import check_unique_names, run_attribution
@@ -20,25 +12,6 @@ from .prologue import add_sample_flags, prepare_run, tool_parser
 
 #: what a run writes into its work dir (the evaluations of its masks included)
 TRAIN_OUTPUTS = SAMPLE_DIRS + (ESTIMATION_DIR, EVAL_PREFIX + '*', REPORT)
-
-
-def total_summary(summary, shared=()):
-    """The summaries of every process summed (``seconds``: the longest; the
-    keys ``shared``, the same in every process: rank 0's), on every process."""
-    parts = dist.all_gather_object(summary)
-    return {key: parts[0][key] if key in shared else
-            (max if key == 'seconds' else sum)(part[key] for part in parts)
-            for key in summary}
-
-
-def prepare_statistics_once(run, cfg, attributor):
-    """The layer statistics estimated (or loaded) by process 0; the other
-    processes wait for it and load them from the work dir."""
-    if run.rank == 0:
-        prepare_statistics(cfg, attributor, run.work_dir, run.logger)
-    dist.barrier()
-    if run.rank != 0:
-        prepare_statistics(cfg, attributor, run.work_dir, run.logger)
 
 
 def main(description, argv=None):
@@ -56,13 +29,13 @@ def main(description, argv=None):
     count = run.count(dataset)
     check_unique_names(dataset, range(count))  # over all processes' shards
     run.commit()
-    prepare_statistics_once(run, cfg, attributor)
+    run.prepare_statistics(attributor)
     batch_size = attribution_batch_size(cfg, run.device)
     summary = run_attribution(attributor, dataset, run.work_dir,
                               build_visualizer(cfg.visualizer), batch_size,
                               run.seed, range(run.rank, count, run.world_size),
                               progress=run.rank == 0, logger=run.logger)
-    summary = total_summary(summary)
+    summary = run.total(summary)
     if run.rank == 0:
         long = (f'; of the new, {summary["truncated"]} truncated to the model and '
                 f'{summary["chunked"]} split into chunks'
