@@ -185,6 +185,9 @@ def test_input_iba_quality(quality_dir, capsys):
     assert '| masks − fast:input |' in out
     # the run against itself: every paired difference is 0
     assert table_rows(out, 'fast: input')[-1].count('+0.000 ± 0.000') >= 1
+    out = run('quality.input_iba_quality', ['table', '--work-dir', quality_dir, '--against',
+                                            'fast:input', '--per-seed'], capsys)
+    assert len(table_rows(out, 'fast-seed0: input')) == 2 and not table_rows(out, 'fast: input')
     with pytest.raises(KeyError, match='no scored run'):
         run('quality.input_iba_quality', ['table', '--work-dir', quality_dir, '--against',
                                           'slow:input'], capsys)

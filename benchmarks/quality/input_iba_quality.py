@@ -231,7 +231,9 @@ def table(args):
     over the images of the seed-averaged scores; the seed-to-seed spread is
     the range of the per-seed means), and the paired differences per image to
     the reference's masks, or to the run ``--against`` (``name:kind``, its
-    seed-averaged scores): mean, 95% CI, images better / worse."""
+    seed-averaged scores): mean, 95% CI, images better / worse. With
+    ``--per-seed`` each seed of a schedule is a row of its own (a second
+    seed against the first is the seed-to-seed spread, paired per image)."""
     scores = json.load(open(osp.join(args.work_dir, args.scores_file)))
     ref = scores['reference']
     groups = seed_groups(scores, args.kinds)
@@ -246,6 +248,9 @@ def table(args):
         for m in METRICS:
             for image, value in seed_average(per_seed, m).items():
                 against.setdefault(image, {})[m] = value
+    if args.per_seed:
+        groups = {(f'{name}-seed{seed}', kind): {seed: per}
+                  for (name, kind), per_seed in groups.items() for seed, per in per_seed.items()}
     metrics = list(METRICS)
     print('| masks | seeds | CPU s/img | ' + ' | '.join(
         METRICS[m][1] + (' ↑' if METRICS[m][2] else ' ↓') for m in metrics) + ' |')
@@ -345,6 +350,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument('--against', default='reference',
                         help="table: the masks of the paired differences, 'reference' or "
                         "a scored run as name:kind (e.g. fast:smoothed)")
+    parser.add_argument('--per-seed', action='store_true',
+                        help='table: a row per seed instead of the seed average')
     parser.add_argument('--kinds', nargs='+', default=['smoothed', 'input'],
                         help='mask kinds scored and shown (input = sigmoid(alpha), '
                         'smoothed, feat, gen_masks)')
