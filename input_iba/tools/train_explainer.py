@@ -12,7 +12,7 @@ from input_iba.empirical_explainer.targets import (
     split_indices,
 )
 from input_iba.models.attributors import EmpiricalExplainer
-from input_iba.training.explainer import sample_losses, train_explainer
+from input_iba.training.explainer import sample_errors, train_explainer
 from input_iba.utils import save_json, set_global_seed
 
 from .evaluate_explainer import EVALUATION_OUTPUTS
@@ -51,8 +51,8 @@ def main(description, argv=None):
                              device=device, logger=run.logger, seed=run.seed, **settings)
     best = EmpiricalExplainer(model, checkpoint=osp.join(work_dir, 'explainer.pth'),
                               **explainer_cfg)
-    summary = dict(val_mse=float(np.mean(sample_losses(best.net, dataset, val, targets,
-                                                     device=device))),
+    summary = dict(val_mse=float(np.mean(sample_errors(best.net, dataset, val, targets,
+                                                     device=device)[0])),
                    zero_predictor_mse=float(np.mean([float((targets[i]**2).mean())
                                                      for i in val])),
                    train_samples=len(train), val_samples=len(val),

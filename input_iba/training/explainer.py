@@ -80,20 +80,21 @@ def explainer_loss(pred, target, padding_mask=None, rank_weight=0.0, pairs=256,
 
 
 @torch.no_grad()
-def sample_losses(net, dataset, indices, targets, batch_size=32, device='cpu',
-                  correlation_weight=0.0):
-    """The explainer's loss against the target, one value per sample of
-    ``indices`` (padding never counts): the MSE, plus ``correlation_weight``
-    times ``1 - r`` (:func:`explainer_loss`)."""
+def sample_errors(net, dataset, indices, targets, batch_size=32, device='cpu'):
+    """The explainer's errors against the target, one value per sample of
+    ``indices`` (padding never counts): the MSE and ``1 - r``, ``r`` the
+    Pearson correlation (the two terms of :func:`explainer_loss`), from one
+    pass over the samples."""
     net.eval()
-    losses = []
+    mse, decorrelation = [], []
     for start in range(0, len(indices), batch_size):
         batch = _batch(dataset, indices[start:start + batch_size], targets)
         pred, weight = predict_maps(net, batch, device)
-        losses.append(explainer_loss(pred.cpu(), batch['target_maps'],
-                                     None if weight is None else weight.cpu(),
-                                     correlation_weight=correlation_weight))
-    return torch.cat(losses).tolist()
+        pred, target = pred.cpu(), batch['target_maps']
+        weight = torch.ones_like(pred) if weight is None else weight.cpu().to(pred.dtype)
+        mse.append(explainer_loss(pred, target, weight))
+        decorrelation.append(1 - pearson(pred.flatten(1), target.flatten(1), weight.flatten(1)))
+    return torch.cat(mse).tolist(), torch.cat(decorrelation).tolist()
 
 
 def train_explainer(net: torch.nn.Module, dataset, targets: Dict[int, torch.Tensor],
@@ -127,9 +128,9 @@ def train_explainer(net: torch.nn.Module, dataset, targets: Dict[int, torch.Tens
             loss.backward()
             opt.step()
             losses.append(loss.item())
-        val_mse = float(np.mean(sample_losses(net, dataset, val, targets, batch_size, device)))
-        val_loss = val_mse if not correlation_weight else float(np.mean(sample_losses(
-            net, dataset, val, targets, batch_size, device, correlation_weight)))
+        mse, decorrelation = sample_errors(net, dataset, val, targets, batch_size, device)
+        val_mse = float(np.mean(mse))
+        val_loss = float(np.mean(np.add(mse, np.multiply(correlation_weight, decorrelation))))
         history.append(dict(epoch=epoch + 1, train_loss=float(np.mean(losses)),
                             val_mse=val_mse, val_loss=val_loss))
         if logger:

@@ -17,7 +17,7 @@ from input_iba.empirical_explainer.targets import load_targets, split_indices
 from input_iba.engine.attribution_store import explain_dataset
 from input_iba.models.attributors import EmpiricalExplainer, InputXGradient
 from input_iba.registry import MODELS
-from input_iba.training.explainer import explainer_loss, sample_losses, train_explainer
+from input_iba.training.explainer import explainer_loss, sample_errors, train_explainer
 
 TEXT = dict(type='TokenEmbeddingAdapter')
 
@@ -103,7 +103,7 @@ def test_training_lowers_the_loss_and_the_explainer_reloads(tmp_path):
     b = reloaded.attribute(batch['inputs'], batch['targets'], padding_mask=batch['padding_mask'])
     assert torch.equal(a.input_masks, b.input_masks)
     # the best epoch's validation MSE is what the reloaded explainer scores
-    assert np.mean(sample_losses(reloaded.net, ds, train, targets)) == pytest.approx(
+    assert np.mean(sample_errors(reloaded.net, ds, train, targets)[0]) == pytest.approx(
         result['best_val_mse'], rel=1e-5)
     # the classifier itself is untouched by the explainer's training
     assert not any(p.requires_grad for p in model.parameters())
@@ -150,7 +150,7 @@ def test_tokenised_text_trains_on_the_word_maps_the_loop_gives(tmp_path):
     assert maps[0].shape == (5, ) and maps[1].shape == (2, )
     # training scores exactly the word maps that the attribution loop gives
     want = [float(((torch.from_numpy(maps[i]) - targets[i])**2).mean()) for i in (0, 1)]
-    assert sample_losses(att.net, ds, [0, 1], targets) == pytest.approx(want, rel=1e-5)
+    assert sample_errors(att.net, ds, [0, 1], targets)[0] == pytest.approx(want, rel=1e-5)
     result = train_explainer(att.net, ds, targets, [0, 1], [0, 1], str(tmp_path), epochs=40,
                              batch_size=2, lr=1e-2, patience=40)
     assert result['best_val_mse'] < 0.2 * np.mean(want)
@@ -253,6 +253,14 @@ def test_unet_head_merges_the_skips_and_learns_a_fixed_set(tiny_convnet, tmp_pat
                              correlation_weight=1.0)
     curve = [h['val_mse'] for h in result['history']]
     assert min(curve) < 0.5 * curve[0]
+    # one validation pass gives both terms of the training loss, per sample
+    mse, decorrelation = sample_errors(att.net, ds, [0, 1, 2], targets)
+    batch = ds.collate([ds[i] for i in (0, 1, 2)])
+    target = torch.stack([targets[i] for i in (0, 1, 2)])
+    with torch.no_grad():
+        want = explainer_loss(att.net(batch['inputs']), target, correlation_weight=2.0)
+    assert np.add(mse, np.multiply(2.0, decorrelation)).tolist() == pytest.approx(want.tolist(),
+                                                                                   rel=1e-5)
 
 
 def test_unet_head_refuses_wrong_skips(tiny_convnet):
