@@ -188,6 +188,11 @@ def test_input_iba_quality(quality_dir, capsys):
     out = run('quality.input_iba_quality', ['table', '--work-dir', quality_dir, '--against',
                                             'fast:input', '--per-seed'], capsys)
     assert len(table_rows(out, 'fast-seed0: input')) == 2 and not table_rows(out, 'fast: input')
+    out = run('quality.input_iba_quality', ['agreement', '--work-dir', quality_dir, '--against',
+                                            'fast-seed0'], capsys)
+    assert table_rows(out, 'fast-seed0: input') == ['| fast-seed0: input | 1.000 ± 0.000 | 2 |']
+    with pytest.raises(FileNotFoundError, match='no masks in'):
+        run('quality.input_iba_quality', ['agreement', '--work-dir', quality_dir], capsys)
     with pytest.raises(KeyError, match='no scored run'):
         run('quality.input_iba_quality', ['table', '--work-dir', quality_dir, '--against',
                                           'slow:input'], capsys)

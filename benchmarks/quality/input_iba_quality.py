@@ -11,7 +11,10 @@ same evaluators: the paper's EHR, insertion/deletion with the reference's
 protocol, the pointing game, and the project's variants (heat-share EHR,
 insertion/deletion with the project protocol, energy in box); ``table``
 prints the metrics with the seed-to-seed spread and the paired differences
-to the reference (95% CIs, images better/worse)::
+to the reference (95% CIs, images better/worse); ``agreement`` gives how
+alike the masks themselves are: each run's Spearman rho to one run's masks
+per image (e.g. ``--against fast-seed0``: a second seed's rho is the
+seed-to-seed spread)::
 
     python -m benchmarks.quality.input_iba_quality run --name fast --seed 0
     python -m benchmarks.quality.input_iba_quality run --name in60 --seed 0 \\
@@ -26,6 +29,7 @@ import os.path as osp
 from typing import Optional, Sequence
 
 import numpy as np
+import torch
 
 from benchmarks.common import benchmark_parser, parse_args, smoke_options
 from input_iba.apis.builders import (
@@ -36,6 +40,7 @@ from input_iba.apis.builders import (
     load_config,
     prepare_statistics,
 )
+from input_iba.empirical_explainer.evaluation import sample_spearman
 from input_iba.engine import attribute_dataset
 from input_iba.evaluation.base import mean_ci
 from input_iba.evaluation.vision.boxes import boxes_to_mask
@@ -285,6 +290,30 @@ def table(args):
         print(f'| {name}: {kind} | ' + ' | '.join(cells) + ' |')
 
 
+def agreement(args):
+    """Per image, the Spearman rho of each finished run's maps (each of
+    ``--kinds``) to the same kind of map of the run ``--against`` (a run
+    directory's name, e.g. ``fast-seed0``): mean and 95% CI, and n."""
+    def load(run_dir, kind):
+        return {osp.basename(f)[:-4]: np.load(f)[kind]
+                for f in sorted(glob.glob(osp.join(run_dir, '*.npz')))}
+    against_dir = osp.join(args.work_dir, 'runs', args.against)
+    if not glob.glob(osp.join(against_dir, '*.npz')):
+        raise FileNotFoundError(f'--against {args.against}: no masks in {against_dir}; '
+                                'name a run directory under runs/ (e.g. fast-seed0).')
+    print(f'| masks | Spearman ρ to {args.against} | images |')
+    print('|---|---:|---:|')
+    for kind in args.kinds:
+        against = {n: torch.from_numpy(m) for n, m in load(against_dir, kind).items()}
+        for run_dir in sorted(glob.glob(osp.join(args.work_dir, 'runs', '*'))):
+            maps = {n: m for n, m in load(run_dir, kind).items() if n in against}
+            rho = mean_ci(list(sample_spearman(maps, against).values()))
+            if rho['n']:
+                half = rho['mean'] - rho['ci95'][0]
+                print(f'| {osp.basename(run_dir)}: {kind} | {rho["mean"]:.3f} ± {half:.3f} '
+                      f'| {rho["n"]} |')
+
+
 def plot(args):
     """Insertion and deletion AUC (mean and 95% CI over images) against
     the CPU seconds per image: each run's smoothed masks (the default
@@ -330,7 +359,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         default_work_dir='work_dirs/input_iba_quality', cfg_options=True,
         smoke='run: 2 steps on 2 noise copies per stage (benchmarks.common); '
         'score: insertion/deletion in 4 steps')
-    parser.add_argument('command', choices=('run', 'score', 'table', 'plot'))
+    parser.add_argument('command', choices=('run', 'score', 'table', 'agreement', 'plot'))
     parser.add_argument('--figure', default='docs/figures/input_iba_quality_cost.png')
     parser.add_argument('--name', default='published')
     parser.add_argument('--seed', type=int, default=0)
@@ -349,7 +378,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
                         help='score runs that have not finished every image')
     parser.add_argument('--against', default='reference',
                         help="table: the masks of the paired differences, 'reference' or "
-                        "a scored run as name:kind (e.g. fast:smoothed)")
+                        "a scored run as name:kind (e.g. fast:smoothed); agreement: a run "
+                        "directory's name (e.g. fast-seed0)")
     parser.add_argument('--per-seed', action='store_true',
                         help='table: a row per seed instead of the seed average')
     parser.add_argument('--kinds', nargs='+', default=['smoothed', 'input'],
@@ -358,7 +388,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(parser, argv)
     if args.smoke:
         args.pixels_per_step = args.reference_pixels_per_step = 224 * 56
-    dict(run=run, score=score, table=table, plot=plot)[args.command](args)
+    dict(run=run, score=score, table=table, agreement=agreement,
+         plot=plot)[args.command](args)
 
 
 if __name__ == '__main__':
