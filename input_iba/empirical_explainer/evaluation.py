@@ -27,6 +27,19 @@ def attribute_samples(attributor, dataset, indices, classes, seed, batch_size):
     return out
 
 
+def group_mean_ci(values, dataset):
+    """:func:`~input_iba.evaluation.base.mean_ci` over groups of samples:
+    ``values`` (``{index: value}``) averaged per ``dataset.sample_group`` (the
+    crops of one photo), so that the interval counts independent sources,
+    not correlated copies; ``n`` is the number of groups (of samples, for a
+    dataset without groups)."""
+    group_of = getattr(dataset, 'sample_group', dataset.sample_name)
+    groups = {}
+    for i, v in values.items():
+        groups.setdefault(group_of(i), []).append(v)
+    return mean_ci([float(np.mean(v)) for v in groups.values()])
+
+
 def sample_mse(maps, targets, scales=None):
     """Per-sample MSE of ``maps[i] / scales[i]`` against the normalised
     ``targets[i]`` (scales: the targets' own, for raw maps of the expensive

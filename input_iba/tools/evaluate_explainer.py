@@ -19,6 +19,7 @@ from input_iba.empirical_explainer.evaluation import (
     attribute_samples,
     convergence_curve,
     faithfulness,
+    group_mean_ci,
     place_on_curve,
     position_prior,
     prior_maps,
@@ -27,7 +28,6 @@ from input_iba.empirical_explainer.evaluation import (
     set_key,
 )
 from input_iba.empirical_explainer.targets import EXPLAINER_SECTIONS, load_explainer_data
-from input_iba.evaluation.base import mean_ci
 from input_iba.models.attributors import EmpiricalExplainer
 from input_iba.registry import EVALUATORS
 from input_iba.utils import save_json, save_text
@@ -63,6 +63,8 @@ def _ci(stats):
 def _table(summary, label):
     ci = summary['mse']['ci95']
     lines = [f'| quantity | {label} | empirical explainer |', '|---|---:|---:|',
+             f"| validation samples (independent sources: the intervals' n) | | "
+             f"{summary['val_samples']} ({summary['spearman']['n']}) |",
              f"| MSE to the target (normalised maps) | 0 | {summary['mse']['mean']:.4f} "
              f'[{ci[0]:.4f}, {ci[1]:.4f}] |',
              f"| MSE of an all-zero map | | {summary['zero_predictor_mse']:.4f} |",
@@ -109,13 +111,15 @@ def main(description, argv=None):
     mses = sample_mse(predicted, targets)
     prior = prior_maps(position_prior(targets, train), val, targets)
     rho, prior_rho = sample_spearman(predicted, targets), sample_spearman(prior, targets)
-    summary = dict(val_samples=len(val), mse=mean_ci(list(mses.values())),
+    # intervals over independent sources: the crops of one photo are one group
+    summary = dict(val_samples=len(val), mse=group_mean_ci(mses, dataset),
                    zero_predictor_mse=float(np.mean([float((targets[i]**2).mean())
                                                      for i in val])),
-                   prior_mse=mean_ci(list(sample_mse(prior, targets).values())),
-                   spearman=mean_ci(list(rho.values())),
-                   prior_spearman=mean_ci(list(prior_rho.values())),
-                   spearman_minus_prior=mean_ci([rho[i] - prior_rho[i] for i in val]))
+                   prior_mse=group_mean_ci(sample_mse(prior, targets), dataset),
+                   spearman=group_mean_ci(rho, dataset),
+                   prior_spearman=group_mean_ci(prior_rho, dataset),
+                   spearman_minus_prior=group_mean_ci({i: rho[i] - prior_rho[i] for i in val},
+                                                      dataset))
     label = cfg.attributor['type']
     conv = settings['convergence']
     if conv:

@@ -6,6 +6,7 @@ from input_iba.datasets import AugmentedCopies, TextClassificationDataset
 from input_iba.datasets.base import AttributionDataset
 from input_iba.empirical_explainer.evaluation import (
     attribute_samples,
+    group_mean_ci,
     place_on_curve,
     position_prior,
     prior_maps,
@@ -172,6 +173,23 @@ def test_place_on_curve_interpolates():
     assert place_on_curve(0.25, curve) == dict(equivalent=3.0, bracket=[2, 4])
     assert place_on_curve(0.9, curve) == dict(equivalent=1, bracket=[None, 1])
     assert place_on_curve(0.05, curve) == dict(equivalent=None, bracket=[4, None])
+
+
+def test_intervals_count_groups_not_copies():
+    class Crops:
+        def sample_name(self, i):
+            return f'photo{i // 3}_aug{i % 3}'
+
+        def sample_group(self, i):
+            return f'photo{i // 3}'
+
+    values = {0: 1.0, 1: 2.0, 2: 3.0, 3: 10.0, 4: 10.0, 5: 10.0}
+    grouped = group_mean_ci(values, Crops())
+    assert grouped['n'] == 2 and grouped['mean'] == pytest.approx(6.0)
+    assert grouped['std'] == pytest.approx(np.std([2.0, 10.0], ddof=1))
+    # without groups every sample counts
+    del Crops.sample_group
+    assert group_mean_ci(values, Crops())['n'] == 6
 
 
 def test_sample_mse_uses_the_target_scale_and_set_key():
