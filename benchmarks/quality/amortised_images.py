@@ -37,7 +37,11 @@ from benchmarks.common import SMOKE_SCHEDULE, benchmark_parser, parse_args
 from benchmarks.quality.warm_start import warm_started
 from input_iba.apis.builders import config_adapter, load_config, with_adapter
 from input_iba.empirical_explainer.evaluation import attribute_samples
-from input_iba.empirical_explainer.targets import EXPLAINER_SECTIONS, load_explainer_data
+from input_iba.empirical_explainer.targets import (
+    EXPLAINER_SECTIONS,
+    load_explainer_data,
+    sample_group_of,
+)
 from input_iba.models.attributors import EmpiricalExplainer
 
 
@@ -45,7 +49,7 @@ def held_out_originals(dataset, fold_dir: str) -> List[int]:
     """The original images (not crops) of a fold's validation split."""
     with open(osp.join(fold_dir, 'split.json')) as f:
         val = json.load(f)['val']
-    group_of = getattr(dataset, 'sample_group', dataset.sample_name)
+    group_of = sample_group_of(dataset)
     return [i for i in val if dataset.sample_name(i) == group_of(i)]
 
 

@@ -9,6 +9,7 @@ import time
 import numpy as np
 from scipy.stats import spearmanr
 
+from input_iba.empirical_explainer.targets import sample_group_of
 from input_iba.engine import attribute_dataset
 from input_iba.evaluation.base import mean_ci
 
@@ -33,7 +34,7 @@ def group_mean_ci(values, dataset):
     crops of one photo), so that the interval counts independent sources,
     not correlated copies; ``n`` is the number of groups (of samples, for a
     dataset without groups)."""
-    group_of = getattr(dataset, 'sample_group', dataset.sample_name)
+    group_of = sample_group_of(dataset)
     groups = {}
     for i, v in values.items():
         groups.setdefault(group_of(i), []).append(v)

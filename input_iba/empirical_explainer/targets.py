@@ -41,6 +41,13 @@ def load_targets(store_dir, dataset):
     return targets, scales, records
 
 
+def sample_group_of(dataset):
+    """The function naming each sample's group: ``dataset.sample_group``
+    (e.g. the source photo of a crop), or its own name where the dataset
+    has no groups."""
+    return getattr(dataset, 'sample_group', dataset.sample_name)
+
+
 def split_indices(dataset, indices, val_fraction=0.2, seed=0, val_fold=0):
     """A random train/validation split of ``indices`` that keeps samples of
     one group together (``dataset.sample_group(i)``, e.g. the crops of one
@@ -50,7 +57,7 @@ def split_indices(dataset, indices, val_fraction=0.2, seed=0, val_fold=0):
     ``val_fraction`` of them; ``val_fold`` picks the fold that validates, so
     that explainers trained with ``val_fold`` 0, 1, ... (cross-fitting; with
     ``val_fraction=0.5``, two halves) together predict every sample unseen."""
-    group_of = getattr(dataset, 'sample_group', dataset.sample_name)
+    group_of = sample_group_of(dataset)
     groups = sorted({group_of(i) for i in indices})
     order = torch.randperm(len(groups), generator=torch.Generator().manual_seed(seed))
     n_val = max(1, round(len(groups) * val_fraction))
